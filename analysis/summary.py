@@ -1,0 +1,461 @@
+"""Summary of one group of ratings: n, mean, SD, median, intervals and warning flags.
+
+API for callers (the web service, the command line)
+--------------------------------------------------
+``summarize(hist, office=None, cycle=None, bootstrap=False) -> CellSummary``
+    One cell. The BCa bootstrap is on demand (``bootstrap=True``), never in bulk passes.
+``summarize_counts(counts, raters=None) -> list[CellSummary]``
+    Many cells at once from an ``(m, 10)`` count array, vectorised with numpy; what
+    :func:`analysis.network.analyse_network` uses.
+``bca_interval(hist) -> (low, high) | None``
+    The bootstrap interval alone.
+
+Intervals are ``(low, high)`` tuples computed unclipped; :attr:`CellSummary.ci95_shown`
+clips the mean's interval to 1..10 for display. Where every rating is the same there is no
+interval (``None``) and the flag ``"all_same"`` says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from analysis._quantiles import normal_quantile, t_quantiles
+from analysis.histogram import SCORES, ScoreHistogram
+
+__all__ = [
+    "BOOTSTRAP_RESAMPLES",
+    "BOOTSTRAP_SEED",
+    "BOOTSTRAP_MIN_N",
+    "CellSummary",
+    "FLAG_ALL_SAME",
+    "FLAG_MOSTLY_CEILING",
+    "FLAG_MOSTLY_FLOOR",
+    "FLAG_NO_BOOTSTRAP",
+    "FLAG_SMALL_N",
+    "SMALL_N",
+    "bca_interval",
+    "summarize",
+    "summarize_counts",
+    "wilson_interval",
+]
+
+#: Seed of the bootstrap's generator (numpy ``default_rng``), fixed so a pack is reproducible.
+BOOTSTRAP_SEED = 20240604
+BOOTSTRAP_RESAMPLES = 9999
+BOOTSTRAP_MIN_N = 15
+#: Below this n the t-interval's coverage is unreliable on skewed 1-10 data (see
+#: ``benchmarks/coverage.py``), so the summary says so.
+SMALL_N = 10
+
+FLAG_ALL_SAME = "all_same"
+FLAG_SMALL_N = "small_n"
+FLAG_MOSTLY_FLOOR = "mostly_floor"
+FLAG_MOSTLY_CEILING = "mostly_ceiling"
+FLAG_NO_BOOTSTRAP = "no_bootstrap_below_15"
+
+_SCORE_VECTOR = np.array(SCORES, dtype=np.int64)
+
+
+def _interval(low: float, high: float) -> tuple[float, float]:
+    return (float(low), float(high))
+
+
+@dataclass(frozen=True, slots=True)
+class CellSummary:
+    """Figures for one group of ratings (an office in a cycle, or any histogram).
+
+    Attributes
+    ----------
+    office, cycle : str or None
+        Labels given by the caller.
+    n : int
+        Ratings.
+    raters : int or None
+        Distinct raters when known.
+    mean, sd, median : float or None
+        ``sd`` is ``None`` below 2 ratings.
+    ci95 : (float, float) or None
+        95% t-interval for the mean, unclipped; ``None`` when n < 2 or all ratings are equal.
+    share_7plus : float
+        Share of ratings at 7 or more.
+    share_7plus_ci95 : (float, float)
+        Its Wilson 95% interval.
+    bca95 : (float, float) or None
+        BCa bootstrap 95% interval for the mean, only when asked for and n >= 15.
+    flags : tuple of str
+        Any of ``"small_n"`` (n < 10), ``"all_same"``, ``"mostly_floor"`` (more than half
+        at 1-2), ``"mostly_ceiling"`` (more than half at 9-10), ``"no_bootstrap_below_15"``.
+    """
+
+    office: str | None
+    cycle: str | None
+    n: int
+    raters: int | None
+    mean: float
+    sd: float | None
+    median: float
+    ci95: tuple[float, float] | None
+    share_7plus: float
+    share_7plus_ci95: tuple[float, float]
+    bca95: tuple[float, float] | None
+    flags: tuple[str, ...]
+
+    @property
+    def ci95_shown(self) -> tuple[float, float] | None:
+        """The mean's interval clipped to the scale 1..10, for display."""
+        if self.ci95 is None:
+            return None
+        return (max(self.ci95[0], 1.0), min(self.ci95[1], 10.0))
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready dict; intervals as ``[low, high]``, numbers unrounded."""
+        return {
+            "office": self.office,
+            "cycle": self.cycle,
+            "n": self.n,
+            "raters": self.raters,
+            "mean": self.mean,
+            "sd": self.sd,
+            "median": self.median,
+            "ci95": None if self.ci95 is None else list(self.ci95),
+            "share_7plus": self.share_7plus,
+            "share_7plus_ci95": list(self.share_7plus_ci95),
+            "bca95": None if self.bca95 is None else list(self.bca95),
+            "flags": list(self.flags),
+        }
+
+
+def wilson_interval(successes, n, confidence: float = 0.95):
+    """Wilson score interval for a binomial proportion (works on scalars or arrays).
+
+    Parameters
+    ----------
+    successes, n : int or array of int
+        Successes and trials, ``n >= 1``.
+    confidence : float
+        Two-sided confidence level.
+
+    Returns
+    -------
+    (low, high)
+        Floats for scalar input, arrays otherwise.
+
+    Notes
+    -----
+    With :math:`\\hat p = x/n` and :math:`z = \\Phi^{-1}(1-\\alpha/2)`:
+
+    .. math:: \\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}{1 + z^2/n}
+
+    It keeps close to nominal coverage for small n and shares near 0 or 1, where the Wald
+    interval fails.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA 22, 209-212. Brown, Cai & DasGupta (2001), Statistical Science 16, 101-133.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(4, 5)
+    >>> round(low, 3), round(high, 3)
+    (0.376, 0.964)
+    """
+    x = np.asarray(successes, dtype=float)
+    m = np.asarray(n, dtype=float)
+    if np.any(m < 1) or np.any(x < 0) or np.any(x > m):
+        raise ValueError("the Wilson interval needs 0 <= successes <= n and n >= 1")
+    z = normal_quantile(0.5 + confidence / 2)
+    z2 = z * z
+    p = x / m
+    denominator = 1 + z2 / m
+    centre = (p + z2 / (2 * m)) / denominator
+    half = z / denominator * np.sqrt(p * (1 - p) / m + z2 / (4 * m * m))
+    low = np.clip(centre - half, 0.0, 1.0)
+    high = np.clip(centre + half, 0.0, 1.0)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def _cell_figures(counts: np.ndarray, confidence: float = 0.95) -> dict[str, np.ndarray]:
+    """Every per-cell figure for an ``(m, 10)`` array of counts, all at once.
+
+    Cells must have n >= 1. Figures undefined in a cell are NaN in the arrays.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    n = counts.sum(axis=1)
+    t1 = counts @ _SCORE_VECTOR
+    t2 = counts @ (_SCORE_VECTOR * _SCORE_VECTOR)
+    mean = t1 / n
+    has_two = n >= 2
+    safe_pairs = np.where(has_two, n * (n - 1), 1)
+    var = np.where(has_two, (n * t2 - t1 * t1) / safe_pairs, np.nan)
+    sd = np.sqrt(var)
+    distinct = (counts > 0).sum(axis=1)
+    all_same = distinct == 1
+
+    cumulative = counts.cumsum(axis=1)
+    low_index = (n - 1) // 2
+    high_index = n // 2
+    low_score = (cumulative > low_index[:, None]).argmax(axis=1) + 1
+    high_score = (cumulative > high_index[:, None]).argmax(axis=1) + 1
+    median = (low_score + high_score) / 2
+
+    with_interval = has_two & ~all_same
+    df = np.where(has_two, n - 1, 1).astype(float)
+    tq = t_quantiles(0.5 + confidence / 2, df)
+    half = np.where(with_interval, tq * sd / np.sqrt(n), np.nan)
+    seven_plus = counts[:, 6:].sum(axis=1)
+    w_low, w_high = wilson_interval(seven_plus, n, confidence)
+    return {
+        "n": n,
+        "mean": mean,
+        "var": var,
+        "sd": sd,
+        "median": median,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "share_7plus": seven_plus / n,
+        "share_low": np.atleast_1d(w_low),
+        "share_high": np.atleast_1d(w_high),
+        "all_same": all_same,
+        "mostly_floor": 2 * counts[:, :2].sum(axis=1) > n,
+        "mostly_ceiling": 2 * counts[:, 8:].sum(axis=1) > n,
+    }
+
+
+def _summaries_from_figures(
+    figures: dict[str, np.ndarray],
+    offices,
+    cycles,
+    raters,
+    small_n: int = SMALL_N,
+) -> list[CellSummary]:
+    # Going through .tolist() once is far cheaper than indexing numpy scalars per cell.
+    columns = {key: value.tolist() for key, value in figures.items()}
+    summaries = []
+    for i, n in enumerate(columns["n"]):
+        flags = []
+        if n < small_n:
+            flags.append(FLAG_SMALL_N)
+        if columns["all_same"][i]:
+            flags.append(FLAG_ALL_SAME)
+        if columns["mostly_floor"][i]:
+            flags.append(FLAG_MOSTLY_FLOOR)
+        if columns["mostly_ceiling"][i]:
+            flags.append(FLAG_MOSTLY_CEILING)
+        low, high = columns["ci_low"][i], columns["ci_high"][i]
+        sd = columns["sd"][i]
+        summaries.append(
+            CellSummary(
+                office=offices[i],
+                cycle=cycles[i],
+                n=n,
+                raters=raters[i],
+                mean=columns["mean"][i],
+                sd=None if sd != sd else sd,
+                median=columns["median"][i],
+                ci95=None if low != low else (low, high),
+                share_7plus=columns["share_7plus"][i],
+                share_7plus_ci95=(columns["share_low"][i], columns["share_high"][i]),
+                bca95=None,
+                flags=tuple(flags),
+            )
+        )
+    return summaries
+
+
+def summarize_counts(
+    counts,
+    raters=None,
+    offices=None,
+    cycles=None,
+    *,
+    confidence: float = 0.95,
+    small_n: int = SMALL_N,
+) -> list[CellSummary]:
+    """Summaries of many cells at once, vectorised (no bootstrap).
+
+    Parameters
+    ----------
+    counts : array_like, shape (m, 10)
+        Counts of scores 1..10 per cell; every cell needs at least one rating.
+    raters : sequence of (int or None), optional
+        Distinct raters per cell.
+    offices, cycles : sequence of str, optional
+        Labels per cell.
+
+    Returns
+    -------
+    list of CellSummary
+        Same figures as :func:`summarize` on each cell.
+
+    Examples
+    --------
+    >>> [s.mean for s in summarize_counts([[0] * 9 + [2], [1] + [0] * 9])]
+    [10.0, 1.0]
+    """
+    counts = np.asarray(counts)
+    if counts.ndim != 2 or counts.shape[1] != 10:
+        raise ValueError(f"counts must have shape (cells, 10), got {counts.shape}")
+    if counts.size and (counts < 0).any():
+        raise ValueError("counts must not be negative")
+    if counts.size and (counts.sum(axis=1) == 0).any():
+        raise ValueError("every cell needs at least one rating; leave empty cells out")
+    m = counts.shape[0]
+    none = [None] * m
+    figures = _cell_figures(counts, confidence)
+    return _summaries_from_figures(
+        figures,
+        none if offices is None else list(offices),
+        none if cycles is None else list(cycles),
+        none if raters is None else list(raters),
+        small_n,
+    )
+
+
+def summarize(
+    hist: ScoreHistogram,
+    office: str | None = None,
+    cycle: str | None = None,
+    *,
+    bootstrap: bool = False,
+    confidence: float = 0.95,
+    small_n: int = SMALL_N,
+) -> CellSummary:
+    """Summary of one group of ratings.
+
+    Parameters
+    ----------
+    hist : ScoreHistogram
+        The group's counts (at least one rating).
+    office, cycle : str, optional
+        Labels carried into the result.
+    bootstrap : bool
+        Also compute the BCa bootstrap interval (only when n >= 15; 9999 resamples, seed
+        :data:`BOOTSTRAP_SEED`). Off by default because it costs ~1 ms per cell.
+    confidence : float
+        Level of every interval.
+
+    Returns
+    -------
+    CellSummary
+
+    Notes
+    -----
+    Mean :math:`\\bar x`, SD :math:`s` (divisor n-1). The t-interval
+    :math:`\\bar x \\pm t_{0.975,\\,n-1}\\, s/\\sqrt n` (Student 1908) is the primary
+    interval. The share at 7 or more carries a Wilson interval (see :func:`wilson_interval`).
+
+    References
+    ----------
+    Student (1908). The probable error of a mean. Biometrika 6, 1-25.
+
+    Examples
+    --------
+    >>> s = summarize(ScoreHistogram.from_scores([6, 7, 8, 9, 10]))
+    >>> s.mean, round(s.ci95[0], 3), round(s.ci95[1], 3)
+    (8.0, 6.037, 9.963)
+    """
+    if not isinstance(hist, ScoreHistogram):
+        raise ValueError("summarize() takes a ScoreHistogram; build one with from_scores()")
+    if hist.n == 0:
+        raise ValueError("cannot summarise a group with no ratings")
+    figures = _cell_figures(np.array([hist.counts]), confidence)
+    (summary,) = _summaries_from_figures(figures, [office], [cycle], [hist.raters], small_n)
+    if not bootstrap:
+        return summary
+    interval = bca_interval(hist, confidence=confidence)
+    flags = summary.flags
+    if hist.n < BOOTSTRAP_MIN_N:
+        flags = (*flags, FLAG_NO_BOOTSTRAP)
+    return CellSummary(**{**_fields(summary), "bca95": interval, "flags": flags})
+
+
+def _fields(summary: CellSummary) -> dict:
+    return {name: getattr(summary, name) for name in CellSummary.__dataclass_fields__}
+
+
+def bca_interval(
+    hist: ScoreHistogram,
+    *,
+    confidence: float = 0.95,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+    min_n: int = BOOTSTRAP_MIN_N,
+) -> tuple[float, float] | None:
+    """BCa bootstrap interval for the mean, resampling the histogram.
+
+    Parameters
+    ----------
+    hist : ScoreHistogram
+    confidence : float
+    resamples : int
+        Bootstrap resamples (9999 by default).
+    seed : int
+        Seed of ``numpy.random.default_rng`` (:data:`BOOTSTRAP_SEED` by default).
+    min_n : int
+        Below this many ratings, return ``None``.
+
+    Returns
+    -------
+    (low, high) or None
+        ``None`` below ``min_n`` ratings or when every rating is the same.
+
+    Notes
+    -----
+    Each resample is a multinomial draw of n ratings with the observed shares, which is
+    exactly resampling the raw scores with replacement. With bootstrap means
+    :math:`\\hat\\theta^*_b`, bias correction :math:`z_0 = \\Phi^{-1}(p_0)` with
+    :math:`p_0` the mid-rank share of bootstrap means below :math:`\\hat\\theta` (ties count
+    half) and acceleration from the jackknife (leave one rating of score s
+    out: :math:`\\hat\\theta_{(s)} = (T-s)/(n-1)`),
+    :math:`a = \\sum_i d_i^3 / (6(\\sum_i d_i^2)^{3/2})`, :math:`d_i = \\bar\\theta_{(\\cdot)}
+    - \\hat\\theta_{(i)}`, the limits are the bootstrap quantiles at
+    :math:`\\Phi(z_0 + (z_0+z_\\alpha)/(1-a(z_0+z_\\alpha)))`. Same construction as
+    ``scipy.stats.bootstrap(method="BCa")``.
+
+    References
+    ----------
+    Efron, B. (1987). Better bootstrap confidence intervals. JASA 82, 171-185.
+
+    Examples
+    --------
+    >>> h = ScoreHistogram.from_counts([1, 1, 2, 2, 3, 3, 2, 2, 1, 1])
+    >>> low, high = bca_interval(h)
+    >>> 4.5 < low < h.mean < high < 6.5
+    True
+    """
+    n = hist.n
+    if n < max(min_n, 2) or hist.all_same:
+        return None
+    if resamples < 100:
+        raise ValueError("use at least 100 bootstrap resamples")
+    counts = hist.as_array()
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(n, counts / n, size=resamples)
+    boot_means = draws @ _SCORE_VECTOR / n
+    theta = hist.total / n
+    # Mid-rank for ties: bootstrap means of integer scores sit on a grid of 1/n, so many
+    # equal theta exactly; counting them half below (as scipy >= 1.15 does) removes a bias.
+    below = (np.count_nonzero(boot_means < theta) + np.count_nonzero(boot_means <= theta)) / (
+        2 * resamples
+    )
+    if below in (0.0, 1.0):
+        return None
+    z0 = special.ndtri(below)
+    jack = (hist.total - _SCORE_VECTOR) / (n - 1)
+    jack_mean = (counts @ jack) / n
+    d = jack_mean - jack
+    denominator = 6 * (counts @ d**2) ** 1.5
+    acceleration = (counts @ d**3) / denominator
+    alpha = (1 - confidence) / 2
+    levels = []
+    for z_alpha in (special.ndtri(alpha), special.ndtri(1 - alpha)):
+        shifted = z0 + z_alpha
+        levels.append(special.ndtr(z0 + shifted / (1 - acceleration * shifted)))
+    low, high = np.percentile(boot_means, [100 * levels[0], 100 * levels[1]])
+    return _interval(low, high)
