@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from analysis._nonparametric import kendall_tau, theil_sen
 from analysis._quantiles import t_quantile
 from analysis.histogram import ScoreHistogram
 from analysis.twogroup import MeanDifference, welch_arrays
@@ -200,11 +201,8 @@ def office_trend(
 
 
 def _kendall(positions: np.ndarray, mean: np.ndarray):
-    if len(mean) < 2 or np.all(mean == mean[0]):
-        return None, None, None
-    method = "exact" if len(np.unique(mean)) == len(mean) else "asymptotic"
-    result = stats.kendalltau(positions, mean, method=method)
-    return float(result.statistic), float(result.pvalue), method
+    result = kendall_tau(positions, mean)
+    return (None, None, None) if result is None else result
 
 
 def trend_from_arrays(
@@ -253,8 +251,7 @@ def trend_from_arrays(
     tau, tau_p, tau_method = _kendall(x, mean)
     theil = theil_ci = None
     if k >= 3:
-        ts = stats.theilslopes(mean, x, alpha=confidence)
-        theil, theil_ci = float(ts.slope), (float(ts.low_slope), float(ts.high_slope))
+        theil, theil_ci = theil_sen(mean, x, confidence)
     elif k == 2:
         theil = float((mean[1] - mean[0]) / (x[1] - x[0]))
     first_last = None

@@ -1,0 +1,94 @@
+"""The duty-bearer rating service: a Flask app built by `create_app`."""
+
+import importlib
+import logging
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from rating.config import load_config
+from rating.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, in that order."""
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+        instance_path=os.environ.get("RATING_INSTANCE_PATH", os.path.join(ROOT, "instance")),
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True
+    )
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from rating import i18n
+
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=os.path.join(ROOT, "rating", "translations"),
+    )
+
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from rating import cli
+
+    cli.register(app)
+    logging.getLogger("rating").setLevel(logging.INFO)
+    return app
+
+
+BLUEPRINTS = [  # (feature package, URL prefix)
+    ("errors", None),
+    ("auth", None),
+    ("survey", "/leader"),
+    ("directory", "/directory"),
+    ("cycles", "/cycles"),
+    ("admin", "/admin"),
+]
+
+
+def _register_blueprints(app: Flask) -> None:
+    for feature, prefix in BLUEPRINTS:
+        package = importlib.import_module(f"rating.{feature}")
+        # The views module attaches its routes to the package's blueprint when imported.
+        importlib.import_module(f"rating.{feature}.views")
+        app.register_blueprint(package.bp, url_prefix=prefix)
+
+
+def _register_hooks(app: Flask) -> None:
+    from rating import access, templating
+
+    app.before_request(access.enforce_roles)
+    templating.init_app(app)
+    # Flask's own static route is public: the login page needs its stylesheet.
+    app.view_functions["static"].allowed_roles = access.PUBLIC
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: WAL for concurrent readers, foreign keys enforced, wait rather than fail on lock,
+    and a commit is on disk before it is acknowledged."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()

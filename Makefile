@@ -1,0 +1,56 @@
+# The two commands a new machine needs: `make run` and `make test`. Everything else is optional.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app wsgi
+STAMP   := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+CATALOG := rating/translations/bn/LC_MESSAGES/messages
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+
+.PHONY: run test lint translations extract-messages bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(DEVSTAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(CATALOG).mo: $(CATALOG).po $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -d rating/translations
+
+translations: $(CATALOG).mo
+
+## run: create .venv, install, create the SQLite database with demo data when empty, serve on :8000
+run: $(STAMP) translations
+	$(FLASK) init-db
+	$(FLASK) demo-data --if-empty
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
+
+## test: install dev dependencies, run ruff and pytest (on PostgreSQL too when TEST_DATABASE_URL is set)
+test: $(DEVSTAMP) translations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(DEVSTAMP)
+	$(VENV)/bin/ruff check .
+
+## extract-messages: refresh the Bengali catalogue after changing user-facing strings
+extract-messages: $(STAMP)
+	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext \
+		-o rating/translations/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i rating/translations/messages.pot \
+		-d rating/translations
+
+## bench: run every benchmark script (each prints a table and a last line of JSON)
+bench: $(DEVSTAMP)
+	@for script in benchmarks/*.py; do case $$script in */_*) continue;; esac; \
+		echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,367 @@
+"""The whole network of office x cycle histograms, analysed in one pass.
+
+API (what the web service and the command line call)
+-----------------------------------------------------
+``NetworkCounts.from_rows(rows, cycle_order=None, raters=None)``
+    ``rows`` are ``(office, cycle, score, count)`` as ``SELECT office, cycle, score,
+    COUNT(*) ... GROUP BY office, cycle, score`` returns them. ``cycle_order`` lists every
+    cycle in order (a cycle's position is the trend's x); by default cycles are ordered with
+    :func:`order_cycles`. ``raters`` optionally maps ``(office, cycle)`` to distinct raters.
+``NetworkCounts.from_histograms(cells, cycle_order=None)``
+    ``cells`` maps ``(office, cycle)`` to :class:`ScoreHistogram`.
+``analyse_network(network) -> NetworkAnalysis``
+    Every cell's summary, every office's trend, every cycle's comparisons with EB shrinkage
+    and rank intervals. No bootstrap (ask :func:`analysis.summarize` for one cell).
+``publish_network(network, rules=PublicationRules()) -> PublishedNetwork``
+    The same after the publication rules: withheld cells are removed before trends and
+    comparisons are computed, so nothing withheld can be recovered from them.
+
+Time and memory grow with offices x cycles, never with the number of ratings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from analysis.compare import Comparison, compare_counts
+from analysis.histogram import ScoreHistogram
+from analysis.privacy import (
+    DEFAULT_RULES,
+    PublicationRules,
+    PublishedCell,
+    PublishedComparison,
+    PublishedTrend,
+    group_suppression,
+    publish_cell,
+    publish_comparison,
+    publish_trend,
+)
+from analysis.shrinkage import RANK_SEED, RANK_SIMULATIONS
+from analysis.summary import CellSummary, _cell_figures, _summaries_from_figures
+from analysis.trend import Trend, trend_from_arrays
+
+__all__ = [
+    "NetworkAnalysis",
+    "NetworkCounts",
+    "PublishedNetwork",
+    "analyse_network",
+    "order_cycles",
+    "publish_network",
+]
+
+
+def order_cycles(labels: Iterable[str], starts: Mapping[str, str] | None = None) -> list[str]:
+    """Cycles in order: by start date when given, else by label (numerically if all numbers).
+
+    Parameters
+    ----------
+    labels : iterable of str
+    starts : mapping label -> sortable start (e.g. ISO date), optional
+        Every label needs a start when this is given.
+
+    Examples
+    --------
+    >>> order_cycles(["10", "9", "2"])
+    ['2', '9', '10']
+    >>> order_cycles(["spring", "autumn"], {"spring": "2024-03-01", "autumn": "2024-09-01"})
+    ['spring', 'autumn']
+    """
+    unique = list(dict.fromkeys(str(label) for label in labels))
+    if starts is not None:
+        missing = [label for label in unique if label not in starts]
+        if missing:
+            raise ValueError(f"cycle(s) {', '.join(missing)} have no cycle_start")
+        return sorted(unique, key=lambda label: (starts[label], label))
+    try:
+        return sorted(unique, key=float)
+    except ValueError:
+        return sorted(unique)
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkCounts:
+    """Counts of every office x cycle cell: ``counts[o, c, s - 1]`` ratings of score s.
+
+    Attributes
+    ----------
+    offices : tuple of str
+    cycles : tuple of str
+        In order; index = the cycle's position.
+    counts : ndarray, shape (offices, cycles, 10), read-only
+    raters : ndarray, shape (offices, cycles), read-only
+        Distinct raters per cell, -1 where unknown.
+    """
+
+    offices: tuple[str, ...]
+    cycles: tuple[str, ...]
+    counts: np.ndarray
+    raters: np.ndarray
+
+    def __post_init__(self) -> None:
+        shape = (len(self.offices), len(self.cycles))
+        if self.counts.shape != (*shape, 10) or self.raters.shape != shape:
+            raise ValueError("counts must be (offices, cycles, 10) and raters (offices, cycles)")
+        self.counts.setflags(write=False)
+        self.raters.setflags(write=False)
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Iterable[tuple[str, str, int, int]],
+        cycle_order: Sequence[str] | None = None,
+        raters: Mapping[tuple[str, str], int] | None = None,
+    ) -> NetworkCounts:
+        """From ``(office, cycle, score, count)`` rows, e.g. a ``GROUP BY`` result.
+
+        Examples
+        --------
+        >>> net = NetworkCounts.from_rows([("BDO", "1", 7, 3), ("BDO", "2", 4, 2)])
+        >>> net.histogram("BDO", "2").counts
+        (0, 0, 0, 2, 0, 0, 0, 0, 0, 0)
+        """
+        office_index: dict[str, int] = {}
+        cycle_index: dict[str, int] = {}
+        keys: list[tuple[int, int, int]] = []
+        values: list[int] = []
+        for line, (office, cycle, score, count) in enumerate(rows, start=1):
+            o = office_index.setdefault(office, len(office_index))
+            c = cycle_index.setdefault(cycle, len(cycle_index))
+            if score.__class__ is not int or not 1 <= score <= 10:
+                raise ValueError(f"row {line}: score {score!r} is not a whole number 1..10")
+            if count.__class__ is not int or count < 0:
+                raise ValueError(f"row {line}: count {count!r} is not a whole number >= 0")
+            keys.append((o, c, score - 1))
+            values.append(count)
+        return cls._build(office_index, cycle_index, keys, values, cycle_order, raters)
+
+    @classmethod
+    def from_histograms(
+        cls,
+        cells: Mapping[tuple[str, str], ScoreHistogram],
+        cycle_order: Sequence[str] | None = None,
+    ) -> NetworkCounts:
+        """From a mapping ``(office, cycle) -> ScoreHistogram``."""
+        rows = []
+        raters = {}
+        for (office, cycle), hist in cells.items():
+            rows.extend((office, cycle, s, c) for s, c in enumerate(hist.counts, start=1) if c)
+            if hist.raters is not None:
+                raters[office, cycle] = hist.raters
+        network = cls.from_rows(rows, cycle_order, raters)
+        return network
+
+    @classmethod
+    def _build(cls, office_index, cycle_index, keys, values, cycle_order, raters):
+        if cycle_order is None:
+            cycles = order_cycles(cycle_index)
+        else:
+            cycles = [str(c) for c in cycle_order]
+            unknown = [c for c in cycle_index if c not in set(cycles)]
+            if unknown:
+                raise ValueError(f"cycle(s) {', '.join(map(str, unknown))} not in cycle_order")
+        remap = np.array([cycles.index(c) for c in cycle_index], dtype=np.int64)
+        counts = np.zeros((len(office_index), len(cycles), 10), dtype=np.int64)
+        if keys:
+            key_array = np.array(keys, dtype=np.int64)
+            np.add.at(
+                counts,
+                (key_array[:, 0], remap[key_array[:, 1]], key_array[:, 2]),
+                np.array(values, dtype=np.int64),
+            )
+        rater_array = np.full(counts.shape[:2], -1, dtype=np.int64)
+        offices = tuple(office_index)
+        for (office, cycle), k in (raters or {}).items():
+            if office in office_index and cycle in cycle_index:
+                o, c = office_index[office], cycles.index(cycle)
+                ScoreHistogram._check_raters(k, int(counts[o, c].sum()))
+                rater_array[o, c] = k
+        return cls(offices, tuple(cycles), counts, rater_array)
+
+    def histogram(self, office: str, cycle: str) -> ScoreHistogram:
+        """The histogram of one cell (empty when the office has no ratings in that cycle)."""
+        o, c = self.offices.index(office), self.cycles.index(cycle)
+        raters = int(self.raters[o, c])
+        return ScoreHistogram(tuple(self.counts[o, c].tolist()), None if raters < 0 else raters)
+
+    def without(self, cells: Iterable[tuple[str, str]]) -> NetworkCounts:
+        """A copy with the given ``(office, cycle)`` cells emptied."""
+        counts = self.counts.copy()
+        raters = self.raters.copy()
+        for office, cycle in cells:
+            o, c = self.offices.index(office), self.cycles.index(cycle)
+            counts[o, c] = 0
+            raters[o, c] = -1
+        return NetworkCounts(self.offices, self.cycles, counts, raters)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkAnalysis:
+    """Every cell summary, trend and comparison of a network (unrounded)."""
+
+    cells: tuple[CellSummary, ...]
+    trends: tuple[Trend, ...]
+    comparisons: tuple[Comparison, ...]
+
+    def to_dict(self, rules: PublicationRules = DEFAULT_RULES) -> dict:
+        """JSON-ready; each cell also says whether it could be published and why not."""
+        cells = []
+        for cell in self.cells:
+            figures = cell.to_dict()
+            reason = group_suppression(cell, rules)
+            figures["publishable"] = reason is None
+            figures["suppressed_reason"] = reason
+            cells.append(figures)
+        return {
+            "cells": cells,
+            "trends": [trend.to_dict() for trend in self.trends],
+            "comparisons": [comparison.to_dict() for comparison in self.comparisons],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedNetwork:
+    """The network's figures after the publication rules."""
+
+    cells: tuple[PublishedCell, ...]
+    trends: tuple[PublishedTrend, ...]
+    comparisons: tuple[PublishedComparison, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "cells": [cell.to_dict() for cell in self.cells],
+            "trends": [trend.to_dict() for trend in self.trends],
+            "comparisons": [comparison.to_dict() for comparison in self.comparisons],
+        }
+
+
+def analyse_network(
+    network: NetworkCounts,
+    *,
+    confidence: float = 0.95,
+    min_raters: int = 5,
+    rank_simulations: int = RANK_SIMULATIONS,
+    seed: int = RANK_SEED,
+) -> NetworkAnalysis:
+    """Summaries, trends and comparisons of a whole network in one vectorised pass.
+
+    Parameters
+    ----------
+    network : NetworkCounts
+    confidence : float
+    min_raters : int
+        Minimum distinct raters for an office to be compared within a cycle.
+    rank_simulations, seed : int
+        For the EB rank intervals.
+
+    Returns
+    -------
+    NetworkAnalysis
+        ``cells`` ordered by office then cycle; ``trends`` by office; ``comparisons`` by
+        cycle then office. Cells without ratings are left out.
+
+    Notes
+    -----
+    Identical figures to :func:`analysis.summarize`, :func:`analysis.office_trend` and
+    :func:`analysis.compare_offices` called cell by cell (the tests check this); see those
+    for the methods and references. Per-cell figures are computed for all cells at once.
+
+    Examples
+    --------
+    >>> net = NetworkCounts.from_rows([("BDO", "1", 7, 3), ("BDO", "1", 2, 2),
+    ...                                ("WDO", "1", 9, 5), ("WDO", "1", 8, 1)])
+    >>> result = analyse_network(net)
+    >>> [c.flag for c in result.comparisons]
+    ['below the network', 'above the network']
+    """
+    counts = network.counts
+    n_cell = counts.sum(axis=2)
+    office_idx, cycle_idx = np.nonzero(n_cell)
+    flat = counts[office_idx, cycle_idx]
+    figures = _cell_figures(flat, confidence)
+    raters_flat = [None if r < 0 else r for r in network.raters[office_idx, cycle_idx].tolist()]
+    office_names = [network.offices[o] for o in office_idx.tolist()]
+    cycle_names = [network.cycles[c] for c in cycle_idx.tolist()]
+    cells = _summaries_from_figures(figures, office_names, cycle_names, raters_flat)
+
+    trends = []
+    # cells are in office-major order, so each office's cells form one run sorted by cycle
+    bounds = np.flatnonzero(np.diff(office_idx)) + 1
+    starts = np.concatenate([[0], bounds]).tolist()
+    ends = np.concatenate([bounds, [office_idx.size]]).tolist()
+    n_all, mean_all, var_all = figures["n"], figures["mean"], figures["var"]
+    for start, end in zip(starts, ends, strict=True):
+        if start == end:
+            continue
+        positions = cycle_idx[start:end].tolist()
+        trends.append(
+            trend_from_arrays(
+                office_names[start],
+                [network.cycles[p] for p in positions],
+                positions,
+                n_all[start:end],
+                mean_all[start:end],
+                var_all[start:end],
+                confidence=confidence,
+            )
+        )
+
+    comparisons = []
+    for c, cycle in enumerate(network.cycles):
+        present = np.flatnonzero(n_cell[:, c])
+        if present.size == 0:
+            continue
+        comparisons.extend(
+            compare_counts(
+                [network.offices[o] for o in present.tolist()],
+                counts[present, c],
+                [None if r < 0 else r for r in network.raters[present, c].tolist()],
+                cycle,
+                min_raters=min_raters,
+                confidence=confidence,
+                rank_simulations=rank_simulations,
+                seed=seed,
+            )
+        )
+    return NetworkAnalysis(tuple(cells), tuple(trends), tuple(comparisons))
+
+
+def publish_network(
+    network: NetworkCounts,
+    rules: PublicationRules = DEFAULT_RULES,
+    *,
+    confidence: float = 0.95,
+    rank_simulations: int = RANK_SIMULATIONS,
+    seed: int = RANK_SEED,
+) -> PublishedNetwork:
+    """The network's figures as they may leave the network.
+
+    Every cell is listed (withheld ones with their reason). Withheld cells are emptied
+    before trends and comparisons are computed: trends use publishable cycles only, and
+    comparisons (and their "rest of the network") publishable offices only.
+
+    Examples
+    --------
+    >>> net = NetworkCounts.from_rows([("BDO", "1", 7, 3), ("WDO", "1", 9, 5), ("WDO", "1", 8, 1)])
+    >>> [cell.suppressed_reason for cell in publish_network(net).cells]
+    ['fewer than 5 distinct raters', None]
+    """
+    full = analyse_network(
+        network, confidence=confidence, rank_simulations=rank_simulations, seed=seed
+    )
+    withheld = [(cell.office, cell.cycle) for cell in full.cells if group_suppression(cell, rules)]
+    kept = network.without(withheld) if withheld else network
+    published = analyse_network(
+        kept,
+        confidence=confidence,
+        min_raters=rules.min_raters_mean,
+        rank_simulations=rank_simulations,
+        seed=seed,
+    )
+    return PublishedNetwork(
+        cells=tuple(publish_cell(cell, rules) for cell in full.cells),
+        trends=tuple(publish_trend(trend, rules) for trend in published.trends),
+        comparisons=tuple(publish_comparison(c, rules) for c in published.comparisons),
+    )

@@ -1,0 +1,73 @@
+"""Who may use which endpoint: declared on every view, checked in one place.
+
+Every view carries ``@roles(...)`` or ``@public``. `enforce_roles` runs before each request and
+refuses an endpoint that declares nothing, so a forgotten declaration fails closed (and a test
+walks the URL map to catch it before it ships).
+"""
+
+from functools import wraps
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from rating.auth.models import ROLES
+
+PUBLIC = "public"
+
+
+def roles(*allowed: str):
+    """Declare the roles that may use a view."""
+    unknown = set(allowed) - set(ROLES)
+    if unknown or not allowed:
+        raise ValueError(f"unknown roles {sorted(unknown)}; use some of {ROLES}")
+
+    def decorate(view):
+        view.allowed_roles = frozenset(allowed)
+        return view
+
+    return decorate
+
+
+def public(view):
+    """Declare a view that anyone may use, logged in or not."""
+    view.allowed_roles = PUBLIC
+    return view
+
+
+def declared_roles(endpoint: str):
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "allowed_roles", None)
+
+
+def enforce_roles():
+    """Before each request: refuse the request unless the endpoint's declaration admits it."""
+    if request.endpoint is None:  # 404 / 405: let Flask answer
+        return None
+    allowed = declared_roles(request.endpoint)
+    if allowed is None:
+        current_app.logger.error("endpoint %s declares no roles; refused", request.endpoint)
+        abort(403)
+    if allowed == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        if request.path.startswith("/api/"):
+            abort(401)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if current_user.role not in allowed:
+        abort(403)
+    return None
+
+
+def read_only_for(*read_only_roles: str):
+    """Let some roles see a page but not change anything through it (advocacy in the directory)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if request.method not in ("GET", "HEAD") and current_user.role in read_only_roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,67 @@
+"""Accounts: the collectives leaders belong to and the people who log in."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rating.extensions import db
+from rating.timeutil import UTCDateTime, utcnow
+
+ROLES = ("leader", "staff", "advocacy", "admin")
+LANGUAGES = ("bn", "en")
+
+
+class Collective(db.Model):
+    __tablename__ = "collectives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)  # "BJ", the prefix of member codes
+    name_en: Mapped[str] = mapped_column(String(100))
+    name_bn: Mapped[str] = mapped_column(String(100))
+
+    def name(self, locale: str) -> str:
+        return self.name_bn if locale == "bn" else self.name_en
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
+        CheckConstraint(f"language IN {LANGUAGES!r}", name="language_known"),
+        CheckConstraint("role != 'leader' OR collective_id IS NOT NULL", name="leader_collective"),
+        CheckConstraint("failed_logins >= 0", name="failed_logins_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Member code for leaders ("BJ-001"), a username for everyone else; stored upper-case for
+    # leaders and lower-case otherwise so that logins are case-insensitive.
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    collective_id: Mapped[int | None] = mapped_column(ForeignKey("collectives.id"))
+    home_place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    language: Mapped[str] = mapped_column(String(2), default="bn")
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped on PIN reset or deactivation: every session cookie that names the old value dies.
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    collective: Mapped[Collective | None] = relationship()
+    home_place = relationship("Place")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == "leader"

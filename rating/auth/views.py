@@ -1,0 +1,80 @@
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_user, logout_user
+
+from rating.access import public, roles
+from rating.auth import bp, services
+from rating.auth.forms import EmptyForm, LanguageForm, LoginForm
+from rating.extensions import limiter, login_manager
+
+HOME_BY_ROLE = {
+    "leader": "survey.home",
+    "staff": "directory.offices",
+    "advocacy": "directory.offices",
+    "admin": "admin.users",
+}
+
+
+@login_manager.user_loader
+def _load_user(session_id):
+    return services.load_user(session_id)
+
+
+@bp.route("/")
+@public
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(HOME_BY_ROLE[current_user.role]))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("auth.index"))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except services.LoginRefused as refused:
+            status = 401
+            if refused.reason == "locked":
+                flash(ngettext("Too many wrong tries. Try again in %(num)d minute.",
+                               "Too many wrong tries. Try again in %(num)d minutes.",
+                               refused.minutes), "error")
+            else:
+                flash(_("That member code or PIN is not right. Please try again."), "error")
+        else:
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            session["language"] = user.language
+            return redirect(services.safe_next(form.next.data) or url_for("auth.index"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@roles("leader", "staff", "advocacy", "admin")
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        language = current_user.language
+        logout_user()
+        session.clear()
+        session["language"] = language
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        services.set_language(current_user, form.language.data, session)
+    return redirect(services.safe_next(form.next.data) or url_for("auth.index"))

@@ -1,0 +1,101 @@
+"""Command line: ``flask --app wsgi init-db | demo-data | create-user | import-offices |
+import-ratings``."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db():
+        """Create or upgrade the database schema (runs the Alembic migrations)."""
+        upgrade()
+        click.echo("Database schema is up to date.")
+
+    @app.cli.command("demo-data")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
+    @click.option("--seed", default=2468, show_default=True)
+    def demo_data(if_empty, seed):
+        """Fill an empty database with the demo network (deterministic for a given seed)."""
+        from rating import demo
+
+        if if_empty and demo.has_users():
+            click.echo("The database already has accounts; demo data not added.")
+            return
+        summary = demo.create_demo(seed=seed, progress=click.echo)
+        click.echo(summary)
+        click.echo(demo.LOGINS)
+
+    @app.cli.command("create-user")
+    @click.option("--login", required=True, help="Member code (leaders) or username.")
+    @click.option("--name", "display_name", default="")
+    @click.option("--role", type=click.Choice(["leader", "staff", "advocacy", "admin"]),
+                  required=True)
+    @click.option("--collective", default=None, help="Collective code, for leaders (BJ, UT).")
+    @click.password_option("--secret", help="PIN (leaders) or password (others).")
+    def create_user(login, display_name, role, collective, secret):
+        """Create one account."""
+        from rating.admin import services
+        from rating.auth.models import Collective
+        from rating.extensions import db
+
+        group = None
+        if collective:
+            group = db.session.scalar(db.select(Collective).where(
+                Collective.code == collective.upper()))
+            if group is None:
+                raise click.BadParameter(f"unknown collective {collective}")
+        try:
+            user = services.create_user(login=login, display_name=display_name, role=role,
+                                        secret=secret, collective=group)
+        except services.AccountError as refused:
+            raise click.ClickException(f"not created: {refused.code}") from None
+        click.echo(f"Created {user.role} {user.login}.")
+
+    @app.cli.command("import-offices")
+    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
+    def import_offices_command(csv_file, dry_run):
+        """Import offices from a CSV (code, department, district, block, ...)."""
+        from rating.directory import importing
+
+        text = csv_file.read_text(encoding="utf-8-sig")
+        plan = (importing.plan_office_import if dry_run else importing.import_offices)(text)
+        _report(plan.problems, len(plan.items), "offices", dry_run)
+
+    @app.cli.command("import-ratings")
+    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
+    def import_ratings_command(csv_file, dry_run):
+        """Import historical ratings (office_code, cycle, score, date, rater_code)."""
+        from rating.survey import history
+
+        text = csv_file.read_text(encoding="utf-8-sig")
+        with click.progressbar(length=1, label="Checking", file=sys.stderr) as bar:
+            def progress(done, total, label):
+                bar.label = label
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            plan = history.import_ratings(text, dry_run=dry_run, progress=progress)
+        for name in plan.new_cycles:
+            click.echo(f"new closed cycle: {name}")
+        _report(plan.problems, len(plan.items), "ratings", dry_run)
+
+
+def _report(problems, count: int, what: str, dry_run: bool) -> None:
+    from flask_babel import force_locale
+
+    if problems:
+        with force_locale("en"):
+            for problem in problems:
+                click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(problems)} problem(s); nothing was imported.")
+    if dry_run:
+        click.echo(f"Dry run: {count} {what} would be imported. Nothing was written.")
+    else:
+        click.echo(f"Imported {count} {what}.")

@@ -1,0 +1,82 @@
+"""Settings from environment variables, with defaults that are safe for a laptop.
+
+Production (``RATING_ENV=production``) refuses to start without ``SECRET_KEY`` and
+``RATER_KEY_SECRET``; development generates both once into ``instance/`` so that sessions and
+pseudonymous rater keys survive a restart without anything secret being committed.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a service that can safely start."""
+
+
+def _instance_secret(instance_path: Path, name: str) -> str:
+    """Read a secret from ``instance/<name>``, creating it (mode 0600) on first use."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / name
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the app's settings from the environment.
+
+    Returns a plain mapping so that tests can override any key before the app is built.
+    """
+    instance = Path(instance_path)
+    production = os.environ.get("RATING_ENV", "development") == "production"
+
+    def secret(name: str) -> str:
+        value = os.environ.get(name)
+        if value:
+            return value
+        if production:
+            raise ConfigError(f"{name} must be set when RATING_ENV=production")
+        return _instance_secret(instance, name.lower())
+
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'rating.sqlite3'}"
+    return {
+        "RATING_ENV": "production" if production else "development",
+        "SECRET_KEY": secret("SECRET_KEY"),
+        # Rater keys are HMACs under their own secret, so rotating SECRET_KEY (which only
+        # signs sessions and CSRF tokens) never splits one leader into two raters.
+        "RATER_KEY_SECRET": secret("RATER_KEY_SECRET"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            hours=int(os.environ.get("SESSION_HOURS", "12"))
+        ),
+        "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session they belong to
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;200 per hour"),
+        "BABEL_DEFAULT_LOCALE": "bn",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Kolkata",
+        "LANGUAGES": ("bn", "en"),
+        # "test" makes Argon2 cheap so that a test suite can create hundreds of accounts.
+        "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "default"),
+        "LOCKOUT_THRESHOLD": 5,
+        "LOCKOUT_MAX_MINUTES": 60,
+    }

@@ -1,0 +1,108 @@
+"""Rating cycles: create, open (one at a time), close, and who has taken part."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.exc import IntegrityError
+
+from rating import audit
+from rating.auth.models import Collective, User
+from rating.cycles.models import Cycle
+from rating.extensions import db
+from rating.survey.models import Rating
+from rating.timeutil import utcnow
+
+
+class CycleError(ValueError):
+    """A cycle change that the rules forbid; ``code`` names the rule for the message."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def open_cycle_now() -> Cycle | None:
+    return db.session.scalar(select(Cycle).where(Cycle.status == "open"))
+
+
+def list_cycles() -> list[Cycle]:
+    return list(db.session.scalars(select(Cycle).order_by(Cycle.starts_on.desc(), Cycle.id.desc())))
+
+
+def create_cycle(name: str, starts_on, ends_on, actor=None) -> Cycle:
+    """Add a draft cycle. Names are unique; the end may not come before the start."""
+    name = name.strip()
+    if ends_on < starts_on:
+        raise CycleError("dates_order")
+    if db.session.scalar(select(Cycle.id).where(func.lower(Cycle.name) == name.lower())):
+        raise CycleError("name_taken")
+    cycle = Cycle(name=name, starts_on=starts_on, ends_on=ends_on, status="draft")
+    db.session.add(cycle)
+    db.session.flush()
+    audit.record("cycle.create", "cycle", cycle.id, actor, name=name)
+    db.session.commit()
+    return cycle
+
+
+def open_cycle(cycle: Cycle, actor=None) -> Cycle:
+    """Open a draft cycle for rating. Refused while another cycle is open, or once closed."""
+    if cycle.status != "draft":
+        raise CycleError("not_draft")
+    other = open_cycle_now()
+    if other is not None:
+        raise CycleError("another_open")
+    cycle.status = "open"
+    cycle.opened_at = utcnow()
+    audit.record("cycle.open", "cycle", cycle.id, actor)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request opened one in between: the unique index says no
+        db.session.rollback()
+        raise CycleError("another_open") from None
+    return cycle
+
+
+def close_cycle(cycle: Cycle, actor=None) -> Cycle:
+    """Close an open cycle: its ratings can no longer be changed."""
+    if cycle.status != "open":
+        raise CycleError("not_open")
+    cycle.status = "closed"
+    cycle.closed_at = utcnow()
+    audit.record("cycle.close", "cycle", cycle.id, actor)
+    db.session.commit()
+    return cycle
+
+
+@dataclass(frozen=True)
+class Participation:
+    collective: Collective
+    leaders: int  # active leader accounts in the collective
+    raters: int  # of whom rated at least one office in the cycle
+    ratings: int
+
+
+def count_participation(cycle: Cycle) -> list[Participation]:
+    """Per collective, how many leaders rated and how many ratings: counts only, no names."""
+    leaders = dict(
+        db.session.execute(
+            select(User.collective_id, func.count(User.id))
+            .where(User.role == "leader", User.active.is_(True))
+            .group_by(User.collective_id)
+        ).all()
+    )
+    rated = {
+        row.collective_id: (row.raters, row.ratings)
+        for row in db.session.execute(
+            select(
+                Rating.collective_id,
+                func.count(distinct(Rating.rater_key)).label("raters"),
+                func.count(Rating.id).label("ratings"),
+            )
+            .where(Rating.cycle_id == cycle.id)
+            .group_by(Rating.collective_id)
+        )
+    }
+    collectives = db.session.scalars(select(Collective).order_by(Collective.name_en))
+    return [
+        Participation(c, leaders.get(c.id, 0), *rated.get(c.id, (0, 0))) for c in collectives
+    ]

@@ -1,0 +1,65 @@
+"""One place that answers every error: a page in the user's language, or JSON under /api/."""
+
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from rating.errors import bp
+from rating.extensions import db
+
+MESSAGES = {
+    400: (_l("Something in that request was not right."),
+          _l("Go back, check what you typed and try again.")),
+    401: (_l("Please log in first."), _l("Log in, then try again.")),
+    403: (_l("This page is not for your account."),
+          _l("Go back to your home page. If you think you should see it, ask the network staff.")),
+    404: (_l("We could not find that page."), _l("Check the address or go back to your home page.")),
+    405: (_l("That action cannot be done this way."), _l("Go back and use the buttons on the page.")),
+    413: (_l("That file is too large."), _l("Send a smaller file (at most 2 MB).")),
+    429: (_l("Too many tries in a short time."), _l("Wait a few minutes, then try again.")),
+    500: (_l("Something went wrong on our side."),
+          _l("Nothing you sent was half-saved. Please try again in a little while.")),
+    503: (_l("The service is busy or under maintenance."),
+          _l("Nothing was saved. Please try again in a few minutes.")),
+}
+
+
+def _answer(code: int, detail: str | None = None):
+    title, advice = MESSAGES.get(code, MESSAGES[400])
+    if request.path.startswith("/api/"):
+        return jsonify(error=str(title), detail=detail or str(advice)), code
+    return render_template("errors/error.html", code=code, title=title, advice=advice,
+                           detail=detail), code
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    from flask_babel import gettext as _
+
+    return _answer(400, _("The form had expired or was not from this site. "
+                          "Open the page again and resend."))
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    if error.code and error.code >= 500:
+        db.session.rollback()
+    return _answer(error.code or 500)
+
+
+@bp.app_errorhandler(OperationalError)
+def database_unavailable(error):
+    # The database is down, locked past its timeout or out of disk: nothing was committed.
+    db.session.rollback()
+    return _answer(ServiceUnavailable.code)
+
+
+@bp.app_errorhandler(Exception)
+def unexpected_error(error):
+    db.session.rollback()
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return _answer(InternalServerError.code)

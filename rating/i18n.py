@@ -1,0 +1,29 @@
+"""Languages: Bengali first for leaders and visitors, English for whoever chooses it."""
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+BENGALI_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+ASCII_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+
+
+def select_locale() -> str:
+    """The signed-in user's saved choice, else this browser's choice, else Bengali."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or "bn"
+
+
+def local_digits(value, locale: str) -> str:
+    """Write a number (or any text) with Bengali digits when the page is in Bengali."""
+    text = str(value)
+    return text.translate(BENGALI_DIGITS) if locale == "bn" else text
+
+
+def ascii_digits(text: str) -> str:
+    """Accept PINs, dates and counts typed with Bengali digits."""
+    return text.translate(ASCII_DIGITS)

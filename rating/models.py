@@ -1,0 +1,20 @@
+"""Every table, importable from one place (for Alembic and the command line)."""
+
+from rating.audit import AuditEvent
+from rating.auth.models import Collective, User
+from rating.cycles.models import Cycle
+from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
+from rating.survey.models import Rating
+
+__all__ = [
+    "AuditEvent",
+    "Collective",
+    "Cycle",
+    "DepartmentType",
+    "Office",
+    "Officer",
+    "Place",
+    "Posting",
+    "Rating",
+    "User",
+]

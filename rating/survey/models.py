@@ -1,0 +1,62 @@
+"""Ratings: one leader's 1-10 score of one office in one cycle.
+
+A rating names its rater only by ``rater_key``, an HMAC of the account id under
+``RATER_KEY_SECRET``: the table alone never says who rated whom.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rating.extensions import db
+from rating.timeutil import UTCDateTime, utcnow
+
+PURPOSES = (
+    "housing",
+    "compensation",
+    "legal_case",
+    "livelihood",
+    "child_protection",
+    "health",
+    "documents",
+    "other",
+)
+ANSWERS = ("yes", "partly", "no")
+SOURCES = ("app", "import")
+
+
+class Rating(db.Model):
+    __tablename__ = "ratings"
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 1 AND 10", name="score_range"),
+        CheckConstraint(f"purpose IN {PURPOSES!r}", name="purpose_known"),
+        CheckConstraint(f"respect IS NULL OR respect IN {ANSWERS!r}", name="respect_known"),
+        CheckConstraint(f"work_done IS NULL OR work_done IN {ANSWERS!r}", name="work_done_known"),
+        CheckConstraint(f"source IN {SOURCES!r}", name="source_known"),
+        CheckConstraint("comment IS NULL OR length(comment) <= 1000", name="comment_length"),
+        UniqueConstraint("cycle_id", "office_id", "rater_key"),
+        UniqueConstraint("submission_id"),
+        Index("ix_ratings_office_cycle_score", "office_id", "cycle_id", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    rater_key: Mapped[str] = mapped_column(String(64), index=True)
+    # The collective is kept (not the person) so participation can be counted per collective.
+    collective_id: Mapped[int | None] = mapped_column(ForeignKey("collectives.id"))
+    score: Mapped[int]
+    purpose: Mapped[str] = mapped_column(String(20))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    respect: Mapped[str | None] = mapped_column(String(8))
+    work_done: Mapped[str | None] = mapped_column(String(8))
+    comment: Mapped[str | None] = mapped_column(Text)
+    quote_consent: Mapped[bool] = mapped_column(default=False)
+    submission_id: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(8), default="app")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    office = relationship("Office")
+    cycle = relationship("Cycle")

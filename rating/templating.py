@@ -1,0 +1,64 @@
+"""What every template may use: the locale, digits in the page's script, the user's menu."""
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from rating.i18n import local_digits
+
+
+def current_locale() -> str:
+    """"bn" or "en": the language this response is written in."""
+    return str(get_locale() or "bn")
+
+
+def init_app(app: Flask) -> None:
+    @app.template_filter("digits")
+    def digits_filter(value):
+        return local_digits(value, current_locale())
+
+    @app.template_filter("localname")
+    def localname_filter(thing):
+        return thing.name(current_locale()) if thing is not None else ""
+
+    @app.template_filter("reject_page")
+    def reject_page_filter(args: dict) -> dict:
+        return {key: value for key, value in args.items() if key != "page"}
+
+    @app.context_processor
+    def page_context():
+        from rating.directory.forms import LEVEL_LABELS
+
+        return {"locale": current_locale(), "menu": _menu(),
+                "level_label": lambda level: LEVEL_LABELS.get(level, level)}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if current_user.is_authenticated and not request.path.startswith("/static/"):
+            # Pages carry one person's data: never keep them for the next user of the phone.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _menu() -> list[tuple[str, str]]:
+    """The endpoints this user's role may open, as (endpoint, label key) pairs."""
+    if not current_user.is_authenticated:
+        return []
+    role = current_user.role
+    if role == "leader":
+        return [("survey.home", "home")]
+    if role in ("staff", "advocacy"):
+        return [
+            ("directory.offices", "offices"),
+            ("directory.officers", "officers"),
+            ("cycles.index", "cycles"),
+        ]
+    return [("admin.users", "users")]

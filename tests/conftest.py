@@ -1,0 +1,242 @@
+"""Fixtures: a fresh app on a clean database per test, on SQLite and (when TEST_DATABASE_URL
+is set) on PostgreSQL too; clients logged in as each role; factories for the directory."""
+
+import os
+import re
+import tempfile
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+os.environ.setdefault("RATING_INSTANCE_PATH", tempfile.mkdtemp(prefix="rating-test-instance-"))
+
+from rating import create_app  # noqa: E402
+from rating.extensions import db  # noqa: E402
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+TEST_PASSWORDS = {"staff": "staff-password-1", "advocacy": "advocacy-password-1",
+                  "admin": "admin-password-1"}
+TEST_PIN = "1357"
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                  r'name="csrf_token" value="([^"]+)"')
+
+
+def base_config(url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key",
+        "RATER_KEY_SECRET": "test-rater-key-secret",
+        "PASSWORD_HASH_PROFILE": "test",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+    }
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """One database per backend for the session, migrated once with Alembic."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        yield _migrated(url)
+        return
+    server = make_url(os.environ["TEST_DATABASE_URL"])
+    name = f"rating_test_{uuid.uuid4().hex[:10]}"
+    admin_engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield _migrated(url)
+    finally:
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+def _migrated(url: str) -> str:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables():
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+class Browser:
+    """A test client that reads the CSRF token from a page before posting, as a browser does."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url, data=None, page=None, **kwargs):
+        token = csrf_from(self.client.get(page or url).get_data(as_text=True))
+        data = dict(data or {})
+        data.setdefault("csrf_token", token)
+        return self.client.post(url, data=data, **kwargs)
+
+    def login(self, login, secret):
+        return self.post("/login", {"username": login, "password": secret})
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def make_collective(app):
+    from rating.auth.models import Collective
+
+    def make(code="BJ", name_en="Bijoyini", name_bn="বিজয়িনী"):
+        existing = db.session.scalar(db.select(Collective).where(Collective.code == code))
+        if existing:
+            return existing
+        collective = Collective(code=code, name_en=name_en, name_bn=name_bn)
+        db.session.add(collective)
+        db.session.commit()
+        return collective
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_collective):
+    from rating.admin.services import create_user
+
+    def make(role="leader", login=None, secret=None, collective_code="BJ", **kwargs):
+        if role == "leader":
+            login = login or f"{collective_code}-{uuid.uuid4().int % 900 + 100}"
+            return create_user(login=login, display_name=kwargs.pop("display_name", login),
+                               role=role, secret=secret or TEST_PIN,
+                               collective=make_collective(collective_code), **kwargs)
+        return create_user(login=login or role, display_name=kwargs.pop("display_name", role),
+                           role=role, secret=secret or TEST_PASSWORDS[role], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the test client in as a new account of a role; returns the account."""
+
+    def log_in(role, **kwargs):
+        user = make_user(role, **kwargs)
+        secret = kwargs.get("secret") or (TEST_PIN if role == "leader" else TEST_PASSWORDS[role])
+        response = Browser(client).login(user.login, secret)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return log_in
+
+
+@pytest.fixture
+def directory(app):
+    """A small directory: one district with two blocks and a few department types."""
+    from rating.directory.models import DepartmentType, Place
+
+    district = Place(code="N24P", kind="district", name_en="North 24 Parganas",
+                     name_bn="উত্তর ২৪ পরগনা")
+    db.session.add(district)
+    db.session.flush()
+    gaighata = Place(code="BLK-GAIGHATA", kind="block", name_en="Gaighata", name_bn="গাইঘাটা",
+                     district_id=district.id)
+    bagdah = Place(code="BLK-BAGDAH", kind="block", name_en="Bagdah", name_bn="বাগদা",
+                   district_id=district.id)
+    bdo = DepartmentType(code="BDO", name_en="Block Development Officer",
+                         name_bn="ব্লক উন্নয়ন আধিকারিক", level="block")
+    dcpo = DepartmentType(code="DCPO", name_en="District Child Protection Officer",
+                          name_bn="জেলা শিশু সুরক্ষা আধিকারিক", level="district")
+    db.session.add_all([gaighata, bagdah, bdo, dcpo])
+    db.session.commit()
+    return {"district": district, "gaighata": gaighata, "bagdah": bagdah, "bdo": bdo,
+            "dcpo": dcpo}
+
+
+@pytest.fixture
+def make_office(app, directory):
+    from rating.directory.models import Office
+
+    def make(code="BDO-GAIGHATA", place="gaighata", department="bdo", active=True):
+        office = Office(code=code, department_type=directory[department],
+                        place=directory[place], level=directory[department].level,
+                        name_en=f"{code} (en)", name_bn=f"{code} (bn)", active=active)
+        db.session.add(office)
+        db.session.commit()
+        return office
+
+    return make
+
+
+@pytest.fixture
+def make_cycle(app):
+    from rating.cycles.models import Cycle
+
+    def make(name="2026 Q4", status="open", starts_on=date(2026, 10, 1),
+             ends_on=date(2026, 12, 31)):
+        cycle = Cycle(name=name, status=status, starts_on=starts_on, ends_on=ends_on)
+        db.session.add(cycle)
+        db.session.commit()
+        return cycle
+
+    return make
+
+
+@pytest.fixture
+def make_rating(app):
+    from rating.auth.services import rater_key_for
+    from rating.survey.models import Rating
+
+    def make(cycle, office, leader, score=5, **kwargs):
+        rating = Rating(cycle_id=cycle.id, office_id=office.id, rater_key=rater_key_for(leader.id),
+                        collective_id=leader.collective_id, score=score,
+                        purpose=kwargs.pop("purpose", "housing"),
+                        submission_id=kwargs.pop("submission_id", uuid.uuid4().hex), **kwargs)
+        db.session.add(rating)
+        db.session.commit()
+        return rating
+
+    return make
