@@ -119,6 +119,7 @@ class CellSummary:
             "sd": self.sd,
             "median": self.median,
             "ci95": None if self.ci95 is None else list(self.ci95),
+            "ci95_shown": None if self.ci95 is None else list(self.ci95_shown),
             "share_7plus": self.share_7plus,
             "share_7plus_ci95": list(self.share_7plus_ci95),
             "bca95": None if self.bca95 is None else list(self.bca95),
