@@ -69,7 +69,7 @@ def order_cycles(labels: Iterable[str], starts: Mapping[str, str] | None = None)
     >>> order_cycles(["spring", "autumn"], {"spring": "2024-03-01", "autumn": "2024-09-01"})
     ['spring', 'autumn']
     """
-    unique = list(dict.fromkeys(str(label) for label in labels))
+    unique = list(dict.fromkeys(labels))
     if starts is not None:
         missing = [label for label in unique if label not in starts]
         if missing:
@@ -77,8 +77,8 @@ def order_cycles(labels: Iterable[str], starts: Mapping[str, str] | None = None)
         return sorted(unique, key=lambda label: (starts[label], label))
     try:
         return sorted(unique, key=float)
-    except ValueError:
-        return sorted(unique)
+    except (TypeError, ValueError):
+        return sorted(unique, key=str)
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,11 +158,13 @@ class NetworkCounts:
         if cycle_order is None:
             cycles = order_cycles(cycle_index)
         else:
-            cycles = [str(c) for c in cycle_order]
-            unknown = [c for c in cycle_index if c not in set(cycles)]
+            cycles = list(cycle_order)
+            known = set(cycles)
+            unknown = [c for c in cycle_index if c not in known]
             if unknown:
                 raise ValueError(f"cycle(s) {', '.join(map(str, unknown))} not in cycle_order")
-        remap = np.array([cycles.index(c) for c in cycle_index], dtype=np.int64)
+        position = {cycle: i for i, cycle in enumerate(cycles)}
+        remap = np.array([position[c] for c in cycle_index], dtype=np.int64)
         counts = np.zeros((len(office_index), len(cycles), 10), dtype=np.int64)
         if keys:
             key_array = np.array(keys, dtype=np.int64)
@@ -175,7 +177,7 @@ class NetworkCounts:
         offices = tuple(office_index)
         for (office, cycle), k in (raters or {}).items():
             if office in office_index and cycle in cycle_index:
-                o, c = office_index[office], cycles.index(cycle)
+                o, c = office_index[office], position[cycle]
                 ScoreHistogram._check_raters(k, int(counts[o, c].sum()))
                 rater_array[o, c] = k
         return cls(offices, tuple(cycles), counts, rater_array)

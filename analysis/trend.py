@@ -185,7 +185,7 @@ def office_trend(
     n = np.array([h.n for h in hists], dtype=float)
     mean = np.array([h.mean for h in hists], dtype=float)
     var = np.array([h.variance if h.n >= 2 else np.nan for h in hists], dtype=float)
-    cycle_labels = [str(p) if labels is None else str(labels[p]) for p in positions]
+    cycle_labels = [p if labels is None else labels[p] for p in positions]
     return trend_from_arrays(
         office,
         cycle_labels,
@@ -282,7 +282,7 @@ def trend_from_arrays(
                 verdict = DECLINING
     return Trend(
         office=office,
-        cycles_used=tuple(str(label) for label in cycle_labels),
+        cycles_used=tuple(cycle_labels),
         positions=tuple(int(p) for p in positions),
         n_per_cycle=tuple(int(v) for v in n),
         slope=slope,
