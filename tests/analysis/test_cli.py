@@ -1,0 +1,138 @@
+"""``python -m analysis summarize``: table and JSON output, and each kind of bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from analysis.cli import main
+
+GOOD = """office,cycle,score,rater
+BDO Gaighata,1,3,a
+BDO Gaighata,1,4,b
+BDO Gaighata,1,2,c
+BDO Gaighata,1,5,d
+BDO Gaighata,1,3,e
+BDO Gaighata,2,6,a
+BDO Gaighata,2,7,b
+WDO Habra,1,8,a
+WDO Habra,1,9,b
+WDO Habra,1,7,c
+WDO Habra,1,8,d
+WDO Habra,1,9,e
+WDO Habra,1,10,f
+"""
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write_file(text, name="ratings.csv"):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return write_file
+
+
+def test_json_has_the_three_lists_with_the_agreed_keys(write, capsys):
+    assert main(["summarize", write(GOOD), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    cell_keys = {
+        "office",
+        "cycle",
+        "n",
+        "mean",
+        "sd",
+        "ci95",
+        "share_7plus",
+        "share_7plus_ci95",
+        "bca95",
+        "flags",
+        "publishable",
+        "suppressed_reason",
+    }
+    trend_keys = {
+        "office",
+        "cycles_used",
+        "slope",
+        "slope_ci95",
+        "slope_p",
+        "kendall_tau",
+        "kendall_p",
+        "theil_sen_slope",
+        "theil_sen_ci95",
+        "change_over_window",
+        "verdict",
+    }
+    comparison_keys = {"cycle", "office", "diff_vs_rest", "diff_ci95", "p", "q", "flag", "eb_mean"}
+    assert all(cell_keys <= set(c) for c in result["cells"])
+    assert all(trend_keys <= set(t) for t in result["trends"])
+    assert all(comparison_keys <= set(c) for c in result["comparisons"])
+    bdo = result["cells"][0]
+    assert bdo["mean"] == pytest.approx(3.4) and bdo["n"] == 5
+    assert result["cells"][1]["suppressed_reason"] == "fewer than 5 distinct raters"
+    assert result["comparisons"][0]["flag"] == "below the network"
+
+
+def test_publish_bands_counts_and_drops_withheld_cycles(write, capsys):
+    assert main(["summarize", write(GOOD), "--format", "json", "--publish"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["cells"][0]["n"] == "5-9" and result["cells"][0]["mean"] == 3.4
+    assert result["cells"][1]["mean"] is None
+    bdo_trend = next(t for t in result["trends"] if t["office"] == "BDO Gaighata")
+    assert bdo_trend["cycles_used"] == ["1"]
+
+
+def test_table_is_readable(write, capsys):
+    assert main(["summarize", write(GOOD)]) == 0
+    out = capsys.readouterr().out
+    assert "Cells (office x cycle)" in out and "Trends" in out and "below the network" in out
+
+
+def test_cycles_ordered_by_cycle_start(write, capsys):
+    text = "office,cycle,score,cycle_start\nA,spring,5,2024-03-01\nA,autumn,6,2023-09-01\n"
+    assert main(["summarize", write(text), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [c["cycle"] for c in result["cells"]] == ["autumn", "spring"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("office,cycle,score\nA,1,5\nA,1,0\n", "line 3: score 0 is outside 1..10"),
+        ("office,cycle,score\nA,1,11\n", "line 2: score 11 is outside 1..10"),
+        ("office,cycle,score\nA,1,5\nA,1,6\nA,1,7.5\n", "line 4: score '7.5' is not a whole"),
+        ("office,cycle,score\nA,1,\n", "line 2: score is blank"),
+        ("office,score\nA,5\n", "line 1: missing column(s) cycle"),
+        ("", "line 1: the file is empty"),
+        ("office,cycle,score\n", "line 2: no ratings after the header"),
+        ("office,cycle,score,cycle_start\nA,1,5,2024\nA,1,6,2025\n", "line 3: cycle '1' has two"),
+    ],
+)
+def test_bad_input_names_the_line_and_exits_2(write, capsys, text, message):
+    assert main(["summarize", write(text)]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""
+
+
+def test_missing_file_exits_2(tmp_path, capsys):
+    assert main(["summarize", str(tmp_path / "nope.csv")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_runs_as_a_module(write):
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "summarize", write("office,cycle,score\nA,1,0\n")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "line 2" in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "summarize", write(GOOD), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and json.loads(done.stdout)["trends"]
