@@ -8,6 +8,7 @@ import uuid
 from datetime import date
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -67,9 +68,20 @@ def _migrated(url: str) -> str:
     return url
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production: its own ``g`` and its own
+    database session, so nothing a test set up leaks into a request except through the
+    database. (Test code reading after a request may need ``db.session.expire_all()``.)"""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app(base_config(database_url))
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
+from rating.formtools import options
+
 
 class LoginForm(FlaskForm):
     username = StringField(
@@ -21,7 +23,7 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = RadioField(choices=[("bn", "বাংলা"), ("en", "English")],
+    language = RadioField(choices=options([("bn", "বাংলা"), ("en", "English")]),
                           validators=[DataRequired()])
     next = HiddenField()
 

@@ -1,12 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from rating.directory import services
 from rating.directory.models import LEVELS
+from rating.formtools import options
 
 LEVEL_LABELS = {
     "gram_panchayat": _l("Gram Panchayat"), "block": _l("Block"), "district": _l("District"),
@@ -35,10 +43,10 @@ class OfficeFilterForm(FlaskForm):
 
     def fill_choices(self, locale: str) -> "OfficeFilterForm":
         anything = [(None, _l("All"))]
-        self.district.choices = anything + [(p.id, p.name(locale)) for p in services.districts()]
-        self.block.choices = anything + [(p.id, p.name(locale)) for p in services.areas()]
-        self.department.choices = anything + [
-            (d.id, f"{d.code}: {d.name(locale)}") for d in services.department_types()]
+        self.district.choices = options(anything + [(p.id, p.name(locale)) for p in services.districts()])
+        self.block.choices = options(anything + [(p.id, p.name(locale)) for p in services.areas()])
+        self.department.choices = options(anything + [
+            (d.id, f"{d.code}: {d.name(locale)}") for d in services.department_types()])
         return self
 
 
@@ -50,17 +58,17 @@ class OfficeForm(FlaskForm):
     department = SelectField(_l("Department"), coerce=int, validators=[DataRequired()])
     place = SelectField(_l("Place"), coerce=int, validators=[DataRequired()])
     level = SelectField(_l("Escalation level"), validators=[Optional()],
-                        choices=[("", _l("As usual for the department"))]
-                        + [(level, LEVEL_LABELS[level]) for level in LEVELS])
+                        choices=options([("", _l("As usual for the department"))]
+                                        + [(level, LEVEL_LABELS[level]) for level in LEVELS]))
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)],
                           description=_l("Leave blank to use “department, place”."))
     name_bn = StringField(_l("Name in Bengali"), validators=[Optional(), Length(max=200)])
 
     def fill_choices(self, locale: str) -> "OfficeForm":
-        self.department.choices = [(d.id, f"{d.code}: {d.name(locale)}")
-                                   for d in services.department_types()]
-        self.place.choices = [(p.id, p.name(locale))
-                              for p in services.districts() + services.areas()]
+        self.department.choices = options((d.id, f"{d.code}: {d.name(locale)}")
+                                          for d in services.department_types())
+        self.place.choices = options((p.id, p.name(locale))
+                                     for p in services.districts() + services.areas())
         return self
 
 
@@ -82,8 +90,8 @@ class EndPostingForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    kind = RadioField(_l("What the file holds"), default="offices", choices=[
-        ("offices", _l("Offices")), ("officers", _l("Officers and their postings"))],
+    kind = RadioField(_l("What the file holds"), default="offices", choices=options([
+        ("offices", _l("Offices")), ("officers", _l("Officers and their postings"))]),
         validators=[DataRequired()])
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
 

@@ -5,10 +5,18 @@ from flask_login import current_user
 from rating.access import roles
 from rating.auth.forms import EmptyForm
 from rating.directory import bp, importing, services
-from rating.directory.forms import (ConfirmImportForm, EndPostingForm, ImportForm, OfficeFilterForm,
-                                    OfficeForm, OfficerForm, PostingForm)
+from rating.directory.forms import (
+    ConfirmImportForm,
+    EndPostingForm,
+    ImportForm,
+    OfficeFilterForm,
+    OfficeForm,
+    OfficerForm,
+    PostingForm,
+)
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.extensions import db
+from rating.formtools import options
 from rating.templating import current_locale
 
 
@@ -139,8 +147,9 @@ def _officer_form(officer: Officer | None):
 
 def _posting_form() -> PostingForm:
     form = PostingForm()
-    form.office.choices = [(o.id, f"{o.code}: {o.name(current_locale())}") for o in
-                           db.session.scalars(services.offices_statement(services.OfficeFilter()))]
+    form.office.choices = options(
+        (o.id, f"{o.code}: {o.name(current_locale())}")
+        for o in db.session.scalars(services.offices_statement(services.OfficeFilter())))
     return form
 
 
