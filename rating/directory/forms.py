@@ -50,8 +50,12 @@ class OfficeFilterForm(FlaskForm):
         return self
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class OfficeForm(FlaskForm):
-    code = StringField(_l("Office code"), validators=[
+    code = StringField(_l("Office code"), filters=[_strip], validators=[
         DataRequired(_l("Give the office a short code, such as BDO-GAIGHATA.")), Length(max=40),
         Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use only letters, digits, dots, dashes and "
                                                 "underscores in the code."))])

@@ -13,7 +13,8 @@ from rating.survey.models import Rating
 
 
 class DirectoryError(ValueError):
-    def __init__(self, code: str, **params):
+    # ``code`` is positional-only: the params may hold a ``code`` of their own (an office code).
+    def __init__(self, code: str, /, **params):
         super().__init__(code)
         self.code = code
         self.params = params
