@@ -45,7 +45,9 @@ def create_staff():
                                  role=form.role.data, secret=form.password.data,
                                  actor=current_user)
         except services.AccountError as refused:
-            form.login.errors.append(_message(refused.code))
+            # Say it next to the field that has to change.
+            wrong = form.password if refused.code == "password_short" else form.login
+            wrong.errors.append(_message(refused.code))
         else:
             flash(_("Account created."), "success")
             return redirect(url_for("admin.users"))
