@@ -63,7 +63,7 @@ def register(app: Flask) -> None:
         """Import offices from a CSV (code, department, district, block, ...)."""
         from rating.directory import importing
 
-        text = csv_file.read_text(encoding="utf-8-sig")
+        text = _read_csv(csv_file)
         plan = (importing.plan_office_import if dry_run else importing.import_offices)(text)
         _report(plan.problems, len(plan.items), "offices", dry_run)
 
@@ -74,7 +74,7 @@ def register(app: Flask) -> None:
         """Import historical ratings (office_code, cycle, score, date, rater_code)."""
         from rating.survey import history
 
-        text = csv_file.read_text(encoding="utf-8-sig")
+        text = _read_csv(csv_file)
         with click.progressbar(length=1, label="Checking", file=sys.stderr) as bar:
             def progress(done, total, label):
                 bar.label = label
@@ -85,6 +85,16 @@ def register(app: Flask) -> None:
         for name in plan.new_cycles:
             click.echo(f"new closed cycle: {name}")
         _report(plan.problems, len(plan.items), "ratings", dry_run)
+
+
+def _read_csv(path: Path) -> str:
+    """The file's text; a file that is not UTF-8 is reported like any other bad line."""
+    from rating.csvio import decode_upload
+
+    text, problem = decode_upload(path.read_bytes())
+    if problem is not None:
+        _report([problem], 0, "rows", dry_run=False)
+    return text
 
 
 def _report(problems, count: int, what: str, dry_run: bool) -> None:

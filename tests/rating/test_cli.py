@@ -81,6 +81,18 @@ def test_import_offices_bad_file(runner, directory, csv_file, dry_run):
     assert count(Office) == 0
 
 
+@pytest.mark.parametrize("command", ["import-offices", "import-ratings"])
+def test_a_file_that_is_not_utf8_is_named_not_a_crash(runner, directory, tmp_path, command):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("code,department,district,block\nবিডিও,BDO,N24P,Gaighata\n"
+                     .encode("utf-16"))
+    result = runner.invoke(args=[command, str(path)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "line 1: The file is not UTF-8 text." in result.output
+    assert count(Office) == 0
+
+
 RATINGS_HEADER = "office_code,cycle,score,date,rater_code\n"
 RATINGS = RATINGS_HEADER + ("BDO-GAIGHATA,2024 Q2,7,2024-05-03,OLD-17\n"
                             "BDO-GAIGHATA,2024 Q2,4,2024-05-20,OLD-18\n"
