@@ -83,7 +83,7 @@ def test_bulk_create_leaders_shows_each_pin_once(browser, admin, app):
     assert user("UT-201").collective.code == "UT"
     assert user("BJ-202").language == "bn"
     listing = browser.get("/admin/users").get_data(as_text=True)
-    assert "BJ-201" in listing
+    assert "<td><code>BJ-201</code></td><td>Rupa Mondal</td><td>Leader</td>" in listing
     assert not any(f'class="pin">{pin}<' in listing for pin in pins.values())
 
     leader = Visitor(app)
