@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from rating.config import load_config
-from rating.extensions import babel, csrf, db, limiter, login_manager, migrate
+from rating.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
 
     from rating import i18n
 
@@ -59,6 +60,8 @@ BLUEPRINTS = [  # (feature package, URL prefix)
     ("directory", "/directory"),
     ("cycles", "/cycles"),
     ("admin", "/admin"),
+    ("voice", "/voice"),
+    ("api", "/api"),
 ]
 
 

@@ -72,6 +72,13 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;200 per hour"),
+        # Phones on 2G: compress pages, scripts and the office list (gzip; brotli is optional).
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/json",
+                               "application/javascript", "application/manifest+json",
+                               "image/svg+xml", "text/csv"],
+        "COMPRESS_MIN_SIZE": 300,
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         "BABEL_DEFAULT_LOCALE": "bn",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Kolkata",
         "LANGUAGES": ("bn", "en"),

@@ -4,7 +4,7 @@ from rating.audit import AuditEvent
 from rating.auth.models import Collective, User
 from rating.cycles.models import Cycle
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
-from rating.survey.models import Rating
+from rating.survey.models import Rating, Submission, VoicePrompt
 
 __all__ = [
     "AuditEvent",
@@ -16,5 +16,7 @@ __all__ = [
     "Place",
     "Posting",
     "Rating",
+    "Submission",
+    "VoicePrompt",
     "User",
 ]

@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         if current_user.is_authenticated and not request.path.startswith("/static/"):
             # Pages carry one person's data: never keep them for the next user of the phone.
-            response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 
@@ -60,5 +60,5 @@ def _menu() -> list[tuple[str, str]]:
             ("directory.offices", "offices"),
             ("directory.officers", "officers"),
             ("cycles.index", "cycles"),
-        ]
+        ] + ([("voice.index", "voice")] if role == "staff" else [])
     return [("admin.users", "users")]

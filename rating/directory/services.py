@@ -192,6 +192,15 @@ def officer_in_post(office_id: int, on: date) -> Officer | None:
         .order_by(Posting.started_on.desc()).limit(1))
 
 
+def officers_in_post(on: date) -> dict[int, Officer]:
+    """Who held each office on a date, for every office the directory knows, in one query."""
+    rows = db.session.execute(
+        select(Posting.office_id, Officer).join(Officer).where(
+            Posting.started_on <= on, or_(Posting.ended_on.is_(None), Posting.ended_on >= on))
+        .order_by(Posting.started_on))
+    return {office_id: officer for office_id, officer in rows}
+
+
 def find_place(name: str, kinds: tuple[str, ...], district: Place | None = None) -> Place | None:
     """A place by its English or Bengali name or its code, case-insensitively."""
     name = name.strip()

@@ -6,7 +6,16 @@ A rating names its rater only by ``rater_key``, an HMAC of the account id under
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rating.extensions import db
@@ -60,3 +69,38 @@ class Rating(db.Model):
 
     office = relationship("Office")
     cycle = relationship("Cycle")
+
+
+class Submission(db.Model):
+    """Every accepted submission id, with the answer it got, so that a retry is answered the
+    same way and stores nothing new — even after a later edit gave the rating a new id."""
+
+    __tablename__ = "rating_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(64), unique=True)
+    rater_key: Mapped[str] = mapped_column(String(64))
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id", ondelete="CASCADE"),
+                                           index=True)
+    response: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+QUESTIONS = ("score", "purpose", "respect", "resolved", "comment")
+
+
+class VoicePrompt(db.Model):
+    """A short recorded clip that reads one question aloud, in one language."""
+
+    __tablename__ = "voice_prompts"
+    __table_args__ = (
+        UniqueConstraint("question", "language"),
+        CheckConstraint(f"question IN {QUESTIONS!r}", name="question_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2))
+    mime_type: Mapped[str] = mapped_column(String(40))
+    audio: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

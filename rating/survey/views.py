@@ -1,15 +1,138 @@
-from flask import render_template
+"""The leaders' pages: home, choose an office, rate it, saved; plus the offline app shell."""
+
+import uuid
+
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_login import current_user
 
-from rating.access import roles
-from rating.cycles.services import open_cycle_now
+from rating.access import public, roles
+from rating.directory import services as directory
+from rating.directory.models import Office
+from rating.extensions import db
 from rating.survey import bp, services
+from rating.survey.forms import RatingForm
+from rating.survey.messages import REFUSALS
+from rating.templating import current_locale
+from rating.voice.services import prompts_for
+
+
+@bp.context_processor
+def leader_context():
+    if current_user.is_authenticated and current_user.role == "leader":
+        return {"leader_tag": services.leader_tag(current_user)}
+    return {}
 
 
 @bp.route("/")
 @roles("leader")
 def home():
-    cycle = open_cycle_now()
+    cycle = services.open_cycle()
+    return render_template("survey/home.html", cycle=cycle,
+                           ratings=services.ratings_of(current_user, cycle))
+
+
+@bp.route("/offices")
+@roles("leader")
+def offices():
+    q = request.args.get("q", "")[:100].strip()
+    block = request.args.get("block", type=int)
+    department = request.args.get("department", type=int)
+    cycle = services.open_cycle()
+    rated_now = {r.office_id: r.score for r in services.ratings_of(current_user, cycle)}
     return render_template(
-        "survey/home.html", cycle=cycle, ratings=services.ratings_of(current_user, cycle)
-    )
+        "survey/offices.html", cycle=cycle, q=q, block=block, department=department,
+        offices=services.offices_for_leader(current_user, q, block, department),
+        rated_now=rated_now, blocks=directory.areas(),
+        departments=directory.department_types())
+
+
+def _office_or_404(office_id: int) -> Office:
+    office = db.session.get(Office, office_id)
+    if office is None or not office.active:
+        abort(404)
+    return office
+
+
+@bp.route("/rate/<int:office_id>", methods=["GET", "POST"])
+@roles("leader")
+def rate(office_id: int):
+    office = _office_or_404(office_id)
+    cycle = services.open_cycle()
+    if cycle is None:
+        return render_template("survey/no_cycle.html"), 409
+    earlier = services.rating_of(current_user, cycle, office.id)
+    form = RatingForm(obj=_prefill(earlier))
+    if request.method == "GET":
+        form.submission_id.data = uuid.uuid4().hex
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.submit_rating(current_user, cycle_id=cycle.id, office_id=office.id,
+                                   answers=form.clean())
+        except services.RatingRefused as refused:
+            form.form_errors.append(REFUSALS[refused.code])
+            status = refused.status
+        else:
+            return redirect(url_for("survey.saved", office_id=office.id), 303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("survey/rate.html", form=form, office=office, cycle=cycle,
+                           earlier=earlier, officer=directory.officer_in_post(
+                               office.id, services.today()),
+                           prompts=prompts_for(current_locale())), status
+
+
+def _prefill(rating):
+    if rating is None:
+        return None
+    return {"score": rating.score, "purpose": rating.purpose, "respect": rating.respect,
+            "resolved": rating.work_done, "comment": rating.comment,
+            "quote_consent": rating.quote_consent}
+
+
+@bp.route("/saved/<int:office_id>")
+@roles("leader")
+def saved(office_id: int):
+    office = _office_or_404(office_id)
+    rating = services.rating_of(current_user, services.open_cycle(), office.id)
+    if rating is None:
+        return redirect(url_for("survey.rate", office_id=office.id))
+    return render_template("survey/saved.html", office=office, rating=rating)
+
+
+@bp.route("/offline/<any(bn, en):language>")
+@public
+def offline_shell(language: str):
+    """The app shell the service worker shows when there is no network. It holds nothing
+    personal (no name, no token, no ratings): the office list and the queue are filled in by
+    the script on the phone."""
+    with force_locale(language):
+        response = current_app.make_response(render_template(
+            "survey/offline.html", form=RatingForm(meta={"csrf": False}), shell=True))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    response = send_from_directory(current_app.static_folder, "js/sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/leader/"
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+@public
+def manifest():
+    return current_app.response_class(
+        render_template("survey/manifest.json"), mimetype="application/manifest+json")

@@ -10,7 +10,8 @@ from tests.conftest import csrf_from
 
 # A value for each URL variable, so that every GET endpoint can be requested.
 SAMPLE_VALUES = {"office_id": "1", "officer_id": "1", "cycle_id": "1", "user_id": "1",
-                 "posting_id": "1", "action": None, "filename": "css/app.css"}
+                 "posting_id": "1", "action": None, "filename": "css/app.css",
+                 "prompt_id": "1", "question": None, "language": None}
 
 
 def test_every_endpoint_declares_its_roles(app):
@@ -30,8 +31,8 @@ def _get_urls(app):
             continue
         values = {}
         for argument in rule.arguments:
-            if argument == "action":
-                values[argument] = re.search(r"any\(([^,)]+)", rule.rule).group(1)
+            if argument in ("action", "question", "language"):
+                values[argument] = re.search(rf"any\(([^,)]+)[^>]*:{argument}>", rule.rule).group(1)
             else:
                 values[argument] = SAMPLE_VALUES[argument]
         url = rule.rule
@@ -45,7 +46,8 @@ def test_each_role_reaches_only_its_pages(app, client, login_as, role):
     login_as(role)
     for endpoint, url in _get_urls(app):
         allowed = app.view_functions[endpoint].allowed_roles
-        status = client.get(url).status_code
+        with client.get(url) as response:
+            status = response.status_code
         if allowed == PUBLIC or role in allowed:
             assert status in (200, 302, 404), (endpoint, url, status)
         else:
@@ -56,7 +58,8 @@ def test_anonymous_visitors_are_sent_to_login(app, client):
     for endpoint, url in _get_urls(app):
         if app.view_functions[endpoint].allowed_roles == PUBLIC:
             continue
-        response = client.get(url)
+        with client.get(url) as response:
+            pass
         if url.startswith("/api/"):
             assert response.status_code == 401, url
         else:

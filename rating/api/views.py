@@ -1,0 +1,113 @@
+"""JSON endpoints for the leaders' page script, its offline queue, tests and scripts.
+
+CSRF applies here too: the page sends its token in the ``X-CSRFToken`` header.
+"""
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import ImmutableMultiDict
+
+from rating.access import roles
+from rating.api import bp
+from rating.directory import services as directory
+from rating.extensions import db
+from rating.survey import services
+from rating.survey.forms import ApiRatingForm
+from rating.survey.messages import REFUSALS
+
+SCALARS = (str, int, float, bool)
+
+
+@bp.route("/session")
+@roles("leader", "staff", "advocacy", "admin")
+def session_info():
+    """A fresh CSRF token and the tag of this leader's queued ratings on the phone."""
+    tag = services.leader_tag(current_user) if current_user.role == "leader" else None
+    return jsonify(csrf_token=generate_csrf(), leader_tag=tag, language=current_user.language)
+
+
+@bp.route("/cycles/open")
+@roles("leader", "staff", "advocacy")
+def open_cycle():
+    cycle = services.open_cycle()
+    if cycle is None:
+        return jsonify(cycle=None)
+    return jsonify(cycle={"id": cycle.id, "name": cycle.name,
+                          "starts_on": cycle.starts_on.isoformat(),
+                          "ends_on": cycle.ends_on.isoformat()})
+
+
+@bp.route("/offices")
+@roles("leader", "staff", "advocacy")
+def offices():
+    """The offices leaders can rate in the open cycle: the same list for everyone, so the
+    phone may keep it for offline use."""
+    cycle = services.open_cycle()
+    rows = []
+    if cycle is not None:
+        officers = directory.officers_in_post(services.today())
+        for office in db.session.scalars(directory.offices_statement(directory.OfficeFilter())):
+            officer = officers.get(office.id)
+            rows.append({
+                "id": office.id, "code": office.code, "name_en": office.name_en,
+                "name_bn": office.name_bn, "department": office.department_type.code,
+                "place_id": office.place_id,
+                "block_id": office.place.block_id or office.place_id,
+                "officer": officer.name_en if officer else None,
+            })
+        rows.sort(key=lambda row: row["name_en"])
+    response = jsonify(cycle_id=cycle.id if cycle else None, offices=rows)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.route("/ratings/mine")
+@roles("leader")
+def my_ratings():
+    cycle = services.open_cycle()
+    return jsonify(cycle_id=cycle.id if cycle else None, ratings=[
+        {"office_id": r.office_id, "score": r.score, "purpose": r.purpose,
+         "respect": r.respect, "resolved": r.work_done, "comment": r.comment,
+         "quote_consent": r.quote_consent, "updated_at": r.updated_at.isoformat()}
+        for r in services.ratings_of(current_user, cycle)])
+
+
+@bp.route("/ratings", methods=["POST"])
+@roles("leader")
+def submit_rating():
+    """Store one rating. 201 stored, 200 stored before (same body), 409 cycle closed or
+    submission id taken, 422 invalid with a message per field."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify(error="invalid", message=_("Send the rating as a JSON object."),
+                       fields={}), 422
+    fields = {name: _("This must be a single value.") for name, value in payload.items()
+              if value is not None and not isinstance(value, SCALARS)}
+    form = ApiRatingForm(formdata=ImmutableMultiDict(_formdata(payload)), meta={"csrf": False})
+    if fields or not form.validate():
+        fields.update({name: errors[0] for name, errors in form.errors.items()})
+        return jsonify(error="invalid", message=_("Some answers need fixing."),
+                       fields={k: str(v) for k, v in fields.items()}), 422
+    try:
+        stored = services.submit_rating(current_user, cycle_id=form.cycle_id.data,
+                                        office_id=form.office_id.data, answers=form.clean())
+    except services.RatingRefused as refused:
+        message = str(REFUSALS[refused.code])
+        return jsonify(error=refused.code, message=message,
+                       fields={refused.field: message} if refused.field else {}), refused.status
+    return jsonify(stored.body), stored.status
+
+
+def _formdata(payload: dict) -> dict:
+    """JSON values as the strings a form post would carry (null = not answered)."""
+    data = {}
+    for name, value in payload.items():
+        if value is None or not isinstance(value, SCALARS):
+            continue
+        if isinstance(value, bool):
+            data[name] = "y" if value else ""
+        else:
+            data[name] = str(value)
+    return data

@@ -1,0 +1,74 @@
+"""The rating form: one definition for the page's form post and for the JSON endpoint."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from rating.formtools import options
+
+SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+MAX_COMMENT = 1000
+
+PURPOSE_LABELS = {
+    "housing": _l("Housing"),
+    "compensation": _l("Victim compensation"),
+    "legal_case": _l("Legal case"),
+    "livelihood": _l("Livelihood or SHG loan"),
+    "child_protection": _l("Child protection"),
+    "health": _l("Health or mental health"),
+    "documents": _l("Documents (ID, ration card)"),
+    "other": _l("Something else"),
+}
+ANSWER_LABELS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")}
+
+
+def _score_choice(value):
+    """Scores are whole numbers 1-10; "7.5", "seven" or 0 are refused, never rounded."""
+    text = str(value).strip()
+    if not text.isdigit():
+        raise ValueError
+    return int(text)
+
+
+class RatingForm(FlaskForm):
+    submission_id = HiddenField(validators=[
+        DataRequired(_l("The form is missing its submission number. Open the page again.")),
+        Regexp(SUBMISSION_ID, message=_l("The submission number is not valid."))])
+    score = RadioField(
+        _l("How did this office treat you?"), coerce=_score_choice,
+        choices=options((n, str(n)) for n in range(1, 11)),
+        validators=[InputRequired(_l("Choose a score from 1 to 10."))])
+    purpose = RadioField(
+        _l("What did you go for?"), choices=options(PURPOSE_LABELS.items()),
+        validators=[InputRequired(_l("Choose what you went for."))])
+    respect = RadioField(_l("Did they treat you with respect?"),
+                         choices=options(ANSWER_LABELS.items()), validators=[Optional()])
+    resolved = RadioField(_l("Was the work done?"), choices=options(ANSWER_LABELS.items()),
+                          validators=[Optional()])
+    comment = TextAreaField(
+        _l("Anything you want to tell us (optional)"),
+        validators=[Optional(), Length(max=MAX_COMMENT, message=_l(
+            "Please keep the comment under %(max)d characters.", max=MAX_COMMENT))])
+    quote_consent = BooleanField(_l("My words may be quoted, without my name"))
+
+    def clean(self) -> dict:
+        """The validated answers, with blanks as None."""
+        return {
+            "submission_id": self.submission_id.data,
+            "score": self.score.data,
+            "purpose": self.purpose.data,
+            "respect": self.respect.data or None,
+            "work_done": self.resolved.data or None,
+            "comment": (self.comment.data or "").strip() or None,
+            "quote_consent": bool(self.quote_consent.data),
+        }
+
+
+class ApiRatingForm(RatingForm):
+    """The same answers sent as JSON, which also name the cycle and the office."""
+
+    cycle_id = IntegerField(validators=[InputRequired(_l("Say which cycle."))])
+    office_id = IntegerField(validators=[InputRequired(_l("Say which office."))])

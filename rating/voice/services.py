@@ -1,0 +1,64 @@
+"""Voice prompts: short clips that read the rating questions aloud, per language."""
+
+from sqlalchemy import select
+
+from rating import audit
+from rating.extensions import db
+from rating.survey.models import QUESTIONS, VoicePrompt
+
+AUDIO_TYPES = {"audio/mpeg": "mp3", "audio/ogg": "ogg", "audio/webm": "webm", "audio/mp4": "m4a",
+               "audio/aac": "aac", "audio/wav": "wav", "audio/x-wav": "wav"}
+MAX_CLIP_BYTES = 1024 * 1024
+# The first bytes of each audio container, so a renamed document is not served as audio.
+SIGNATURES = (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"OggS", b"\x1aE\xdf\xa3", b"RIFF",
+              b"\xff\xf1", b"\xff\xf9")
+
+
+class ClipRefused(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def prompts_for(language: str) -> set[str]:
+    """The questions that have a clip in this language."""
+    return set(db.session.scalars(select(VoicePrompt.question).where(
+        VoicePrompt.language == language)))
+
+
+def list_prompts() -> dict[tuple[str, str], VoicePrompt]:
+    return {(p.question, p.language): p for p in db.session.scalars(select(VoicePrompt))}
+
+
+def find_prompt(question: str, language: str) -> VoicePrompt | None:
+    return db.session.scalar(select(VoicePrompt).where(
+        VoicePrompt.question == question, VoicePrompt.language == language))
+
+
+def _looks_like_audio(audio: bytes) -> bool:
+    return audio.startswith(SIGNATURES) or audio[4:8] == b"ftyp"
+
+
+def save_prompt(question: str, language: str, mime_type: str, audio: bytes,
+                actor=None) -> VoicePrompt:
+    """Store (or replace) the clip for a question in a language."""
+    if question not in QUESTIONS or language not in ("bn", "en"):
+        raise ClipRefused("unknown_question")
+    if mime_type not in AUDIO_TYPES or not _looks_like_audio(audio):
+        raise ClipRefused("not_audio")
+    if len(audio) > MAX_CLIP_BYTES:
+        raise ClipRefused("too_long")
+    prompt = find_prompt(question, language) or VoicePrompt(question=question, language=language)
+    prompt.mime_type, prompt.audio = mime_type, audio
+    db.session.add(prompt)
+    db.session.flush()
+    audit.record("voice.upload", "voice_prompt", prompt.id, actor, question=question,
+                 language=language, size=len(audio))
+    db.session.commit()
+    return prompt
+
+
+def delete_prompt(prompt: VoicePrompt, actor=None) -> None:
+    audit.record("voice.delete", "voice_prompt", prompt.id, actor)
+    db.session.delete(prompt)
+    db.session.commit()

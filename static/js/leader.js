@@ -1,0 +1,295 @@
+/* The leaders' pages: an outbox of ratings on the phone (IndexedDB), sent exactly once.
+ * Runs in the page and, imported by the service worker, in the background too.
+ * Every rating carries its submission id from the moment it is made, so sending it again
+ * (after a timeout, a closed browser, a new login) can never count it twice. */
+"use strict";
+
+var RatingQueue = (function () {
+  var DB_NAME = "duty-bearer-ratings", VERSION = 1;
+
+  function open() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB_NAME, VERSION);
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        db.createObjectStore("outbox", { keyPath: "submission_id" });
+        db.createObjectStore("meta", { keyPath: "key" });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function run(store, mode, action) {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(store, mode), result;
+        var request = action(tx.objectStore(store));
+        if (request) request.onsuccess = function () { result = request.result; };
+        tx.oncomplete = function () { db.close(); resolve(result); };
+        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+      });
+    });
+  }
+
+  function items(tag) {
+    return run("outbox", "readonly", function (s) { return s.getAll(); }).then(function (all) {
+      return (all || []).filter(function (item) { return item.tag === tag; })
+        .sort(function (a, b) { return a.made_at < b.made_at ? -1 : 1; });
+    });
+  }
+
+  function session() {
+    return fetch("/api/session", { credentials: "same-origin", cache: "no-store", redirect: "error" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; });
+  }
+
+  var flushing = null;
+  /* Send every queued rating of the leader who is logged in now, oldest first. Resolves to
+   * {sent, left, needLogin}. Ratings of other leaders on a shared phone are left alone. */
+  function flush() {
+    if (flushing) return flushing;
+    flushing = session().then(function (info) {
+      if (!info || !info.leader_tag) {
+        return { sent: 0, left: null, needLogin: true };
+      }
+      return items(info.leader_tag).then(function (queued) {
+        var sent = 0, stop = false;
+        return queued.reduce(function (chain, item) {
+          return chain.then(function () {
+            if (stop) return;
+            return send(item, info.csrf_token).then(function (outcome) {
+              if (outcome === "done") sent += 1;
+              else stop = true;
+            });
+          });
+        }, Promise.resolve()).then(function () {
+          return items(info.leader_tag).then(function (left) {
+            return { sent: sent, left: left.length, needLogin: false };
+          });
+        });
+      });
+    }).finally(function () { flushing = null; });
+    return flushing;
+  }
+
+  /* "done": stored (201), stored before (200) or refused for good (409/422, kept as a
+   * problem to show); "later": no network, session or token gone - try again later. */
+  function send(item, token) {
+    return fetch("/api/ratings", {
+      method: "POST", credentials: "same-origin", cache: "no-store", redirect: "error",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(item.payload),
+    }).then(function (response) {
+      if (response.status === 200 || response.status === 201) {
+        return remove(item.submission_id).then(function () { return "done"; });
+      }
+      if (response.status === 409 || response.status === 422) {
+        return response.json().then(function (body) {
+          item.problem = body.message || String(response.status);
+          return put(item);
+        }).then(function () { return "done"; });
+      }
+      return "later";
+    }).catch(function () { return "later"; });
+  }
+
+  function put(item) { return run("outbox", "readwrite", function (s) { return s.put(item); }); }
+  function remove(id) { return run("outbox", "readwrite", function (s) { return s.delete(id); }); }
+  function setMeta(key, value) {
+    return run("meta", "readwrite", function (s) { return s.put({ key: key, value: value }); });
+  }
+  function getMeta(key) {
+    return run("meta", "readonly", function (s) { return s.get(key); })
+      .then(function (row) { return row ? row.value : null; });
+  }
+
+  return { put: put, remove: remove, items: items, flush: flush, send: send,
+           setMeta: setMeta, getMeta: getMeta };
+})();
+
+if (typeof document !== "undefined") (function () {
+  var texts = (document.getElementById("texts") || {}).dataset || {};
+  var tagMeta = document.querySelector('meta[name="leader-tag"]');
+  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
+  var tag = tagMeta ? tagMeta.content : null;
+  var lang = document.documentElement.lang || "bn";
+  var shell = document.getElementById("shell");
+
+  function newId() {
+    if (self.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function showQueue(current) {
+    var box = document.getElementById("queue");
+    if (!box || !current) return;
+    RatingQueue.items(current).then(function (queued) {
+      var list = box.querySelector("ul");
+      list.textContent = "";
+      queued.forEach(function (item) {
+        var li = document.createElement("li");
+        li.textContent = item.office_name + " · " + item.score_label + " · " +
+          (item.problem ? (texts.notSaved || "") + " " + item.problem : (texts.waiting || ""));
+        list.appendChild(li);
+      });
+      box.hidden = queued.length === 0;
+    });
+  }
+
+  function flushAndShow() {
+    RatingQueue.flush().then(function (result) {
+      showQueue(tag || (shell && shell.dataset.tag));
+      var notice = document.getElementById("login-again");
+      if (result.needLogin && notice) notice.hidden = false;
+    });
+  }
+
+  function payloadOf(form) {
+    var data = new FormData(form), score = data.get("score");
+    return {
+      submission_id: data.get("submission_id") || newId(),
+      cycle_id: Number(form.dataset.cycleId), office_id: Number(form.dataset.officeId),
+      score: score ? Number(score) : null, purpose: data.get("purpose"),
+      respect: data.get("respect"), resolved: data.get("resolved"),
+      comment: data.get("comment") || null, quote_consent: data.get("quote_consent") === "y",
+    };
+  }
+
+  function savedOnPhone(form, item) {
+    var note = document.createElement("p");
+    note.className = "flash flash-info";
+    note.setAttribute("role", "status");
+    note.id = "saved-on-phone";
+    note.textContent = texts.savedPhone || "";
+    form.replaceWith(note);
+    showQueue(item.tag);
+  }
+
+  /* With the script, a rating goes to the phone's outbox first and is then sent; without
+   * network it stays there, shown as waiting, until a later page load or the worker sends it. */
+  function onSubmit(event) {
+    var form = event.currentTarget, button = form.querySelector("button[type=submit]");
+    if (!form.querySelector("input[name=score]:checked")) return;  // let the server explain
+    event.preventDefault();
+    if (button.disabled) return;  // a double tap sends once
+    button.disabled = true;
+    button.textContent = texts.sending || button.textContent;
+    var payload = payloadOf(form);
+    form.querySelector("input[name=submission_id]").value = payload.submission_id;
+    var checked = form.querySelector("input[name=score]:checked + label");
+    var item = { submission_id: payload.submission_id, tag: tag || (shell && shell.dataset.tag),
+                 payload: payload, made_at: new Date().toISOString(),
+                 office_name: form.dataset.officeName || "",
+                 score_label: checked ? checked.textContent : String(payload.score) };
+    RatingQueue.put(item).then(function () {
+      if (!tokenMeta || !navigator.onLine) return "later";
+      return RatingQueue.send(item, tokenMeta.content);
+    }).then(function (outcome) {
+      if (outcome === "done") {
+        return RatingQueue.items(item.tag).then(function (left) {
+          var mine = left.filter(function (i) { return i.submission_id === item.submission_id; });
+          if (mine.length && mine[0].problem) {  // refused: let the server show why
+            RatingQueue.remove(item.submission_id).then(function () { form.submit(); });
+          } else {
+            location.assign("/leader/saved/" + payload.office_id);
+          }
+        });
+      }
+      savedOnPhone(form, item);
+      if (self.navigator.serviceWorker && navigator.serviceWorker.ready) {
+        navigator.serviceWorker.ready.then(function (registration) {
+          if (registration.sync) return registration.sync.register("send-ratings");
+        }).catch(function () {});
+      }
+    });
+  }
+
+  var form = document.getElementById("rating-form");
+  if (form) form.addEventListener("submit", onSubmit);
+
+  var logout = document.getElementById("logout-form");
+  if (logout && tag) logout.addEventListener("submit", function (event) {
+    if (logout.dataset.confirmed) return;
+    event.preventDefault();
+    RatingQueue.items(tag).then(function (queued) {
+      var waiting = queued.filter(function (i) { return !i.problem; }).length;
+      if (waiting && !confirm(texts.logoutWarning)) return;
+      RatingQueue.setMeta("current", null).then(function () {
+        logout.dataset.confirmed = "1";
+        logout.submit();
+      });
+    });
+  });
+
+  if (tag) {
+    RatingQueue.setMeta("current", { tag: tag, lang: lang }).then(flushAndShow);
+    window.addEventListener("online", flushAndShow);
+    setInterval(function () { if (navigator.onLine) flushAndShow(); }, 60000);
+  }
+
+  if (shell) startShell();
+
+  function startShell() {
+    RatingQueue.getMeta("current").then(function (current) {
+      shell.dataset.tag = current ? current.tag : "";
+      if (current) showQueue(current.tag);
+      return fetch("/api/offices", { credentials: "same-origin" });
+    }).then(function (response) { return response.json(); }).then(function (data) {
+      var offices = data.offices || [], match = location.pathname.match(/\/leader\/rate\/(\d+)/);
+      var chosen = match && offices.filter(function (o) { return o.id === Number(match[1]); })[0];
+      if (chosen) return showForm(chosen, data.cycle_id);
+      showList(offices, data.cycle_id);
+    }).catch(function () {
+      document.getElementById("shell-empty").hidden = false;
+    });
+  }
+
+  function nameOf(office) { return lang === "bn" ? office.name_bn : office.name_en; }
+
+  function showList(offices, cycleId) {
+    var list = document.getElementById("office-list"), search = document.getElementById("shell-q");
+    function render() {
+      var q = search.value.trim().toLowerCase();
+      list.textContent = "";
+      offices.filter(function (o) {
+        return !q || (o.name_en + " " + o.name_bn + " " + o.code).toLowerCase().indexOf(q) >= 0;
+      }).forEach(function (office) {
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = "/leader/rate/" + office.id;
+        a.textContent = nameOf(office);
+        a.addEventListener("click", function (event) {
+          event.preventDefault();
+          history.pushState({}, "", a.href);
+          showForm(office, cycleId);
+        });
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+    }
+    search.addEventListener("input", render);
+    document.getElementById("shell-empty").hidden = offices.length > 0;
+    render();
+  }
+
+  function showForm(office, cycleId) {
+    document.getElementById("shell-list").hidden = true;
+    document.getElementById("shell-rate").hidden = false;
+    document.getElementById("shell-office").textContent = nameOf(office);
+    var shellForm = document.getElementById("rating-form");
+    shellForm.dataset.officeId = office.id;
+    shellForm.dataset.cycleId = cycleId;
+    shellForm.dataset.officeName = nameOf(office);
+  }
+
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/leader/sw.js", { scope: "/leader/" }).catch(function () {});
+    });
+  }
+})();
