@@ -12,9 +12,18 @@ from sqlalchemy import func, select
 from rating.auth.models import Collective, User
 from rating.auth.services import hash_secret, rater_key_for
 from rating.cycles.models import Cycle
-from rating.demo_places import (AHTU_UNITS, BLOCK_DEPARTMENTS, BLOCKS, DEPARTMENTS,
-                                DISTRICT_DEPARTMENTS, DISTRICTS, FIRST_NAMES, GRAM_PANCHAYATS,
-                                MUNICIPALITIES, SURNAMES)
+from rating.demo_places import (
+    AHTU_UNITS,
+    BLOCK_DEPARTMENTS,
+    BLOCKS,
+    DEPARTMENTS,
+    DISTRICT_DEPARTMENTS,
+    DISTRICTS,
+    FIRST_NAMES,
+    GRAM_PANCHAYATS,
+    MUNICIPALITIES,
+    SURNAMES,
+)
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.extensions import db
 from rating.survey.models import Rating

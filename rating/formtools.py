@@ -1,6 +1,38 @@
-"""Small helpers shared by the features' forms."""
+"""What every form shares: WTForms' own messages in the user's language, and choices."""
 
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
+
+# WTForms' built-in messages that our forms can show, listed so that `make extract-messages`
+# puts them in our catalogue (WTForms ships no Bengali).
+WTFORMS_MESSAGES = (
+    _l("This field is required."), _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."), _l("Not a valid integer value."),
+    _l("Not a valid date value."), _l("Invalid input."),
+    _l("Invalid value, must be one of: %(values)s."),
+    _l("Field cannot be longer than %(max)d characters."),
+    _l("Field must be at least %(min)d characters long."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("File does not have an approved extension."),
+)
+
+
+class _CatalogueTranslations:
+    """WTForms asks this object for its messages; it answers from our catalogue."""
+
+    def gettext(self, string):
+        return gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return ngettext(singular, plural, n)
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _CatalogueTranslations()
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -33,6 +33,16 @@ def init_app(app: Flask) -> None:
                 "level_label": lambda level: LEVEL_LABELS.get(level, level)}
 
     @app.after_request
+    def buffer_small_files(response):
+        """Read a static file into memory so Flask-Compress compresses it as a whole (its
+        streaming path leaves the file open); every compressible file here is small."""
+        if response.direct_passthrough and \
+                response.mimetype in app.config["COMPRESS_MIMETYPES"]:
+            response.direct_passthrough = False
+            response.get_data()
+        return response
+
+    @app.after_request
     def security_headers(response):
         response.headers.setdefault(
             "Content-Security-Policy",

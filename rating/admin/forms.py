@@ -1,16 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from rating.formtools import options
+from rating.formtools import BaseForm, options
 
 ROLE_LABELS = {"leader": _l("Leader"), "staff": _l("Staff"), "advocacy": _l("Advocacy"),
                "admin": _l("Administrator")}
 
 
-class StaffAccountForm(FlaskForm):
+class StaffAccountForm(BaseForm):
     login = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=options((r, ROLE_LABELS[r]) for r in
@@ -20,5 +19,5 @@ class StaffAccountForm(FlaskForm):
                              render_kw={"autocomplete": "new-password"})
 
 
-class LeaderImportForm(FlaskForm):
+class LeaderImportForm(BaseForm):
     file = FileField(_l("CSV file of leaders"), validators=[FileRequired(_l("Choose a CSV file."))])

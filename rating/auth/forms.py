@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
-from rating.formtools import options
+from rating.formtools import BaseForm, options
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     username = StringField(
         _l("Member code or username"),
         validators=[DataRequired(_l("Please type your member code or username.")), Length(max=64)],
@@ -22,11 +21,11 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(BaseForm):
     language = RadioField(choices=options([("bn", "বাংলা"), ("en", "English")]),
                           validators=[DataRequired()])
     next = HiddenField()
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """A POST button: the form exists only to carry the CSRF token."""

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length
 
+from rating.formtools import BaseForm
 
-class CycleForm(FlaskForm):
+
+class CycleForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the cycle a name.")),
                                                Length(max=80)])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired(_l("Choose a start date."))])

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -14,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from rating.directory import services
 from rating.directory.models import LEVELS
-from rating.formtools import options
+from rating.formtools import BaseForm, options
 
 LEVEL_LABELS = {
     "gram_panchayat": _l("Gram Panchayat"), "block": _l("Block"), "district": _l("District"),
@@ -29,7 +28,7 @@ def _optional_int(value):
         return None
 
 
-class OfficeFilterForm(FlaskForm):
+class OfficeFilterForm(BaseForm):
     """The filters above the office list; a GET form, so the URL can be shared."""
 
     class Meta:
@@ -54,7 +53,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class OfficeForm(FlaskForm):
+class OfficeForm(BaseForm):
     code = StringField(_l("Office code"), filters=[_strip], validators=[
         DataRequired(_l("Give the office a short code, such as BDO-GAIGHATA.")), Length(max=40),
         Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use only letters, digits, dots, dashes and "
@@ -76,30 +75,30 @@ class OfficeForm(FlaskForm):
         return self
 
 
-class OfficerForm(FlaskForm):
+class OfficerForm(BaseForm):
     name_en = StringField(_l("Name in English"), validators=[
         DataRequired(_l("Write the officer's name.")), Length(max=120)])
     name_bn = StringField(_l("Name in Bengali"), validators=[Optional(), Length(max=120)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
 
 
-class PostingForm(FlaskForm):
+class PostingForm(BaseForm):
     office = SelectField(_l("Office"), coerce=int, validators=[DataRequired()])
     started_on = DateField(_l("In post from"), validators=[DataRequired(_l("Choose a date."))])
     ended_on = DateField(_l("Until (leave blank while in post)"), validators=[Optional()])
 
 
-class EndPostingForm(FlaskForm):
+class EndPostingForm(BaseForm):
     ended_on = DateField(_l("Left the post on"), validators=[DataRequired(_l("Choose a date."))])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     kind = RadioField(_l("What the file holds"), default="offices", choices=options([
         ("offices", _l("Offices")), ("officers", _l("Officers and their postings"))]),
         validators=[DataRequired()])
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(BaseForm):
     kind = HiddenField(validators=[DataRequired()])
     content = HiddenField(validators=[DataRequired()])

@@ -3,11 +3,17 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
-from rating.formtools import options
+from rating.formtools import BaseForm, options
 
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_COMMENT = 1000
@@ -25,6 +31,26 @@ PURPOSE_LABELS = {
 ANSWER_LABELS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")}
 
 
+class AnswerField(RadioField):
+    """A radio group whose wrong values are explained in the leader's words."""
+
+    def __init__(self, *args, invalid=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(self.invalid or error)) from error
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError as error:
+            raise ValidationError(str(self.invalid or error)) from error
+
+
 def _score_choice(value):
     """Scores are whole numbers 1-10; "7.5", "seven" or 0 are refused, never rounded."""
     text = str(value).strip()
@@ -33,21 +59,24 @@ def _score_choice(value):
     return int(text)
 
 
-class RatingForm(FlaskForm):
+class RatingForm(BaseForm):
     submission_id = HiddenField(validators=[
         DataRequired(_l("The form is missing its submission number. Open the page again.")),
         Regexp(SUBMISSION_ID, message=_l("The submission number is not valid."))])
-    score = RadioField(
+    score = AnswerField(
         _l("How did this office treat you?"), coerce=_score_choice,
+        invalid=_l("Choose a score from 1 to 10."),
         choices=options((n, str(n)) for n in range(1, 11)),
         validators=[InputRequired(_l("Choose a score from 1 to 10."))])
-    purpose = RadioField(
+    purpose = AnswerField(
         _l("What did you go for?"), choices=options(PURPOSE_LABELS.items()),
+        invalid=_l("Choose what you went for."),
         validators=[InputRequired(_l("Choose what you went for."))])
-    respect = RadioField(_l("Did they treat you with respect?"),
-                         choices=options(ANSWER_LABELS.items()), validators=[Optional()])
-    resolved = RadioField(_l("Was the work done?"), choices=options(ANSWER_LABELS.items()),
-                          validators=[Optional()])
+    respect = AnswerField(_l("Did they treat you with respect?"),
+                          choices=options(ANSWER_LABELS.items()), validators=[Optional()],
+                          invalid=_l("Answer yes, partly or no."))
+    resolved = AnswerField(_l("Was the work done?"), choices=options(ANSWER_LABELS.items()),
+                           validators=[Optional()], invalid=_l("Answer yes, partly or no."))
     comment = TextAreaField(
         _l("Anything you want to tell us (optional)"),
         validators=[Optional(), Length(max=MAX_COMMENT, message=_l(

@@ -66,6 +66,7 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
         if replay is not None:
             return replay
         cycle, office = _check_target(cycle_id, office_id)
+        officer = officer_in_post(office.id, today())
         rating = db.session.scalar(select(Rating).where(
             Rating.cycle_id == cycle.id, Rating.office_id == office.id, Rating.rater_key == key))
         changed = rating is not None
@@ -74,7 +75,6 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
             rating = Rating(cycle_id=cycle.id, office_id=office.id, rater_key=key,
                             collective_id=leader.collective_id, created_at=now, source="app")
             db.session.add(rating)
-        officer = officer_in_post(office.id, today())
         rating.officer_id = officer.id if officer else None
         rating.score = answers["score"]
         rating.purpose = answers["purpose"]

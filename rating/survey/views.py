@@ -70,7 +70,7 @@ def rate(office_id: int):
     if cycle is None:
         return render_template("survey/no_cycle.html"), 409
     earlier = services.rating_of(current_user, cycle, office.id)
-    form = RatingForm(obj=_prefill(earlier))
+    form = RatingForm(data=_prefill(earlier))
     if request.method == "GET":
         form.submission_id.data = uuid.uuid4().hex
     status = 200

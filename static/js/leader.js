@@ -132,6 +132,7 @@ if (typeof document !== "undefined") (function () {
     RatingQueue.items(current).then(function (queued) {
       var list = box.querySelector("ul");
       list.textContent = "";
+      document.body.dataset.queued = String(queued.length);  // for scripts and tests
       queued.forEach(function (item) {
         var li = document.createElement("li");
         li.textContent = item.office_name + " · " + item.score_label + " · " +
@@ -227,8 +228,21 @@ if (typeof document !== "undefined") (function () {
     });
   });
 
+  /* Keep the open cycle's office list on the phone for offline rating: the worker stores
+   * each answer; refreshed at most every few hours, so a page load stays small. */
+  function refreshOffices() {
+    return RatingQueue.getMeta("offices_at").then(function (at) {
+      if (!navigator.serviceWorker.controller) return;  // not yet through the worker
+      if (at && Date.now() - at < 6 * 3600 * 1000) return;
+      return fetch("/api/offices", { credentials: "same-origin" }).then(function (response) {
+        if (response.ok) return RatingQueue.setMeta("offices_at", Date.now());
+      });
+    }).catch(function () {});
+  }
+
   if (tag) {
     RatingQueue.setMeta("current", { tag: tag, lang: lang }).then(flushAndShow);
+    if ("serviceWorker" in navigator) window.addEventListener("load", refreshOffices);
     window.addEventListener("online", flushAndShow);
     setInterval(function () { if (navigator.onLine) flushAndShow(); }, 60000);
   }

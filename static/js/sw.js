@@ -14,7 +14,9 @@ self.addEventListener("install", function (event) {
       return fetch(url, { credentials: "omit" }).then(function (response) {
         if (response.ok) return cache.put(url, response);
       });
-    }));
+    }).concat(fetch("/api/offices", { credentials: "same-origin" }).then(function (response) {
+      if (response.ok) return cache.put("/api/offices", response);  // the leader's own login
+    }).catch(function () {})));
   }).then(function () { return self.skipWaiting(); }));
 });
 
