@@ -38,8 +38,9 @@ def users_statement(role: str | None = None, q: str = ""):
     if role in ROLES:
         statement = statement.where(User.role == role)
     if q:
-        statement = statement.where(func.lower(User.login).like(f"%{q.lower()}%")
-                                    | func.lower(User.display_name).like(f"%{q.lower()}%"))
+        statement = statement.where(
+            func.lower(User.login).contains(q.lower(), autoescape=True)
+            | func.lower(User.display_name).contains(q.lower(), autoescape=True))
     return statement
 
 

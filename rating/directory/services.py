@@ -54,11 +54,12 @@ def offices_statement(criteria: OfficeFilter):
         .order_by(Office.name_en)
     )
     if criteria.q:
-        pattern = f"%{criteria.q.strip().lower()}%"
+        q = criteria.q.strip()
+        # contains(autoescape=True): a "%" or "_" typed in the search box is just a character.
         statement = statement.where(or_(
-            func.lower(Office.name_en).like(pattern),
-            Office.name_bn.like(f"%{criteria.q.strip()}%"),
-            func.lower(Office.code).like(pattern),
+            func.lower(Office.name_en).contains(q.lower(), autoescape=True),
+            Office.name_bn.contains(q, autoescape=True),
+            func.lower(Office.code).contains(q.lower(), autoescape=True),
         ))
     if criteria.district_id:
         statement = statement.where(or_(Place.id == criteria.district_id,
@@ -133,8 +134,9 @@ def delete_office(office: Office, actor=None) -> None:
 def officers_statement(q: str = ""):
     statement = select(Officer).order_by(Officer.name_en)
     if q:
-        statement = statement.where(or_(func.lower(Officer.name_en).like(f"%{q.lower()}%"),
-                                        Officer.name_bn.like(f"%{q}%")))
+        statement = statement.where(or_(
+            func.lower(Officer.name_en).contains(q.lower(), autoescape=True),
+            Officer.name_bn.contains(q, autoescape=True)))
     return statement
 
 
@@ -157,10 +159,17 @@ def post_officer(officer: Officer, office: Office, started_on: date, ended_on: d
     """Record that an officer holds (or held) an office from a date.
 
     An open posting of someone else in the same office that began earlier ends the day
-    before: offices have one holder at a time.
+    before, and an open-ended posting recorded after the fact ends the day before the next
+    holder's: offices have one holder at a time.
     """
     if ended_on is not None and ended_on < started_on:
         raise DirectoryError("posting_dates")
+    if ended_on is None:
+        successor = db.session.scalar(select(Posting.started_on).where(
+            Posting.office_id == office.id, Posting.started_on > started_on)
+            .order_by(Posting.started_on).limit(1))
+        if successor is not None:
+            ended_on = successor - timedelta(days=1)
     for earlier in db.session.scalars(select(Posting).where(
             Posting.office_id == office.id, Posting.ended_on.is_(None),
             Posting.started_on < started_on)):
