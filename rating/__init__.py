@@ -62,6 +62,7 @@ BLUEPRINTS = [  # (feature package, URL prefix)
     ("admin", "/admin"),
     ("voice", "/voice"),
     ("api", "/api"),
+    ("ops", None),
 ]
 
 

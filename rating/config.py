@@ -57,7 +57,9 @@ def load_config(instance_path: str) -> dict:
         # signs sessions and CSRF tokens) never splits one leader into two raters.
         "RATER_KEY_SECRET": secret("RATER_KEY_SECRET"),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: an error's text in a log names the statement, never the values
+        # (a comment, a rater key, a password hash).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),

@@ -1,13 +1,13 @@
 """One place that answers every error: a page in the user's language, or JSON under /api/."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from rating.errors import bp
-from rating.extensions import db
+from rating.extensions import db, login_manager
 
 MESSAGES = {
     400: (_l("Something in that request was not right."),
@@ -52,14 +52,30 @@ def http_error(error: HTTPException):
 @bp.app_errorhandler(OperationalError)
 def database_unavailable(error):
     # The database is down, locked past its timeout or out of disk: nothing was committed.
-    db.session.rollback()
+    current_app.logger.error("database unavailable on %s %s: %s", request.method,
+                             request.path, describe_database_error(error))
+    # The answer must not need the database: the account (which picks the page's language)
+    # cannot be loaded, or would be reloaded after the rollback expires it. Answer as to a
+    # visitor; the session still carries the language chosen at login.
+    g._login_user = login_manager.anonymous_user()
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is already gone; there is nothing to undo
+        db.session.close()
     return _answer(ServiceUnavailable.code)
 
 
 @bp.app_errorhandler(Exception)
 def unexpected_error(error):
     db.session.rollback()
-    from flask import current_app
-
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     return _answer(InternalServerError.code)
+
+
+def describe_database_error(error: SQLAlchemyError) -> str:
+    """One line naming the driver's error class and the first line of its text (refused,
+    shutting down, disk full), without the SQL or its parameters, which could hold a comment
+    or a rater key."""
+    cause = getattr(error, "orig", None) or error
+    first_line = (str(cause).strip().splitlines() or [""])[0][:200]
+    return f"{type(cause).__name__}: {first_line}"
