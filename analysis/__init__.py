@@ -33,6 +33,7 @@ from analysis.privacy import (
     publish_trend,
     publishable_groups,
 )
+from analysis.quotes import NAME_REMOVED, NUMBER_REMOVED, redact_quote
 from analysis.shrinkage import Shrinkage, ShrunkMean, dersimonian_laird, shrink_means
 from analysis.summary import (
     BOOTSTRAP_RESAMPLES,
@@ -53,6 +54,8 @@ __all__ = [
     "CellSummary",
     "Comparison",
     "MeanDifference",
+    "NAME_REMOVED",
+    "NUMBER_REMOVED",
     "NetworkAnalysis",
     "NetworkCounts",
     "PublicationRules",
@@ -79,6 +82,7 @@ __all__ = [
     "publish_network",
     "publish_trend",
     "publishable_groups",
+    "redact_quote",
     "shrink_means",
     "summarize",
     "summarize_counts",

@@ -7,6 +7,7 @@ import os
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rating.config import load_config
 from rating.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -25,6 +26,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    if app.config.get("PROXY_FIX"):
+        # Behind nginx or a load balancer: the client's address (for rate limits) and whether
+        # it came over HTTPS (for Secure cookies) are in the X-Forwarded-* headers.
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
     migrate.init_app(
@@ -61,6 +67,7 @@ BLUEPRINTS = [  # (feature package, URL prefix)
     ("cycles", "/cycles"),
     ("admin", "/admin"),
     ("voice", "/voice"),
+    ("dashboard", "/dashboard"),
     ("api", "/api"),
     ("ops", None),
 ]

@@ -27,10 +27,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def page_context():
+        from rating.dashboard.wording import number
         from rating.directory.forms import LEVEL_LABELS
 
         return {"locale": current_locale(), "menu": _menu(),
-                "level_label": lambda level: LEVEL_LABELS.get(level, level)}
+                "level_label": lambda level: LEVEL_LABELS.get(level, level), "number": number}
 
     @app.after_request
     def buffer_small_files(response):
@@ -52,6 +53,13 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy",
+                                    "camera=(), microphone=(), geolocation=(), payment=()")
+        if request.is_secure:
+            # Only over HTTPS (directly, or behind a proxy trusted through PROXY_FIX): a
+            # laptop serving plain HTTP must not tell browsers to insist on HTTPS.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if current_user.is_authenticated and not request.path.startswith("/static/"):
             # Pages carry one person's data: never keep them for the next user of the phone.
             response.headers.setdefault("Cache-Control", "no-store")
@@ -67,6 +75,7 @@ def _menu() -> list[tuple[str, str]]:
         return [("survey.home", "home")]
     if role in ("staff", "advocacy"):
         return [
+            ("dashboard.overview", "charts"),
             ("directory.offices", "offices"),
             ("directory.officers", "officers"),
             ("cycles.index", "cycles"),

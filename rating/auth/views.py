@@ -1,17 +1,18 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from rating.access import public, roles
 from rating.auth import bp, services
 from rating.auth.forms import EmptyForm, LanguageForm, LoginForm
+from rating.auth.sessions import SessionInterface, end_expired_session, start_session
 from rating.extensions import limiter, login_manager
 
 HOME_BY_ROLE = {
     "leader": "survey.home",
-    "staff": "directory.offices",
-    "advocacy": "directory.offices",
+    "staff": "dashboard.overview",
+    "advocacy": "dashboard.overview",
     "admin": "admin.users",
 }
 
@@ -19,6 +20,15 @@ HOME_BY_ROLE = {
 @login_manager.user_loader
 def _load_user(session_id):
     return services.load_user(session_id)
+
+
+# Before every request (and before the role check): a session past its lifetime ends here.
+bp.before_app_request(end_expired_session)
+
+
+@bp.record_once
+def _use_session_interface(state):
+    state.app.session_interface = SessionInterface()
 
 
 @bp.route("/")
@@ -49,9 +59,7 @@ def login():
             else:
                 flash(_("That member code or PIN is not right. Please try again."), "error")
         else:
-            session.clear()
-            login_user(user, remember=form.remember.data)
-            session["language"] = user.language
+            start_session(user, remember=form.remember.data)
             return redirect(services.safe_next(form.next.data) or url_for("auth.index"))
     elif request.method == "POST":
         status = 400
@@ -64,6 +72,7 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         language = current_user.language
+        services.record_logout(current_user._get_current_object())
         logout_user()
         session.clear()
         session["language"] = language

@@ -1,0 +1,232 @@
+"""Plotly figure specs (plain dicts, drawn by plotly.js in the browser) for every chart.
+
+Builders take the dataclasses of `services` / `office` and return {"data", "layout"}; they
+compute nothing statistical. Texts go through gettext and figures through `number`, so
+titles, axes and hover texts read in the page's language.
+"""
+
+from flask_babel import gettext as _
+
+from rating.dashboard.wording import flag, number, verdict, withheld
+from rating.i18n import local_digits
+from rating.templating import current_locale
+
+SCORE_COLOURS = ["#d7301f", "#e34a33", "#f16913", "#fd8d3c", "#fdae6b", "#c7e9c0", "#a1d99b",
+                 "#74c476", "#41ab5d", "#238b45"]
+FLAG_COLOURS = {"below the network": "#c0392b", "above the network": "#1e7a3c"}
+FONT = {"family": "Noto Sans Bengali, Noto Sans, sans-serif", "size": 14}
+
+
+def _name(office) -> str:
+    return office.name(current_locale())
+
+
+def _score_axis(title: str) -> dict:
+    ticks = list(range(1, 11))
+    return {"title": {"text": title}, "range": [0.5, 10.5], "tickvals": ticks,
+            "ticktext": [local_digits(t, current_locale()) for t in ticks], "fixedrange": True}
+
+
+def _layout(title: str, **extra) -> dict:
+    layout = {"title": {"text": title, "x": 0}, "font": FONT, "margin": {"l": 60, "r": 20,
+              "t": 50, "b": 90}, "hovermode": "closest", "paper_bgcolor": "#ffffff",
+              "plot_bgcolor": "#ffffff", "showlegend": True,
+              "legend": {"orientation": "h", "y": -0.28}}
+    layout.update(extra)
+    return layout
+
+
+def funnel(overview, limits) -> dict:
+    """Office mean against its number of ratings, with 95% and 99.8% limits."""
+    data = []
+    if limits:
+        for name, dash, label in (("95", "dash", _("95% limits")),
+                                  ("998", "dot", _("99.8% limits"))):
+            for side in ("low", "high"):
+                data.append({"type": "scatter", "mode": "lines", "x": limits["n"],
+                             "y": limits[f"{side}{name}"], "name": label,
+                             "legendgroup": name, "showlegend": side == "low",
+                             "hoverinfo": "skip", "line": {"color": "#7f8c8d", "dash": dash}})
+        data.append({"type": "scatter", "mode": "lines", "hoverinfo": "skip",
+                     "x": [limits["n"][0], limits["n"][-1]],
+                     "y": [overview.network_mean] * 2, "name": _("network mean"),
+                     "line": {"color": "#34495e"}})
+    rows = overview.rows
+    data.append({
+        "type": "scatter", "mode": "markers", "name": _("offices"),
+        "x": [row.n for row in rows], "y": [row.mean for row in rows],
+        "marker": {"size": 9, "color": [FLAG_COLOURS.get(row.flag, "#0b5cad") for row in rows],
+                   "line": {"width": 1, "color": "#ffffff"}},
+        "text": [_hover_office(row) for row in rows], "hovertemplate": "%{text}<extra></extra>"})
+    return {"data": data, "layout": _layout(
+        _("Office means against number of ratings"),
+        xaxis={"title": {"text": _("number of ratings in the cycle")}, "rangemode": "tozero"},
+        yaxis=_score_axis(_("mean score")))}
+
+
+def _hover_office(row) -> str:
+    parts = [f"<b>{_name(row.office)}</b>",
+             _("mean %(mean)s (95%% interval %(low)s–%(high)s)", mean=number(row.mean),
+               low=number(row.ci95[0]) if row.ci95 else "–",
+               high=number(row.ci95[1]) if row.ci95 else "–"),
+             _("%(n)s ratings", n=local_digits(row.n, current_locale())), flag(row.flag)]
+    if row.not_for_sharing:
+        parts.append(withheld(row.not_for_sharing))
+    return "<br>".join(parts)
+
+
+def ranking(overview) -> dict:
+    """Offices ranked by their empirical-Bayes mean, each with its 95% interval."""
+    rows = list(reversed(overview.rows))  # plotly draws the first category at the bottom
+    names = [_name(row.office) for row in rows]
+    data = [
+        {"type": "scatter", "mode": "markers", "name": _("mean with 95% interval"),
+         "y": names, "x": [row.mean for row in rows],
+         "error_x": {"type": "data", "symmetric": False,
+                     "array": [(row.ci95[1] - row.mean) if row.ci95 else 0 for row in rows],
+                     "arrayminus": [(row.mean - row.ci95[0]) if row.ci95 else 0 for row in rows],
+                     "color": "#95a5a6"},
+         "marker": {"color": [FLAG_COLOURS.get(row.flag, "#0b5cad") for row in rows]},
+         "text": [_hover_office(row) for row in rows], "hovertemplate": "%{text}<extra></extra>"},
+        {"type": "scatter", "mode": "markers", "name": _("shrunk mean (for ranking)"),
+         "y": names, "x": [row.eb_mean for row in rows], "hoverinfo": "skip",
+         "marker": {"symbol": "diamond-open", "color": "#34495e", "size": 8}},
+    ]
+    height = max(320, 22 * len(rows) + 140)
+    return {"data": data, "layout": _layout(
+        _("Offices ranked"), height=height, margin={"l": 260, "r": 20, "t": 50, "b": 60},
+        xaxis=_score_axis(_("mean score")), yaxis={"automargin": True, "fixedrange": True})}
+
+
+def heatmap(view) -> dict:
+    cycles = [cycle.name for cycle in view.cycles]
+    names = [_name(office) for office in view.offices]
+    hover = []
+    for o, office in enumerate(view.offices):
+        row = []
+        for c, cycle in enumerate(view.cycles):
+            mean, n, reason = view.means[o][c], view.counts[o][c], view.reasons[o][c]
+            text = f"<b>{_name(office)}</b><br>{cycle.name}<br>"
+            text += (_("mean %(mean)s from %(n)s ratings", mean=number(mean),
+                       n=local_digits(n, current_locale())) if mean is not None else "")
+            if reason:
+                text += ("<br>" if mean is not None else "") + withheld(reason)
+            row.append(text)
+        hover.append(row)
+    data = [{"type": "heatmap", "z": view.means, "x": cycles, "y": names, "zmin": 1, "zmax": 10,
+             "colorscale": [[i / 9, colour] for i, colour in enumerate(SCORE_COLOURS)],
+             "text": hover, "hovertemplate": "%{text}<extra></extra>", "xgap": 1, "ygap": 1,
+             "colorbar": {"title": {"text": _("mean")}}}]
+    return {"data": data, "layout": _layout(
+        _("Mean score by office and cycle (grey: not shown)"),
+        height=max(360, 18 * len(names) + 160), plot_bgcolor="#d5d8dc",
+        margin={"l": 260, "r": 20, "t": 50, "b": 80},
+        xaxis={"type": "category", "fixedrange": True},
+        yaxis={"automargin": True, "autorange": "reversed", "fixedrange": True})}
+
+
+def office_trend(page) -> dict:
+    """Cycle means with the 95% band, the trend line, officer changes marked."""
+    xs = [p.position for p in page.points]
+    shown = [p for p in page.points if p.summary is not None]
+    band = [p for p in shown if p.summary.ci95 is not None]
+    data = [
+        {"type": "scatter", "mode": "lines", "x": [p.position for p in band],
+         "y": [min(10, p.summary.ci95[1]) for p in band], "line": {"width": 0},
+         "hoverinfo": "skip", "showlegend": False},
+        {"type": "scatter", "mode": "lines", "x": [p.position for p in band],
+         "y": [max(1, p.summary.ci95[0]) for p in band], "fill": "tonexty",
+         "fillcolor": "rgba(11,92,173,0.18)", "line": {"width": 0}, "hoverinfo": "skip",
+         "name": _("95% interval")},
+        {"type": "scatter", "mode": "lines+markers", "name": _("mean"),
+         "x": [p.position for p in shown], "y": [p.summary.mean for p in shown],
+         "line": {"color": "#0b5cad"}, "marker": {"size": 8},
+         "text": [_hover_point(p) for p in shown], "hovertemplate": "%{text}<extra></extra>"},
+    ]
+    trend = page.trend
+    if trend is not None and trend.slope is not None and trend.positions:
+        first, last = trend.positions[0], trend.positions[-1]
+        mean_x = sum(p * n for p, n in zip(trend.positions, trend.n_per_cycle, strict=True)) / \
+            sum(trend.n_per_cycle)
+        mean_y = sum(page.points[p].histogram.mean * page.points[p].n
+                     for p in trend.positions) / sum(trend.n_per_cycle)
+        data.append({"type": "scatter", "mode": "lines", "name": _("trend: %(v)s",
+                                                                     v=verdict(trend.verdict)),
+                     "x": [first, last],
+                     "y": [mean_y + trend.slope * (first - mean_x),
+                           mean_y + trend.slope * (last - mean_x)],
+                     "line": {"color": "#7f8c8d", "dash": "dash"}, "hoverinfo": "skip"})
+    shapes, notes = [], []
+    for change in page.changes:
+        shapes.append({"type": "line", "x0": change.position, "x1": change.position, "y0": 0,
+                       "y1": 1, "yref": "paper", "line": {"color": "#8e44ad", "dash": "dot"}})
+        notes.append({"x": change.position, "y": 1, "yref": "paper", "showarrow": False,
+                      "text": _("new officer"), "font": {"size": 11, "color": "#8e44ad"},
+                      "yanchor": "bottom", "hovertext": change.officer.name(current_locale())})
+    return {"data": data, "layout": _layout(
+        _("Mean score by cycle"), shapes=shapes, annotations=notes,
+        xaxis={"tickvals": xs, "ticktext": [p.cycle.name for p in page.points],
+               "range": [-0.5, max(xs, default=0) + 0.5], "fixedrange": True},
+        yaxis=_score_axis(_("mean score")))}
+
+
+def _hover_point(point) -> str:
+    summary = point.summary
+    text = [f"<b>{point.cycle.name}</b>",
+            _("mean %(mean)s (95%% interval %(low)s–%(high)s)", mean=number(summary.mean),
+              low=number(summary.ci95[0]) if summary.ci95 else "–",
+              high=number(summary.ci95[1]) if summary.ci95 else "–"),
+            _("%(n)s ratings", n=local_digits(point.n, current_locale()))]
+    if point.not_for_sharing:
+        text.append(withheld(point.not_for_sharing))
+    return "<br>".join(text)
+
+
+def spread(page) -> dict:
+    """How the scores of each cycle are spread, as shares of the cycle's ratings."""
+    shown = [p for p in page.points if p.summary is not None]
+    names = [p.cycle.name for p in shown]
+    data = []
+    for score in range(1, 11):
+        shares = [p.histogram.counts[score - 1] / p.n for p in shown]
+        data.append({"type": "bar", "name": local_digits(score, current_locale()), "x": names,
+                     "y": shares, "marker": {"color": SCORE_COLOURS[score - 1]},
+                     "hovertemplate": _("score %(s)s: %%{y:.0%%}", s=local_digits(
+                         score, current_locale())) + "<extra></extra>"})
+    return {"data": data, "layout": _layout(
+        _("Spread of scores in each cycle"), barmode="stack",
+        yaxis={"tickformat": ".0%", "range": [0, 1], "fixedrange": True,
+               "title": {"text": _("share of ratings")}},
+        xaxis={"type": "category", "fixedrange": True})}
+
+
+def answers(page) -> dict:
+    """Shares of "yes" to "treated with respect?" and "was the work done?"."""
+    shown = [p for p in page.points if p.summary is not None]
+    names = [p.cycle.name for p in shown]
+    data = []
+    for key, label, colour in (("respect", _("treated with respect"), "#0b5cad"),
+                               ("resolved", _("work done"), "#1e7a3c")):
+        shares = []
+        for point in shown:
+            answered = sum(getattr(point, key).values())
+            shares.append(getattr(point, key).get("yes", 0) / answered if answered else None)
+        data.append({"type": "bar", "name": label, "x": names, "y": shares,
+                     "marker": {"color": colour},
+                     "hovertemplate": label + ": %{y:.0%}<extra></extra>"})
+    return {"data": data, "layout": _layout(
+        _("Share answering yes"), barmode="group",
+        yaxis={"tickformat": ".0%", "range": [0, 1], "fixedrange": True},
+        xaxis={"type": "category", "fixedrange": True})}
+
+
+def group_lines(view) -> dict:
+    """The offices of a block (or of one department) side by side over the cycles."""
+    names = [cycle.name for cycle in view.cycles]
+    data = [{"type": "scatter", "mode": "lines+markers", "name": _name(row.office), "x": names,
+             "y": view.series[row.office.id], "connectgaps": False,
+             "hovertemplate": f"{_name(row.office)}<br>%{{x}}: %{{y:.1f}}<extra></extra>"}
+            for row in view.rows]
+    return {"data": data, "layout": _layout(
+        _("Mean score by cycle, office by office"), height=460,
+        xaxis={"type": "category", "fixedrange": True}, yaxis=_score_axis(_("mean score")))}

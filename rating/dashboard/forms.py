@@ -1,0 +1,47 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+
+from rating.auth.models import Collective
+from rating.cycles.models import Cycle
+from rating.directory import services as directory
+from rating.extensions import db
+from rating.formtools import BaseForm, options
+
+
+def _optional_int(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class ChartFilterForm(BaseForm):
+    """The filters above every chart; a GET form, so a view can be shared by its URL."""
+
+    class Meta:
+        csrf = False
+
+    district = SelectField(_l("District"), coerce=_optional_int)
+    block = SelectField(_l("Block or municipality"), coerce=_optional_int)
+    department = SelectField(_l("Department"), coerce=_optional_int)
+    collective = SelectField(_l("Collective"), coerce=_optional_int)
+    cycle_from = SelectField(_l("From cycle"), coerce=_optional_int)
+    cycle_to = SelectField(_l("To cycle"), coerce=_optional_int)
+    cycle = SelectField(_l("Cycle shown"), coerce=_optional_int)
+
+    def fill_choices(self, locale: str) -> "ChartFilterForm":
+        everything = [(None, _l("All"))]
+        self.district.choices = options(everything + [(p.id, p.name(locale))
+                                                      for p in directory.districts()])
+        self.block.choices = options(everything + [(p.id, p.name(locale))
+                                                   for p in directory.areas()])
+        self.department.choices = options(everything + [
+            (d.id, f"{d.code}: {d.name(locale)}") for d in directory.department_types()])
+        self.collective.choices = options(everything + [
+            (c.id, c.name(locale)) for c in db.session.scalars(db.select(Collective))])
+        cycles = [(c.id, c.name) for c in db.session.scalars(
+            db.select(Cycle).where(Cycle.status != "draft").order_by(Cycle.starts_on))]
+        self.cycle_from.choices = options([(None, _l("first"))] + cycles)
+        self.cycle_to.choices = options([(None, _l("last"))] + cycles)
+        self.cycle.choices = options([(None, _l("latest closed"))] + cycles)
+        return self

@@ -1,0 +1,248 @@
+"""What the staff charts show: the network overview, the heatmap, block and department views.
+
+Each function runs the one histogram query (`rating.histograms`), hands the counts to
+`analysis`, and returns small dataclasses that `figures` draws and templates tabulate.
+Internal pages, but careful: no group under 3 ratings is shown anywhere, and every group
+under the publication rules is marked "not for sharing" with its reason.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import joinedload
+
+from analysis import DEFAULT_RULES, analyse_network, group_suppression
+from rating.auth.models import User
+from rating.auth.services import rater_key_for
+from rating.cycles.models import Cycle
+from rating.cycles.services import count_participation
+from rating.directory.models import Office, Place
+from rating.extensions import db
+from rating.histograms import RatingFilter, count_scores, cycles_in_range
+from rating.survey.models import Rating
+
+MIN_SHOWN = 3  # below this many ratings a group is not shown, even to staff
+Z95, Z998 = 1.959964, 3.090232  # two-sided 95% and 99.8% normal quantiles for funnel limits
+
+
+@dataclass(frozen=True)
+class OfficeRow:
+    """One office in one cycle, as the overview and group views list it."""
+
+    office: Office
+    n: int
+    mean: float
+    ci95: tuple[float, float] | None
+    share_7plus: float | None
+    diff_vs_rest: float | None = None
+    diff_ci95: tuple[float, float] | None = None
+    q: float | None = None
+    flag: str | None = None
+    eb_mean: float | None = None
+    eb_rank_interval: tuple[int, int] | None = None
+    verdict: str | None = None
+    not_for_sharing: str | None = None  # the publication rule it falls under, if any
+
+
+@dataclass
+class Overview:
+    cycle: Cycle | None
+    cycles: list[Cycle]
+    rows: list[OfficeRow] = field(default_factory=list)
+    hidden_small: int = 0  # offices rated fewer than MIN_SHOWN times in the cycle
+    network_mean: float | None = None
+    network_sd: float | None = None
+    trends: dict[int, object] = field(default_factory=dict)
+
+
+def sharing_reason(cell) -> str | None:
+    """Why a group may not leave the network: its mean (under 5 leaders, or all the same),
+    or its spread and shares (under 10 leaders). None when all of it may be shared."""
+    reason = group_suppression(cell, DEFAULT_RULES)
+    if reason is None and cell.n < DEFAULT_RULES.min_raters_distribution:
+        reason = f"fewer than {DEFAULT_RULES.min_raters_distribution} distinct raters"
+    return reason
+
+
+def offices_by_id(ids) -> dict[int, Office]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {o.id: o for o in db.session.scalars(
+        select(Office).where(Office.id.in_(ids))
+        .options(joinedload(Office.place), joinedload(Office.department_type)))}
+
+
+def chosen_cycle(cycle_id: int | None) -> Cycle | None:
+    """The cycle the overview is about: the one asked for, else the latest closed one."""
+    if cycle_id:
+        cycle = db.session.get(Cycle, cycle_id)
+        if cycle is not None and cycle.status != "draft":
+            return cycle
+    return db.session.scalar(select(Cycle).where(Cycle.status == "closed")
+                             .order_by(Cycle.starts_on.desc()).limit(1))
+
+
+def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overview:
+    """Every office of the chosen cycle against the rest of the network, ranked, with the
+    trend verdict over the filter's cycle range."""
+    cycle = chosen_cycle(cycle_id)
+    cycles = cycles_in_range(criteria)
+    if cycle is not None and cycle.id not in {c.id for c in cycles}:
+        cycles = sorted([*cycles, cycle], key=lambda c: c.starts_on)
+    overview = Overview(cycle=cycle, cycles=cycles)
+    if cycle is None:
+        return overview
+    network = count_scores(criteria, cycles)
+    analysis = analyse_network(network)
+    overview.trends = {trend.office: trend for trend in analysis.trends}
+    cells = {c.office: c for c in analysis.cells if c.cycle == cycle.id and c.n}
+    comparisons = {c.office: c for c in analysis.comparisons if c.cycle == cycle.id}
+    offices = offices_by_id(cells)
+    position = network.cycles.index(cycle.id)
+    pooled = network.counts[:, position, :].sum(axis=0)
+    total = int(pooled.sum())
+    if total >= 2:
+        scores = range(1, 11)
+        mean = sum(s * c for s, c in zip(scores, pooled, strict=True)) / total
+        variance = sum(c * (s - mean) ** 2 for s, c in zip(scores, pooled, strict=True))
+        overview.network_mean, overview.network_sd = mean, (variance / (total - 1)) ** 0.5
+    for office_id, cell in cells.items():
+        if cell.n < MIN_SHOWN:
+            overview.hidden_small += 1
+            continue
+        comparison = comparisons.get(office_id)
+        trend = overview.trends.get(office_id)
+        overview.rows.append(OfficeRow(
+            office=offices[office_id], n=cell.n, mean=cell.mean, ci95=cell.ci95,
+            share_7plus=cell.share_7plus,
+            diff_vs_rest=comparison.diff_vs_rest if comparison else None,
+            diff_ci95=comparison.diff_ci95 if comparison else None,
+            q=comparison.q if comparison else None,
+            flag=comparison.flag if comparison else None,
+            eb_mean=comparison.eb_mean if comparison else None,
+            eb_rank_interval=comparison.eb_rank_interval if comparison else None,
+            verdict=trend.verdict if trend else None,
+            not_for_sharing=sharing_reason(cell)))
+    overview.rows.sort(key=lambda row: -(row.eb_mean if row.eb_mean is not None else row.mean))
+    return overview
+
+
+def funnel_limits(overview: Overview, points: int = 40) -> dict[str, list[float]]:
+    """Funnel-plot control limits around the network mean: mean +/- z * SD / sqrt(n)."""
+    if overview.network_mean is None or not overview.rows:
+        return {}
+    largest = max(row.n for row in overview.rows)
+    ns = sorted({MIN_SHOWN + (largest - MIN_SHOWN) * i / (points - 1) for i in range(points)})
+    limits = {"n": ns}
+    for name, z in (("95", Z95), ("998", Z998)):
+        limits[f"low{name}"] = [overview.network_mean - z * overview.network_sd / n ** 0.5
+                                for n in ns]
+        limits[f"high{name}"] = [overview.network_mean + z * overview.network_sd / n ** 0.5
+                                 for n in ns]
+    return limits
+
+
+@dataclass
+class Heatmap:
+    cycles: list[Cycle]
+    offices: list[Office]
+    means: list[list[float | None]]  # offices x cycles; None where not shown
+    counts: list[list[int]]
+    reasons: list[list[str | None]]  # why a cell is hidden or not for sharing
+
+
+def build_heatmap(criteria: RatingFilter) -> Heatmap:
+    cycles = cycles_in_range(criteria)
+    network = count_scores(criteria, cycles)
+    analysis = analyse_network(network)
+    cells = {(c.office, c.cycle): c for c in analysis.cells}
+    offices = sorted(offices_by_id(network.offices).values(), key=lambda o: o.name_en)
+    heatmap = Heatmap(cycles=cycles, offices=offices, means=[], counts=[], reasons=[])
+    for office in offices:
+        means, counts, reasons = [], [], []
+        for cycle in cycles:
+            cell = cells.get((office.id, cycle.id))
+            n = cell.n if cell else 0
+            counts.append(n)
+            if n < MIN_SHOWN:
+                means.append(None)
+                reasons.append("few" if n else "none")
+            else:
+                means.append(cell.mean)
+                reasons.append(sharing_reason(cell))
+        heatmap.means.append(means)
+        heatmap.counts.append(counts)
+        heatmap.reasons.append(reasons)
+    return heatmap
+
+
+@dataclass
+class GroupView:
+    """A block's offices side by side, or one department type across blocks."""
+
+    cycles: list[Cycle]
+    latest: Cycle | None
+    rows: list[OfficeRow]
+    series: dict[int, list[float | None]]  # office id -> cycle means (None where hidden)
+
+
+def build_group_view(criteria: RatingFilter) -> GroupView:
+    cycles = cycles_in_range(criteria)
+    network = count_scores(criteria, cycles)
+    analysis = analyse_network(network)
+    trends = {t.office: t for t in analysis.trends}
+    cells = {(c.office, c.cycle): c for c in analysis.cells}
+    offices = offices_by_id(network.offices)
+    rows, series = [], {}
+    latest = None
+    for office_id, office in offices.items():
+        shown = [(cycle, cells.get((office_id, cycle.id))) for cycle in cycles]
+        series[office_id] = [cell.mean if cell and cell.n >= MIN_SHOWN else None
+                             for _, cell in shown]
+        recent = [(cycle, cell) for cycle, cell in shown if cell and cell.n >= MIN_SHOWN]
+        if not recent:
+            continue
+        cycle, cell = recent[-1]
+        latest = cycle if latest is None or cycle.starts_on > latest.starts_on else latest
+        rows.append(OfficeRow(office=office, n=cell.n, mean=cell.mean, ci95=cell.ci95,
+                              share_7plus=cell.share_7plus,
+                              verdict=trends[office_id].verdict if office_id in trends else None,
+                              not_for_sharing=sharing_reason(cell)))
+    rows.sort(key=lambda row: row.office.name_en)
+    return GroupView(cycles=cycles, latest=latest, rows=rows, series=series)
+
+
+@dataclass(frozen=True)
+class BlockParticipation:
+    place: Place
+    leaders: int
+    raters: int
+
+
+def count_block_participation(cycle: Cycle) -> list[BlockParticipation]:
+    """Per home block, how many leaders there are and how many rated in the cycle. Counts
+    only; the rater keys are matched here and go no further."""
+    leaders = db.session.execute(select(User.id, User.home_place_id).where(
+        User.role == "leader", User.active.is_(True), User.home_place_id.is_not(None))).all()
+    rated = set(db.session.scalars(select(distinct(Rating.rater_key)).where(
+        Rating.cycle_id == cycle.id)))
+    totals: dict[int, list[int]] = {}
+    for user_id, place_id in leaders:
+        entry = totals.setdefault(place_id, [0, 0])
+        entry[0] += 1
+        entry[1] += rater_key_for(user_id) in rated
+    places = {p.id: p for p in db.session.scalars(select(Place).where(Place.id.in_(totals)))}
+    return sorted((BlockParticipation(places[pid], *counts) for pid, counts in totals.items()),
+                  key=lambda row: row.place.name_en)
+
+
+def open_cycle_participation():
+    cycle = db.session.scalar(select(Cycle).where(Cycle.status == "open"))
+    if cycle is None:
+        return None, [], []
+    return cycle, count_participation(cycle), count_block_participation(cycle)
+
+
+def count_open_ratings(cycle: Cycle) -> int:
+    return db.session.scalar(select(func.count(Rating.id)).where(Rating.cycle_id == cycle.id))

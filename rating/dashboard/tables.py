@@ -1,0 +1,120 @@
+"""The figures behind each chart as a table: shown under the chart ("show as table") and
+downloaded as CSV. One definition serves both, so the two can never disagree."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from rating.csvio import safe_cell
+from rating.dashboard.wording import flag, verdict, withheld
+from rating.templating import current_locale
+
+
+@dataclass
+class Table:
+    name: str  # also the ?csv= value and the file name
+    columns: list[str]
+    rows: list[list]
+
+
+def _round(value, digits=2):
+    return None if value is None else round(value, digits)
+
+
+def _pair(pair, digits=2):
+    return (None, None) if pair is None else (round(pair[0], digits), round(pair[1], digits))
+
+
+def ranking_table(overview) -> Table:
+    rows = []
+    for row in overview.rows:
+        low, high = _pair(row.ci95)
+        diff_low, diff_high = _pair(row.diff_ci95)
+        rows.append([row.office.code, row.office.name(current_locale()), row.n,
+                     _round(row.mean), low, high, _round(row.eb_mean),
+                     _round(row.diff_vs_rest), diff_low, diff_high, _round(row.q, 4),
+                     flag(row.flag), verdict(row.verdict), withheld(row.not_for_sharing)])
+    return Table("offices", [
+        _("office code"), _("office"), _("ratings"), _("mean"), _("95% low"), _("95% high"),
+        _("shrunk mean"), _("difference from the rest"), _("difference 95% low"),
+        _("difference 95% high"), _("q (false discovery adjusted)"), _("compared with network"),
+        _("trend"), _("sharing")], rows)
+
+
+def heatmap_table(view) -> Table:
+    rows = []
+    for o, office in enumerate(view.offices):
+        for c, cycle in enumerate(view.cycles):
+            rows.append([office.code, office.name(current_locale()), cycle.name,
+                         view.counts[o][c] if view.counts[o][c] >= 3 else None,
+                         _round(view.means[o][c]), withheld(view.reasons[o][c])])
+    return Table("heatmap", [_("office code"), _("office"), _("cycle"), _("ratings"), _("mean"),
+                             _("note")], rows)
+
+
+def office_table(page) -> Table:
+    rows = []
+    for point in page.points:
+        summary = point.summary
+        if summary is None:
+            rows.append([point.cycle.name, None, None, None, None, None, None, None, None,
+                         withheld("few" if point.n else "none")])
+            continue
+        low, high = _pair(summary.ci95)
+        share_low, share_high = _pair(summary.share_7plus_ci95)
+        rows.append([point.cycle.name, point.n, _round(summary.mean), low, high,
+                     _round(summary.sd), _round(summary.share_7plus), share_low, share_high,
+                     withheld(point.not_for_sharing)])
+    return Table("cycles", [_("cycle"), _("ratings"), _("mean"), _("95% low"), _("95% high"),
+                            _("SD"), _("share at 7 or more"), _("share 95% low"),
+                            _("share 95% high"), _("note")], rows)
+
+
+def answers_table(page) -> Table:
+    rows = []
+    for point in page.points:
+        if point.summary is None:
+            continue
+        rows.append([point.cycle.name,
+                     *(point.respect.get(a, 0) for a in ("yes", "partly", "no")),
+                     *(point.resolved.get(a, 0) for a in ("yes", "partly", "no"))])
+    return Table("answers", [_("cycle"), _("respect: yes"), _("respect: partly"),
+                             _("respect: no"), _("work done: yes"), _("work done: partly"),
+                             _("work done: no")], rows)
+
+
+def spread_table(page) -> Table:
+    rows = [[point.cycle.name, *point.histogram.counts] for point in page.points
+            if point.summary is not None]
+    return Table("spread", [_("cycle"), *[str(s) for s in range(1, 11)]], rows)
+
+
+def group_table(view) -> Table:
+    rows = []
+    for row in view.rows:
+        low, high = _pair(row.ci95)
+        rows.append([row.office.code, row.office.name(current_locale()), row.n, _round(row.mean),
+                     low, high, verdict(row.verdict), withheld(row.not_for_sharing)])
+    return Table("offices", [_("office code"), _("office"), _("ratings (latest cycle)"),
+                             _("mean"), _("95% low"), _("95% high"), _("trend"), _("sharing")],
+                 rows)
+
+
+def participation_table(collectives, blocks) -> Table:
+    rows = [[c.collective.name(current_locale()), c.leaders, c.raters, c.ratings]
+            for c in collectives]
+    rows += [[b.place.name(current_locale()), b.leaders, b.raters, None] for b in blocks]
+    return Table("participation", [_("collective or block"), _("leaders"),
+                                   _("leaders who rated"), _("ratings")], rows)
+
+
+def to_csv(table: Table) -> str:
+    """CSV text, every cell safe against formula injection in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(c) for c in table.columns])
+    for row in table.rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return out.getvalue()

@@ -1,0 +1,100 @@
+"""The bridge between the ratings table and the statistics: one GROUP BY, histograms out.
+
+Views never load rating rows: they call `count_scores` (``GROUP BY office, cycle, score``,
+the same SQL on SQLite and PostgreSQL) and hand the counts to `analysis`. Memory and time
+grow with offices x cycles, not with ratings.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+
+from analysis import NetworkCounts
+from rating.cycles.models import Cycle
+from rating.directory.models import Office, Place
+from rating.extensions import db
+from rating.survey.models import Rating
+
+
+@dataclass(frozen=True)
+class RatingFilter:
+    """Which ratings a chart is about; every field optional. Kept in the page's URL."""
+
+    district_id: int | None = None
+    block_id: int | None = None
+    department_id: int | None = None
+    collective_id: int | None = None
+    cycle_from: int | None = None  # cycle ids; the range is by start date, inclusive
+    cycle_to: int | None = None
+    office_ids: tuple[int, ...] = field(default=())
+    closed_only: bool = True
+
+
+def cycles_in_range(criteria: RatingFilter) -> list[Cycle]:
+    """The cycles a chart covers, oldest first (closed ones unless asked otherwise)."""
+    statement = select(Cycle).where(Cycle.status != "draft").order_by(Cycle.starts_on, Cycle.id)
+    if criteria.closed_only:
+        statement = statement.where(Cycle.status == "closed")
+    cycles = list(db.session.scalars(statement))
+    bounds = {c.id: c.starts_on for c in cycles}
+    start = bounds.get(criteria.cycle_from)
+    end = bounds.get(criteria.cycle_to)
+    return [c for c in cycles if (start is None or c.starts_on >= start)
+            and (end is None or c.starts_on <= end)]
+
+
+def _restrict(statement, criteria: RatingFilter, cycle_ids):
+    """The WHERE clauses shared by every aggregate query."""
+    statement = statement.where(Rating.cycle_id.in_(cycle_ids))
+    if criteria.collective_id:
+        statement = statement.where(Rating.collective_id == criteria.collective_id)
+    if criteria.office_ids:
+        statement = statement.where(Rating.office_id.in_(criteria.office_ids))
+    if criteria.department_id or criteria.district_id or criteria.block_id:
+        statement = statement.join(Office, Office.id == Rating.office_id)
+        if criteria.department_id:
+            statement = statement.where(Office.department_type_id == criteria.department_id)
+        if criteria.district_id or criteria.block_id:
+            statement = statement.join(Place, Place.id == Office.place_id)
+            if criteria.district_id:
+                statement = statement.where(or_(Place.id == criteria.district_id,
+                                                Place.district_id == criteria.district_id))
+            if criteria.block_id:
+                statement = statement.where(or_(Place.id == criteria.block_id,
+                                                Place.block_id == criteria.block_id))
+    return statement
+
+
+def count_scores(criteria: RatingFilter, cycles: list[Cycle] | None = None) -> NetworkCounts:
+    """Score counts of every office x cycle cell that the filter selects.
+
+    Offices are keyed by id and cycles by id, in the order of ``cycles`` (so a cycle's
+    position is its x in a trend, and a cycle an office missed leaves a gap).
+    """
+    cycles = cycles_in_range(criteria) if cycles is None else cycles
+    order = [cycle.id for cycle in cycles]
+    if not order:
+        return NetworkCounts.from_rows([], cycle_order=[])
+    statement = _restrict(
+        select(Rating.office_id, Rating.cycle_id, Rating.score, func.count()),
+        criteria, order).group_by(Rating.office_id, Rating.cycle_id, Rating.score)
+    rows = db.session.execute(statement).tuples()
+    return NetworkCounts.from_rows(rows, cycle_order=order)
+
+
+def count_answers(criteria: RatingFilter, cycles: list[Cycle]) -> dict:
+    """Answers to "treated with respect?" and "work done?" per office and cycle:
+    ``{(office_id, cycle_id): {"respect": {"yes": n, ...}, "resolved": {...}}}``."""
+    answers: dict = {}
+    order = [cycle.id for cycle in cycles]
+    if not order:
+        return answers
+    for column, name in ((Rating.respect, "respect"), (Rating.work_done, "resolved")):
+        statement = _restrict(
+            select(Rating.office_id, Rating.cycle_id, column, func.count()),
+            criteria, order).where(column.is_not(None)).group_by(
+            Rating.office_id, Rating.cycle_id, column)
+        for office_id, cycle_id, answer, count in db.session.execute(statement):
+            cell = answers.setdefault((office_id, cycle_id), {"respect": {}, "resolved": {}})
+            cell[name][answer] = count
+    return answers
