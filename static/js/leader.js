@@ -241,6 +241,8 @@ if (typeof document !== "undefined") (function () {
   }
 
   if (tag) {
+    // Ask the browser not to evict the outbox when the phone runs short of space.
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
     RatingQueue.setMeta("current", { tag: tag, lang: lang }).then(flushAndShow);
     if ("serviceWorker" in navigator) window.addEventListener("load", refreshOffices);
     window.addEventListener("online", flushAndShow);
