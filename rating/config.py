@@ -49,6 +49,8 @@ def load_config(instance_path: str) -> dict:
             raise ConfigError(f"{name} must be set when RATING_ENV=production")
         return _instance_secret(instance, name.lower())
 
+    session_lifetime = timedelta(hours=int(os.environ.get("SESSION_HOURS", "10")))
+    leader_lifetime = timedelta(days=int(os.environ.get("LEADER_REMEMBER_DAYS", "30")))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'rating.sqlite3'}"
     return {
         "RATING_ENV": "production" if production else "development",
@@ -66,9 +68,14 @@ def load_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
-        "PERMANENT_SESSION_LIFETIME": timedelta(
-            hours=int(os.environ.get("SESSION_HOURS", "12"))
-        ),
+        # A login lasts a working day from the moment of logging in (never extended by use),
+        # or 30 days for a leader who ticks "keep me logged in" on their own phone.
+        "SESSION_LIFETIME": session_lifetime,
+        "LEADER_REMEMBER_LIFETIME": leader_lifetime,
+        # The signature on every session cookie expires after the longest lifetime.
+        "PERMANENT_SESSION_LIFETIME": max(session_lifetime, leader_lifetime),
+        # Behind a reverse proxy: how many proxies' X-Forwarded-For/-Proto to trust (0: none).
+        "PROXY_FIX": int(os.environ.get("PROXY_FIX", "0")),
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session they belong to
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

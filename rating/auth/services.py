@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
 
+from rating import audit
 from rating.auth.models import User
 from rating.extensions import db
 from rating.i18n import ascii_digits
@@ -80,26 +81,36 @@ def authenticate(login: str, secret: str) -> User:
     Each wrong secret counts against the account; from the fifth in a row the account locks,
     for 1, 2, 4 ... minutes (up to ``LOCKOUT_MAX_MINUTES``), which makes guessing a 4-digit PIN
     take years. Unknown users and wrong secrets get the same answer, so a member code cannot be
-    probed. Commits the counter either way.
+    probed. Commits the counter and an audit row either way.
+
+    The audit row of a refused login names the account only if there is one: what was typed
+    into the username box is never stored, since a leader may have typed their PIN there.
     """
     user = find_user(login)
     secret = normalize_secret(secret)
     if user is None or not user.active:
         _hasher().hash(secret or "-")  # spend the same time as a real check
+        _record_refusal(user, "unknown" if user is None else "inactive")
+        db.session.commit()
         raise LoginRefused("invalid")
     now = utcnow()
     if user.locked_until and user.locked_until > now:
+        _record_refusal(user, "locked")
+        db.session.commit()
         raise LoginRefused("locked", _minutes_left(user.locked_until - now))
     try:
         _hasher().verify(user.password_hash, secret)
     except (VerificationError, InvalidHashError):
         user.failed_logins += 1
         threshold = current_app.config["LOCKOUT_THRESHOLD"]
+        _record_refusal(user, "wrong_secret")
         if user.failed_logins >= threshold:
             minutes = min(
                 2 ** (user.failed_logins - threshold), current_app.config["LOCKOUT_MAX_MINUTES"]
             )
             user.locked_until = now + timedelta(minutes=minutes)
+            audit.record("auth.lock", "user", user.id, minutes=minutes,
+                         failed_logins=user.failed_logins)
             db.session.commit()
             raise LoginRefused("locked", minutes) from None
         db.session.commit()
@@ -109,8 +120,21 @@ def authenticate(login: str, secret: str) -> User:
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
+    audit.record("auth.login", "user", user.id, user, role=user.role)
     db.session.commit()
     return user
+
+
+def _record_refusal(user: User | None, reason: str) -> None:
+    """Add an audit row for a refused login (the caller commits it with the failure count)."""
+    audit.record("auth.login_failed", "user", user.id if user else None,
+                 account_exists=user is not None, reason=reason)
+
+
+def record_logout(user: User, reason: str = "logout") -> None:
+    """An audit row for a session that ended: logged out, or expired (``reason``)."""
+    audit.record("auth.logout", "user", user.id, user, reason=reason)
+    db.session.commit()
 
 
 def _minutes_left(delta: timedelta) -> int:
@@ -157,3 +181,25 @@ def safe_next(target: str | None) -> str | None:
     if any(ch in target for ch in "\r\n\t"):
         return None
     return target
+
+
+def session_lifetime(role: str, remembered: bool) -> timedelta:
+    """How long a login lasts, counted from the moment of logging in and never extended.
+
+    Leaders who tick "keep me logged in" on their own phone stay in for
+    ``LEADER_REMEMBER_LIFETIME`` (30 days); everyone else, and every staff, advocacy and admin
+    session whatever they tick, for ``SESSION_LIFETIME`` (a working day).
+    """
+    config = current_app.config
+    if role == "leader" and remembered:
+        return config["LEADER_REMEMBER_LIFETIME"]
+    return config["SESSION_LIFETIME"]
+
+
+def session_expired(role: str, logged_in_at: float | None, remembered: bool) -> bool:
+    """True when a session that began at ``logged_in_at`` (a Unix time) has outlived its role's
+    lifetime. A session without a login time (made before sessions expired) has expired."""
+    if not isinstance(logged_in_at, int | float):
+        return True
+    age = utcnow().timestamp() - logged_in_at
+    return age < 0 or age > session_lifetime(role, remembered).total_seconds()
