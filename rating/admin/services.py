@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from rating import audit
+from rating.audit import AuditEvent
 from rating.auth import services as auth
 from rating.auth.models import LANGUAGES, ROLES, Collective, User
 from rating.csvio import Problem, read_rows
@@ -156,3 +157,30 @@ def import_leaders(text: str, actor=None, dry_run: bool = False) -> LeaderImport
         result.created.append((user, pin))
     db.session.commit()
     return result
+
+
+def audit_statement(action: str = ""):
+    """The audit trail, newest first; only one action (or actions under a prefix such as
+    "auth.") when ``action`` is given."""
+    statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if action.endswith("."):
+        statement = statement.where(AuditEvent.action.startswith(action, autoescape=True))
+    elif action:
+        statement = statement.where(AuditEvent.action == action)
+    return statement
+
+
+def audit_actions() -> list[str]:
+    """Every action the trail holds, for the filter."""
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(
+        AuditEvent.action)))
+
+
+def actor_logins(events) -> dict[int, str]:
+    """The login of each actor named in these events, in one query."""
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    ids |= {event.target_id for event in events
+            if event.target_type == "user" and event.target_id is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.login).where(User.id.in_(ids))).all())

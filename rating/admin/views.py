@@ -35,6 +35,17 @@ def users():
                            staff_form=StaffAccountForm(), import_form=LeaderImportForm())
 
 
+@bp.route("/audit")
+@roles("admin")
+def audit():
+    """Who changed what, newest first, a page at a time; never a PIN, password or rater."""
+    action = request.args.get("action", "")[:40]
+    page = db.paginate(services.audit_statement(action), per_page=50, error_out=False)
+    return render_template("admin/audit.html", page=page, action=action,
+                           actions=services.audit_actions(),
+                           logins=services.actor_logins(page.items))
+
+
 @bp.route("/users/staff", methods=["POST"])
 @roles("admin")
 def create_staff():
