@@ -78,7 +78,7 @@ def count_scores(criteria: RatingFilter, cycles: list[Cycle] | None = None) -> N
     statement = _restrict(
         select(Rating.office_id, Rating.cycle_id, Rating.score, func.count()),
         criteria, order).group_by(Rating.office_id, Rating.cycle_id, Rating.score)
-    rows = db.session.execute(statement).tuples()
+    rows = db.session.execute(statement).all()  # rows unpack as tuples
     return NetworkCounts.from_rows(rows, cycle_order=order)
 
 

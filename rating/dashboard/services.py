@@ -8,7 +8,7 @@ under the publication rules is marked "not for sharing" with its reason.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from analysis import DEFAULT_RULES, analyse_network, group_suppression
@@ -225,8 +225,8 @@ def count_block_participation(cycle: Cycle) -> list[BlockParticipation]:
     only; the rater keys are matched here and go no further."""
     leaders = db.session.execute(select(User.id, User.home_place_id).where(
         User.role == "leader", User.active.is_(True), User.home_place_id.is_not(None))).all()
-    rated = set(db.session.scalars(select(distinct(Rating.rater_key)).where(
-        Rating.cycle_id == cycle.id)))
+    rated = set(db.session.scalars(select(Rating.rater_key).where(
+        Rating.cycle_id == cycle.id).distinct()))
     totals: dict[int, list[int]] = {}
     for user_id, place_id in leaders:
         entry = totals.setdefault(place_id, [0, 0])
