@@ -79,16 +79,19 @@ def answers_table(page) -> Table:
             continue
         rows.append([point.cycle.name,
                      *(point.respect.get(a, 0) for a in ("yes", "partly", "no")),
-                     *(point.resolved.get(a, 0) for a in ("yes", "partly", "no"))])
+                     *(point.resolved.get(a, 0) for a in ("yes", "partly", "no")),
+                     withheld(point.not_for_sharing)])
     return Table("answers", [_("cycle"), _("respect: yes"), _("respect: partly"),
                              _("respect: no"), _("work done: yes"), _("work done: partly"),
-                             _("work done: no")], rows)
+                             _("work done: no"), _("note")], rows)
 
 
 def spread_table(page) -> Table:
-    rows = [[point.cycle.name, *point.histogram.counts] for point in page.points
-            if point.summary is not None]
-    return Table("spread", [_("cycle"), *[str(s) for s in range(1, 11)]], rows)
+    # Score counts are a distribution: under 10 leaders they must carry the same mark as
+    # the cycle's mean, or the CSV could leave the network unmarked.
+    rows = [[point.cycle.name, *point.histogram.counts, withheld(point.not_for_sharing)]
+            for point in page.points if point.summary is not None]
+    return Table("spread", [_("cycle"), *[str(s) for s in range(1, 11)], _("note")], rows)
 
 
 def group_table(view) -> Table:
