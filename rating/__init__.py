@@ -12,6 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from rating.config import load_config
 from rating.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
+__version__ = "0.1.0"
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -32,10 +34,16 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    from rating import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+
     db.init_app(app)
     migrate.init_app(
         app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True
     )
+    from rating.templating import static_is_not_personal
+
+    # Registered before Flask-Login so that it runs after its hooks (Flask runs them in reverse).
+    app.after_request(static_is_not_personal)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -55,6 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
     from rating import cli
 
     cli.register(app)
+    from rating.evidence import commands as pack_commands
+
+    pack_commands.register(app)
     logging.getLogger("rating").setLevel(logging.INFO)
     return app
 
@@ -68,6 +79,7 @@ BLUEPRINTS = [  # (feature package, URL prefix)
     ("admin", "/admin"),
     ("voice", "/voice"),
     ("dashboard", "/dashboard"),
+    ("evidence", "/evidence"),
     ("api", "/api"),
     ("ops", None),
 ]

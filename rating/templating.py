@@ -1,6 +1,6 @@
 """What every template may use: the locale, digits in the page's script, the user's menu."""
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,6 +10,17 @@ from rating.i18n import local_digits
 def current_locale() -> str:
     """"bn" or "en": the language this response is written in."""
     return str(get_locale() or "bn")
+
+
+PUBLIC_FILES = ("static", "survey.service_worker", "survey.manifest", "survey.offline_shell")
+
+
+def static_is_not_personal(response):
+    """Files that are the same for everyone must not vary by cookie, or phones revalidate
+    them on every page (hooks that peek at the session would add ``Vary: Cookie``)."""
+    if request.endpoint in PUBLIC_FILES:
+        session.accessed = False
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -60,7 +71,7 @@ def init_app(app: Flask) -> None:
             # Only over HTTPS (directly, or behind a proxy trusted through PROXY_FIX): a
             # laptop serving plain HTTP must not tell browsers to insist on HTTPS.
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if current_user.is_authenticated and not request.path.startswith("/static/"):
+        if request.endpoint not in PUBLIC_FILES and current_user.is_authenticated:
             # Pages carry one person's data: never keep them for the next user of the phone.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
@@ -68,7 +79,7 @@ def init_app(app: Flask) -> None:
 
 def _menu() -> list[tuple[str, str]]:
     """The endpoints this user's role may open, as (endpoint, label key) pairs."""
-    if not current_user.is_authenticated:
+    if not has_request_context() or not current_user.is_authenticated:
         return []
     role = current_user.role
     if role == "leader":
@@ -79,5 +90,6 @@ def _menu() -> list[tuple[str, str]]:
             ("directory.offices", "offices"),
             ("directory.officers", "officers"),
             ("cycles.index", "cycles"),
-        ] + ([("voice.index", "voice")] if role == "staff" else [])
+            ("evidence.index", "packs"),
+        ] + ([("evidence.quotes", "quotes"), ("voice.index", "voice")] if role == "staff" else [])
     return [("admin.users", "users")]

@@ -1,6 +1,8 @@
 """The leaders' pages: home, choose an office, rate it, saved; plus the offline app shell."""
 
+import hashlib
 import uuid
+from pathlib import Path
 
 from flask import (
     abort,
@@ -8,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import force_locale
@@ -125,10 +126,25 @@ def offline_shell(language: str):
 @bp.route("/sw.js")
 @public
 def service_worker():
-    response = send_from_directory(current_app.static_folder, "js/sw.js",
-                                   mimetype="text/javascript", max_age=0)
+    """The worker, stamped with a hash of the files it caches: a new hash, a new worker."""
+    response = current_app.response_class(
+        _worker_source().replace("__ASSET_VERSION__", _asset_version()),
+        mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/leader/"
+    response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def _worker_source() -> str:
+    return (Path(current_app.static_folder) / "js" / "sw.js").read_text()
+
+
+def _asset_version() -> str:
+    digest = hashlib.sha256()
+    for name in ("css/app.css", "js/leader.js", "icons/icon.svg", "js/sw.js"):
+        digest.update((Path(current_app.static_folder) / name).read_bytes())
+    digest.update(current_app.config.get("ASSET_SALT", "").encode())
+    return digest.hexdigest()[:12]
 
 
 @bp.route("/manifest.webmanifest")

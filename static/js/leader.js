@@ -144,7 +144,12 @@ if (typeof document !== "undefined") (function () {
   }
 
   function flushAndShow() {
-    RatingQueue.flush().then(function (result) {
+    var current = tag || (shell && shell.dataset.tag);
+    // Ask the server for a token only when something is waiting to be sent.
+    RatingQueue.items(current).then(function (queued) {
+      if (!queued.length) return { left: 0 };
+      return RatingQueue.flush();
+    }).then(function (result) {
       showQueue(tag || (shell && shell.dataset.tag));
       var notice = document.getElementById("login-again");
       if (result.needLogin && notice) notice.hidden = false;

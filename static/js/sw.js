@@ -3,22 +3,34 @@
 "use strict";
 importScripts("/static/js/leader.js");
 
-var CACHE = "leader-shell-v1";
-var SHELL = ["/leader/offline/bn", "/leader/offline/en", "/static/css/app.css",
-             "/static/js/leader.js", "/static/icons/icon.svg"];
+// The server writes the assets' version here, so any change to them installs a new worker,
+// which fetches them afresh; until then they are served from the cache without asking.
+var VERSION = "__ASSET_VERSION__";
+var CACHE = "leader-shell-" + VERSION;
+var ASSETS = ["/static/css/app.css", "/static/js/leader.js", "/static/icons/icon.svg"];
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) {
+  event.waitUntil(Promise.all([caches.open(CACHE), currentLanguage()]).then(function (both) {
+    var cache = both[0];
     // Fetched without cookies: the shell must hold nothing of whoever installed it.
-    return Promise.all(SHELL.map(function (url) {
+    var urls = ASSETS.concat(["/leader/offline/" + both[1]]);
+    return Promise.all(urls.map(function (url) {
       return fetch(url, { credentials: "omit" }).then(function (response) {
         if (response.ok) return cache.put(url, response);
       });
     }).concat(fetch("/api/offices", { credentials: "same-origin" }).then(function (response) {
-      if (response.ok) return cache.put("/api/offices", response);  // the leader's own login
+      if (!response.ok) return;
+      return cache.put("/api/offices", response).then(function () {
+        return RatingQueue.setMeta("offices_at", Date.now());
+      });
     }).catch(function () {})));
   }).then(function () { return self.skipWaiting(); }));
 });
+
+function currentLanguage() {
+  return RatingQueue.getMeta("current").catch(function () { return null; })
+    .then(function (current) { return current && current.lang === "en" ? "en" : "bn"; });
+}
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
@@ -28,9 +40,10 @@ self.addEventListener("activate", function (event) {
 });
 
 function shellFor() {
-  return RatingQueue.getMeta("current").catch(function () { return null; }).then(function (current) {
-    var lang = current && current.lang === "en" ? "en" : "bn";
-    return caches.match("/leader/offline/" + lang);
+  return currentLanguage().then(function (lang) {
+    return caches.match("/leader/offline/" + lang).then(function (shell) {
+      return shell || caches.match("/leader/offline/" + (lang === "bn" ? "en" : "bn"));
+    });
   });
 }
 
@@ -51,20 +64,9 @@ self.addEventListener("fetch", function (event) {
     }).catch(function () { return caches.match("/api/offices"); }));
     return;
   }
-  if (url.pathname.indexOf("/static/") === 0) {
+  if (ASSETS.indexOf(url.pathname) >= 0) {
     event.respondWith(caches.match(url.pathname).then(function (hit) {
-      var network = fetch(request).then(function (response) {
-        if (response.ok && SHELL.indexOf(url.pathname) >= 0) {
-          var copy = response.clone();
-          caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
-        }
-        return response;
-      });
-      if (hit) {
-        network.catch(function () {});  // offline: the cached copy is the answer
-        return hit;
-      }
-      return network;
+      return hit || fetch(request);
     }));
   }
 });
