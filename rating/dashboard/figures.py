@@ -92,9 +92,12 @@ def ranking(overview) -> dict:
          "y": names, "x": [row.eb_mean for row in rows], "hoverinfo": "skip",
          "marker": {"symbol": "diamond-open", "color": "#34495e", "size": 8}},
     ]
-    height = max(320, 22 * len(rows) + 140)
+    height = max(320, 22 * len(rows) + 160)
+    # The legend goes a fixed 60 px under the plot: a fraction of the plot's height (the
+    # default) put it on top of the axis title when few offices made the chart short.
     return {"data": data, "layout": _layout(
-        _("Offices ranked"), height=height, margin={"l": 260, "r": 20, "t": 50, "b": 60},
+        _("Offices ranked"), height=height, margin={"l": 260, "r": 20, "t": 50, "b": 110},
+        legend={"orientation": "h", "yanchor": "top", "y": -60 / (height - 160)},
         xaxis=_score_axis(_("mean score")), yaxis={"automargin": True, "fixedrange": True})}
 
 
@@ -165,8 +168,10 @@ def office_trend(page) -> dict:
                       "yanchor": "bottom", "hovertext": change.officer.name(current_locale())})
     return {"data": data, "layout": _layout(
         _("Mean score by cycle"), shapes=shapes, annotations=notes,
+        # No zero line: at the first cycle it looked like an officer change.
         xaxis={"tickvals": xs, "ticktext": [p.cycle.name for p in page.points],
-               "range": [-0.5, max(xs, default=0) + 0.5], "fixedrange": True},
+               "range": [-0.5, max(xs, default=0) + 0.5], "fixedrange": True,
+               "zeroline": False},
         yaxis=_score_axis(_("mean score")))}
 
 
