@@ -272,6 +272,8 @@ def _rating_row(rng, office, cycle, leader, rater_key, mean) -> dict:
         "respect": answer if rng.random() < 0.85 else None,
         "work_done": answer if rng.random() < 0.75 else None,
         "comment": comment, "quote_consent": consent, "source": "app",
+        # Staff have already reviewed most consented demo quotes; a few wait for review.
+        "quote_status": ("approved" if rng.random() < 0.8 else "pending") if consent else "pending",
         "submission_id": "demo-" + digest.hexdigest()[:40],
         "created_at": stamp, "updated_at": stamp,
     }

@@ -1,6 +1,6 @@
 """Languages: Bengali first for leaders and visitors, English for whoever chooses it."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 BENGALI_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
@@ -10,6 +10,8 @@ ASCII_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 def select_locale() -> str:
     """The signed-in user's saved choice, else this browser's choice, else Bengali."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line and background work: Bengali first
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated:
         return current_user.language
     chosen = session.get("language")

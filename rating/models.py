@@ -4,6 +4,7 @@ from rating.audit import AuditEvent
 from rating.auth.models import Collective, User
 from rating.cycles.models import Cycle
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
+from rating.evidence.models import Pack
 from rating.survey.models import Rating, Submission, VoicePrompt
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "DepartmentType",
     "Office",
     "Officer",
+    "Pack",
     "Place",
     "Posting",
     "Rating",

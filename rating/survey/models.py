@@ -33,6 +33,7 @@ PURPOSES = (
 )
 ANSWERS = ("yes", "partly", "no")
 SOURCES = ("app", "import")
+QUOTE_STATUSES = ("pending", "approved", "rejected")
 
 
 class Rating(db.Model):
@@ -43,6 +44,7 @@ class Rating(db.Model):
         CheckConstraint(f"respect IS NULL OR respect IN {ANSWERS!r}", name="respect_known"),
         CheckConstraint(f"work_done IS NULL OR work_done IN {ANSWERS!r}", name="work_done_known"),
         CheckConstraint(f"source IN {SOURCES!r}", name="source_known"),
+        CheckConstraint(f"quote_status IN {QUOTE_STATUSES!r}", name="quote_status_known"),
         CheckConstraint("comment IS NULL OR length(comment) <= 1000", name="comment_length"),
         UniqueConstraint("cycle_id", "office_id", "rater_key"),
         UniqueConstraint("submission_id"),
@@ -62,6 +64,9 @@ class Rating(db.Model):
     work_done: Mapped[str | None] = mapped_column(String(8))
     comment: Mapped[str | None] = mapped_column(Text)
     quote_consent: Mapped[bool] = mapped_column(default=False)
+    # A consented comment is quoted outside the network only after staff approve it.
+    quote_status: Mapped[str] = mapped_column(String(10), default="pending",
+                                              server_default="pending")
     submission_id: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(8), default="app")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,180 @@
+"""What goes into a pack: the published figures for a scope, after the publication rules.
+
+`assemble_pack` is the one place that decides what an evidence pack may say. Every figure
+comes from `analysis.publish_network` (withheld groups removed before trends and
+comparisons are computed, counts in bands, means to one decimal); quotes need the leader's
+consent, staff approval, 10 leaders in the group, and lose names and numbers.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from analysis import DEFAULT_RULES, publish_network, redact_quote
+from rating.auth.models import User
+from rating.cycles.models import Cycle
+from rating.directory.models import DepartmentType, Office, Officer, Place
+from rating.extensions import db
+from rating.histograms import RatingFilter, count_answers, count_scores, cycles_in_range
+from rating.survey.models import Rating
+from rating.timeutil import utcnow
+
+MIN_ANSWERS = DEFAULT_RULES.min_raters_distribution  # shares of answers need 10 answers
+
+
+class PackError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PackParams:
+    scope: str  # office, block, department, district
+    scope_id: int
+    language: str  # bn, en, both
+    recipient_level: str
+    recipient_name: str
+    cycle_from: int | None = None
+    cycle_to: int | None = None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class OfficeSection:
+    office: Office
+    cells: list  # PublishedCell per cycle of the pack (withheld ones carry their reason)
+    trend: dict | None  # PublishedTrend.to_dict()
+    comparison: dict | None  # the latest cycle's PublishedComparison.to_dict()
+    answers: list[dict]  # per cycle: {"cycle", "respect_yes", "resolved_yes", "answered"}
+    quotes: list[tuple[Cycle, str]]
+
+
+@dataclass
+class PackContent:
+    params: PackParams
+    scope_names: dict[str, str]  # language -> name of the scope
+    cycles: list[Cycle]
+    sections: list[OfficeSection] = field(default_factory=list)
+    withheld: list[tuple[Office, str]] = field(default_factory=list)
+    latest: Cycle | None = None
+    fingerprint: str = ""
+    built_at: datetime = field(default_factory=utcnow)
+
+    def count(self, flag: str) -> int:
+        return sum(1 for s in self.sections if s.comparison and s.comparison["flag"] == flag)
+
+    def count_verdict(self, verdict: str) -> int:
+        return sum(1 for s in self.sections if s.trend and s.trend["verdict"] == verdict)
+
+
+def resolve_scope(params: PackParams) -> tuple[RatingFilter, dict[str, str]]:
+    """The rating filter and the scope's name in each language."""
+    if params.scope == "office":
+        office = db.session.get(Office, params.scope_id)
+        if office is None:
+            raise PackError("unknown_scope")
+        return RatingFilter(office_ids=(office.id,)), {"en": office.name_en, "bn": office.name_bn}
+    if params.scope == "department":
+        department = db.session.get(DepartmentType, params.scope_id)
+        if department is None:
+            raise PackError("unknown_scope")
+        return (RatingFilter(department_id=department.id),
+                {"en": department.name_en, "bn": department.name_bn})
+    place = db.session.get(Place, params.scope_id)
+    wanted = ("district",) if params.scope == "district" else ("block", "municipality")
+    if place is None or place.kind not in wanted:
+        raise PackError("unknown_scope")
+    criteria = RatingFilter(district_id=place.id) if params.scope == "district" else \
+        RatingFilter(block_id=place.id)
+    return criteria, {"en": place.name_en, "bn": place.name_bn}
+
+
+def assemble_pack(params: PackParams, progress=lambda percent, stage: None) -> PackContent:
+    """Every figure of the pack, published, with what was withheld and why."""
+    criteria, names = resolve_scope(params)
+    cycle_range = RatingFilter(cycle_from=params.cycle_from, cycle_to=params.cycle_to)
+    cycles = cycles_in_range(cycle_range)
+    if not cycles:
+        raise PackError("no_cycles")
+    content = PackContent(params=params, scope_names=names, cycles=cycles, latest=cycles[-1])
+    progress(10, "counting")
+    # The whole network, so that "the rest of the network" is every publishable office.
+    network = count_scores(cycle_range, cycles)
+    published = publish_network(network, DEFAULT_RULES)
+    progress(30, "analysing")
+    scope_network = count_scores(RatingFilter(**{**criteria.__dict__,
+                                                 "cycle_from": params.cycle_from,
+                                                 "cycle_to": params.cycle_to}), cycles)
+    in_scope = set(scope_network.offices)
+    content.fingerprint = _fingerprint(scope_network)
+    answers = count_answers(criteria, cycles)
+    cells = {}
+    for cell in published.cells:
+        cells.setdefault(cell.office, {})[cell.cycle] = cell
+    trends = {t.office: t.to_dict() for t in published.trends}
+    comparisons = {c.office: c.to_dict() for c in published.comparisons
+                   if c.cycle == content.latest.id}
+    offices = {o.id: o for o in db.session.scalars(select(Office).where(Office.id.in_(in_scope)))}
+    quotes = _approved_quotes(in_scope, cycles, cells)
+    for office in sorted(offices.values(), key=lambda o: o.name_en):
+        office_cells = [cells.get(office.id, {}).get(cycle.id) for cycle in cycles]
+        if not any(cell is not None and cell.publishable for cell in office_cells):
+            reasons = {cell.suppressed_reason for cell in office_cells if cell is not None}
+            content.withheld.append((office, sorted(reasons)[0] if reasons else "no ratings"))
+            continue
+        content.sections.append(OfficeSection(
+            office=office, cells=office_cells, trend=trends.get(office.id),
+            comparison=comparisons.get(office.id),
+            answers=_answer_shares(office.id, cycles, office_cells, answers),
+            quotes=quotes.get(office.id, [])))
+    progress(45, "assembled")
+    return content
+
+
+def _answer_shares(office_id, cycles, office_cells, answers) -> list[dict]:
+    rows = []
+    for cycle, cell in zip(cycles, office_cells, strict=True):
+        if cell is None or cell.share_7plus is None:  # under 10 leaders: no shares
+            continue
+        counts = answers.get((office_id, cycle.id), {})
+        row = {"cycle": cycle}
+        for key in ("respect", "resolved"):
+            answered = sum(counts.get(key, {}).values())
+            row[f"{key}_yes"] = (round(counts[key].get("yes", 0) / answered, 2)
+                                 if answered >= MIN_ANSWERS else None)
+        rows.append(row)
+    return rows
+
+
+def _approved_quotes(office_ids, cycles, cells) -> dict[int, list[tuple[Cycle, str]]]:
+    """Consented, staff-approved comments of groups with 10 leaders, redacted."""
+    by_id = {cycle.id: cycle for cycle in cycles}
+    rows = db.session.execute(select(Rating.office_id, Rating.cycle_id, Rating.comment).where(
+        Rating.office_id.in_(office_ids), Rating.cycle_id.in_(by_id),
+        Rating.quote_consent.is_(True), Rating.quote_status == "approved",
+        Rating.comment.is_not(None)).order_by(Rating.cycle_id, Rating.id)).all()
+    if not rows:
+        return {}
+    names = [n for pair in db.session.execute(select(Officer.name_en, Officer.name_bn))
+             for n in pair if n]
+    names += [n for pair in db.session.execute(select(User.display_name, User.login)) for n in pair]
+    quotes: dict[int, list] = {}
+    for office_id, cycle_id, comment in rows:
+        cell = cells.get(office_id, {}).get(cycle_id)
+        if cell is None or cell.share_7plus is None:  # fewer than 10 leaders: no quotes
+            continue
+        quotes.setdefault(office_id, []).append((by_id[cycle_id], redact_quote(comment, names)))
+    return quotes
+
+
+def _fingerprint(network) -> str:
+    """SHA-256 of the score counts the pack was computed from (offices, cycles, counts)."""
+    digest = hashlib.sha256()
+    digest.update(repr((network.offices, network.cycles)).encode())
+    digest.update(network.counts.tobytes())
+    return digest.hexdigest()

@@ -1,0 +1,162 @@
+"""The files of a pack, each made from the same `PackContent`: PDF, HTML, CSV and letter."""
+
+import base64
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+from docx import Document
+from docx.shared import Pt
+from flask import current_app, render_template
+
+from rating.csvio import safe_cell
+from rating.evidence import charts
+from rating.evidence.words import LANGUAGES, level_name, make_number, make_say, translate
+
+PLOTLY_BUNDLE = "vendor/plotly-cartesian-4.1.1.min.js.gz"
+
+
+def _context(content, interactive: bool) -> dict:
+    cycle_names = [cycle.name for cycle in content.cycles]
+    return {
+        "content": content, "say": make_say(content.params.language),
+        "words": lambda message: {language: translate(message, language)
+                                  for language in ("bn", "en")},
+        "number": make_number(content.params.language),
+        "languages": LANGUAGES[content.params.language], "cycle_names": cycle_names,
+        "level": {language: level_name(content.params.recipient_level, language)
+                  for language in ("bn", "en")},
+        "fonts": Path(current_app.static_folder, "fonts").as_uri(),
+        "interactive": interactive,
+    }
+
+
+def render_pdf(content) -> bytes:
+    """report.pdf: WeasyPrint, with the fonts that ship with the app named in the CSS."""
+    from weasyprint import HTML
+
+    context = _context(content, interactive=False)
+    context["images"] = {
+        section.office.id: "data:image/svg+xml;base64," + base64.b64encode(
+            charts.trend_svg(context["cycle_names"], section.cells).encode()).decode()
+        for section in content.sections}
+    html = render_template("evidence/report.html", **context)
+    return HTML(string=html, base_url=current_app.static_folder).write_pdf()
+
+
+def render_html(content) -> str:
+    """report.html: the same report in one file, charts drawn by plotly.js inlined, offline."""
+    context = _context(content, interactive=True)
+    bundle = Path(current_app.static_folder, PLOTLY_BUNDLE).read_bytes()
+    context["plotly_js"] = gzip.decompress(bundle).decode()
+    context["figures"] = {section.office.id: _trend_figure(context["cycle_names"], section)
+                          for section in content.sections}
+    return render_template("evidence/report.html", **context)
+
+
+def _trend_figure(cycle_names, section) -> str:
+    xs, means, lows, highs = [], [], [], []
+    for name, cell in zip(cycle_names, section.cells, strict=True):
+        if cell is not None and cell.publishable:
+            xs.append(name)
+            means.append(cell.mean)
+            low, high = cell.ci95 or (cell.mean, cell.mean)
+            lows.append(low)
+            highs.append(high)
+    figure = {"data": [
+        {"type": "scatter", "x": xs, "y": highs, "mode": "lines", "line": {"width": 0},
+         "hoverinfo": "skip", "showlegend": False},
+        {"type": "scatter", "x": xs, "y": lows, "mode": "lines", "fill": "tonexty",
+         "fillcolor": "rgba(11,92,173,0.18)", "line": {"width": 0}, "hoverinfo": "skip",
+         "showlegend": False},
+        {"type": "scatter", "x": xs, "y": means, "mode": "lines+markers", "showlegend": False,
+         "line": {"color": "#0b5cad"}}],
+        "layout": {"height": 260, "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
+                   "yaxis": {"range": [1, 10]},
+                   "xaxis": {"type": "category", "categoryarray": cycle_names}}}
+    return json.dumps(figure)
+
+
+CSV_COLUMNS = ["office_code", "office_en", "office_bn", "cycle", "ratings_band", "mean",
+               "mean_ci95_low", "mean_ci95_high", "share_7plus", "share_7plus_ci95_low",
+               "share_7plus_ci95_high", "respect_yes_share", "work_done_yes_share",
+               "trend_verdict", "trend_slope_per_cycle", "trend_slope_ci95_low",
+               "trend_slope_ci95_high", "latest_vs_network", "latest_diff_vs_rest",
+               "latest_q"]
+
+
+def render_csv(content) -> str:
+    """data.csv: one row per office and cycle, publishable groups only, formula-safe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for section in content.sections:
+        trend = section.trend or {}
+        slope_ci = trend.get("slope_ci95") or (None, None)
+        comparison = section.comparison or {}
+        answers = {row["cycle"].id: row for row in section.answers}
+        for cycle, cell in zip(content.cycles, section.cells, strict=True):
+            if cell is None or not cell.publishable:
+                continue
+            ci = cell.ci95 or (None, None)
+            share_ci = cell.share_7plus_ci95 or (None, None)
+            answer = answers.get(cycle.id, {})
+            latest = cycle.id == content.latest.id
+            writer.writerow([safe_cell(v) for v in (
+                section.office.code, section.office.name_en, section.office.name_bn, cycle.name,
+                cell.n_band, cell.mean, ci[0], ci[1], cell.share_7plus, share_ci[0], share_ci[1],
+                answer.get("respect_yes"), answer.get("resolved_yes"), trend.get("verdict"),
+                trend.get("slope"), slope_ci[0], slope_ci[1],
+                comparison.get("flag") if latest else None,
+                comparison.get("diff_vs_rest") if latest else None,
+                comparison.get("q") if latest else None)])
+    return out.getvalue()
+
+
+def render_letter(content) -> bytes:
+    """letter.docx: a draft to the recipient with the key figures, for the team to edit."""
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Noto Sans Bengali"
+    style.font.size = Pt(11)
+    for language in LANGUAGES[content.params.language]:
+        def say(message, _language=language, **params):
+            return translate(message, _language, **params)
+
+        number = make_number(language)
+        scope = content.scope_names
+        document.add_paragraph(say("To: %(name)s", name=content.params.recipient_name))
+        document.add_paragraph(say("Subject: how survivors experience %(scope)s — evidence "
+                                   "from %(first)s to %(last)s", scope=scope,
+                                   first=content.cycles[0].name, last=content.cycles[-1].name))
+        document.add_paragraph(say(
+            "Survivor leaders of our network rated the offices they went to for help, on a "
+            "scale from 1 to 10, in each cycle. Of %(total)s offices in %(scope)s with enough "
+            "ratings, %(below)s were below the network average in %(cycle)s and %(declining)s "
+            "were getting worse.", total=len(content.sections), scope=scope,
+            below=content.count("below the network"), cycle=content.latest.name,
+            declining=content.count_verdict("declining")))
+        for section in content.sections:
+            latest = next((c for c in reversed(section.cells) if c is not None and c.publishable),
+                          None)
+            if latest is None:
+                continue
+            low, high = latest.ci95 or (latest.mean, latest.mean)
+            document.add_paragraph(say(
+                "%(office)s: mean score %(mean)s (95%% interval %(low)s to %(high)s); trend: "
+                "%(verdict)s.", office={"bn": section.office.name_bn,
+                                        "en": section.office.name_en},
+                mean=number(latest.mean), low=number(low), high=number(high),
+                verdict=translate((section.trend or {}).get("verdict", "not enough data"),
+                                  language)), style="List Bullet")
+        document.add_paragraph(say(
+            "We ask you to look into these findings and to tell us, within 30 days, what will "
+            "be done. The attached report explains how the figures were made; groups rated by "
+            "fewer than 5 leaders are not shown, to protect them."))
+        document.add_paragraph(say("Yours sincerely,"))
+        document.add_paragraph("")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

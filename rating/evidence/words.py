@@ -1,0 +1,68 @@
+"""Texts in a pack's language(s): one call gives Bengali, English, or both side by side.
+
+Templates call ``say("...", n=3)``; `make extract-messages` collects ``say`` like ``_``.
+"""
+
+from flask_babel import force_locale, gettext
+from markupsafe import Markup, escape
+
+from rating.i18n import local_digits
+
+LANGUAGES = {"bn": ("bn",), "en": ("en",), "both": ("bn", "en")}
+
+
+def _format(value, language: str):
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, tuple):  # (figure, decimals): digits of each language
+        figure, decimals = value
+        return "–" if figure is None else local_digits(f"{figure:.{decimals}f}", language)
+    if isinstance(value, float):
+        return local_digits(f"{value:.1f}", language)
+    if isinstance(value, int):
+        return local_digits(value, language)
+    if isinstance(value, dict):  # {"bn": ..., "en": ...}: a name in each language
+        return value.get(language) or value.get("en")
+    return value
+
+
+def translate(message: str, language: str, **params) -> str:
+    with force_locale(language):
+        return gettext(message, **{k: _format(v, language) for k, v in params.items()})
+
+
+def make_say(pack_language: str):
+    """A ``say`` for templates: the message in each of the pack's languages."""
+    languages = LANGUAGES[pack_language]
+
+    def say(message: str, **params):
+        texts = [(language, translate(message, language, **params)) for language in languages]
+        if len(texts) == 1:
+            return texts[0][1]
+        return Markup('<span class="bi">{}</span>').format(Markup("").join(
+            Markup('<span lang="{}">{}</span>').format(lang, escape(text))
+            for lang, text in texts))
+
+    return say
+
+
+def make_number(pack_language: str):
+    """Figures in the pack's first language's digits (Bengali packs: Bengali digits)."""
+    language = LANGUAGES[pack_language][0]
+
+    def number(value, digits: int = 1):
+        if value is None:
+            return "–"
+        if isinstance(value, str):
+            return local_digits(value, language)
+        return local_digits(f"{value:.{digits}f}", language)
+
+    return number
+
+
+def level_name(level: str, language: str) -> str:
+    """An escalation level ("district") in a language."""
+    from rating.directory.forms import LEVEL_LABELS
+
+    with force_locale(language):
+        return str(LEVEL_LABELS.get(level, level))
