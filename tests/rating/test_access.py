@@ -11,7 +11,8 @@ from tests.conftest import csrf_from
 # A value for each URL variable, so that every GET endpoint can be requested.
 SAMPLE_VALUES = {"office_id": "1", "officer_id": "1", "cycle_id": "1", "user_id": "1",
                  "posting_id": "1", "action": None, "filename": "css/app.css",
-                 "prompt_id": "1", "question": None, "language": None}
+                 "prompt_id": "1", "question": None, "language": None, "place_id": "1",
+                 "department_id": "1", "pack_id": "1", "rating_id": "1", "decision": None}
 
 
 def test_every_endpoint_declares_its_roles(app):
@@ -31,7 +32,7 @@ def _get_urls(app):
             continue
         values = {}
         for argument in rule.arguments:
-            if argument in ("action", "question", "language"):
+            if argument in ("action", "question", "language", "decision"):
                 values[argument] = re.search(rf"any\(([^,)]+)[^>]*:{argument}>", rule.rule).group(1)
             else:
                 values[argument] = SAMPLE_VALUES[argument]
@@ -74,7 +75,5 @@ def test_staff_only_posts_are_refused_to_other_roles(app, client, login_as, role
     for rule in app.url_map.iter_rules():
         allowed = app.view_functions[rule.endpoint].allowed_roles
         if "POST" in rule.methods and allowed == frozenset({"staff"}):
-            url = re.sub(r"<int:\w+>", "1", rule.rule).replace(
-                "<any(open, close):action>", "open").replace(
-                "<any(activate, deactivate):action>", "deactivate")
+            url = re.sub(r"<any\(([^,)]+)[^>]*>", r"\1", re.sub(r"<int:\w+>", "1", rule.rule))
             assert client.post(url, data={"csrf_token": token}).status_code == 403, url
