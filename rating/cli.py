@@ -1,5 +1,5 @@
 """Command line: ``flask --app wsgi init-db | demo-data | create-user | import-offices |
-import-ratings``."""
+import-ratings | backup | restore``."""
 
 import sys
 from pathlib import Path
@@ -85,6 +85,37 @@ def register(app: Flask) -> None:
         for name in plan.new_cycles:
             click.echo(f"new closed cycle: {name}")
         _report(plan.problems, len(plan.items), "ratings", dry_run)
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path):
+        """Copy the database to PATH while the service runs (SQLite: online backup API;
+        PostgreSQL: pg_dump). Keep RATER_KEY_SECRET with it, and both away from outsiders."""
+        from rating.ops.backup import BackupError, backup_database
+
+        try:
+            report = backup_database(app.config["SQLALCHEMY_DATABASE_URI"], path)
+        except BackupError as refused:
+            raise click.ClickException(f"no backup made: {refused}") from None
+        click.echo(report.describe("Backed up to"))
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Replace the data the database holds now.")
+    def restore_command(path, yes):
+        """Replace the database's contents with a backup made by `backup`. Stop the service
+        first; without --yes a database that holds data is left alone."""
+        from rating.extensions import db
+        from rating.ops.backup import BackupError, restore_database
+
+        db.engine.dispose()  # no pooled connection of ours holds the old data open
+        try:
+            report = restore_database(app.config["SQLALCHEMY_DATABASE_URI"], path,
+                                      overwrite=yes)
+        except BackupError as refused:
+            raise click.ClickException(f"nothing restored: {refused}") from None
+        db.engine.dispose()
+        click.echo(report.describe("Restored from"))
 
 
 def _read_csv(path: Path) -> str:
