@@ -44,8 +44,9 @@ def cycles_in_range(criteria: RatingFilter) -> list[Cycle]:
 
 
 def _restrict(statement, criteria: RatingFilter, cycle_ids):
-    """The WHERE clauses shared by every aggregate query."""
-    statement = statement.where(Rating.cycle_id.in_(cycle_ids))
+    """The WHERE clauses shared by every aggregate query (no cycle clause when None)."""
+    if cycle_ids is not None:
+        statement = statement.where(Rating.cycle_id.in_(cycle_ids))
     if criteria.collective_id:
         statement = statement.where(Rating.collective_id == criteria.collective_id)
     if criteria.office_ids:
@@ -75,10 +76,14 @@ def count_scores(criteria: RatingFilter, cycles: list[Cycle] | None = None) -> N
     order = [cycle.id for cycle in cycles]
     if not order:
         return NetworkCounts.from_rows([], cycle_order=[])
+    # No cycle clause in the SQL: SQLite tested every entry of the covering index against
+    # the IN list, half as long again as the bare scan at 1,000,000 ratings, while the
+    # groups of the other cycles are at most offices x 10 rows each, dropped here.
     statement = _restrict(
         select(Rating.office_id, Rating.cycle_id, Rating.score, func.count()),
-        criteria, order).group_by(Rating.office_id, Rating.cycle_id, Rating.score)
-    rows = db.session.execute(statement).all()  # rows unpack as tuples
+        criteria, None).group_by(Rating.office_id, Rating.cycle_id, Rating.score)
+    wanted = set(order)
+    rows = [row for row in db.session.connection().execute(statement) if row[1] in wanted]
     return NetworkCounts.from_rows(rows, cycle_order=order)
 
 
@@ -89,12 +94,15 @@ def count_answers(criteria: RatingFilter, cycles: list[Cycle]) -> dict:
     order = [cycle.id for cycle in cycles]
     if not order:
         return answers
-    for column, name in ((Rating.respect, "respect"), (Rating.work_done, "resolved")):
-        statement = _restrict(
-            select(Rating.office_id, Rating.cycle_id, column, func.count()),
-            criteria, order).where(column.is_not(None)).group_by(
-            Rating.office_id, Rating.cycle_id, column)
-        for office_id, cycle_id, answer, count in db.session.execute(statement):
-            cell = answers.setdefault((office_id, cycle_id), {"respect": {}, "resolved": {}})
-            cell[name][answer] = count
+    # One GROUP BY for both questions: the answers are not in the histogram index, so each
+    # query reads the office's rating rows from the table, and once is half the time.
+    statement = _restrict(
+        select(Rating.office_id, Rating.cycle_id, Rating.respect, Rating.work_done, func.count()),
+        criteria, order).group_by(Rating.office_id, Rating.cycle_id, Rating.respect,
+                                  Rating.work_done)
+    for office_id, cycle_id, respect, resolved, count in db.session.execute(statement):
+        cell = answers.setdefault((office_id, cycle_id), {"respect": {}, "resolved": {}})
+        for name, answer in (("respect", respect), ("resolved", resolved)):
+            if answer is not None:
+                cell[name][answer] = cell[name].get(answer, 0) + count
     return answers

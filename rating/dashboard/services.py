@@ -8,10 +8,12 @@ under the publication rules is marked "not for sharing" with its reason.
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from analysis import DEFAULT_RULES, analyse_network, group_suppression
+from analysis import DEFAULT_RULES, NetworkCounts, Trend, analyse_network, group_suppression
+from analysis.trend import trend_from_arrays
 from rating.auth.models import User
 from rating.auth.services import rater_key_for
 from rating.cycles.models import Cycle
@@ -94,12 +96,16 @@ def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overv
     if cycle is None:
         return overview
     network = count_scores(criteria, cycles)
-    analysis = analyse_network(network)
-    overview.trends = {trend.office: trend for trend in analysis.trends}
-    cells = {c.office: c for c in analysis.cells if c.cycle == cycle.id and c.n}
-    comparisons = {c.office: c for c in analysis.comparisons if c.cycle == cycle.id}
-    offices = offices_by_id(cells)
     position = network.cycles.index(cycle.id)
+    overview.trends = office_trends(network)
+    # Cells and comparisons of the cycle shown only: comparing every cycle (with its rank
+    # simulations) was most of the overview's time at 1,000,000 ratings, and none is shown.
+    shown = analyse_network(NetworkCounts(
+        network.offices, (cycle.id,), network.counts[:, position:position + 1].copy(),
+        network.raters[:, position:position + 1].copy()))
+    cells = {c.office: c for c in shown.cells if c.n}
+    comparisons = {c.office: c for c in shown.comparisons}
+    offices = offices_by_id(cells)
     pooled = network.counts[:, position, :].sum(axis=0)
     total = int(pooled.sum())
     if total >= 2:
@@ -126,6 +132,27 @@ def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overv
             not_for_sharing=sharing_reason(cell)))
     overview.rows.sort(key=lambda row: -(row.eb_mean if row.eb_mean is not None else row.mean))
     return overview
+
+
+def office_trends(network: NetworkCounts) -> dict[int, Trend]:
+    """Each office's trend over the network's cycles, from every cell's n, mean and variance
+    at once: `analysis`' own `trend_from_arrays`, as `analyse_network` calls it, without
+    the per-cycle comparisons that `analyse_network` also makes."""
+    counts = network.counts.astype(float)
+    n = counts.sum(axis=2)
+    scores = np.arange(1, 11, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = counts @ scores / n
+        variance = (counts @ scores**2 - n * mean**2) / (n - 1)
+    trends = {}
+    for o, office in enumerate(network.offices):
+        positions = np.flatnonzero(n[o])
+        if positions.size:
+            trends[office] = trend_from_arrays(
+                office, [network.cycles[p] for p in positions], positions.tolist(),
+                n[o, positions], mean[o, positions],
+                np.where(n[o, positions] >= 2, variance[o, positions], np.nan))
+    return trends
 
 
 def funnel_limits(overview: Overview, points: int = 40) -> dict[str, list[float]]:
