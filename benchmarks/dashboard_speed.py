@@ -1,0 +1,306 @@
+"""Speed and weight of the staff charts over a 1,000,000-rating database, against issue 5.
+
+Run: ``.venv/bin/python benchmarks/dashboard_speed.py [--ratings 1000000]``. It builds a
+SQLite file with the app's own schema (``create_app`` + Alembic ``upgrade``): 200 offices in
+20 blocks, 10 department types, 1,000 leaders in two collectives, 25 closed cycles holding
+``--ratings`` ratings and one open cycle holding 1% more (so the overview's participation
+table has work to do). Then, in the same run, it times
+
+(a) the bare ``SELECT office_id, cycle_id, score, count(*) FROM ratings GROUP BY ...`` scan;
+(b) the server side of the network overview: ``GET /dashboard/`` through Flask's test client,
+    logged in as staff (best of 3, after one warm-up request);
+(c) an office page, ``GET /dashboard/offices/<id>`` (best of 3);
+
+and prints the ratios (b)/(a) (goal <= 3) and (c)/(a) (goal <= 0.2). Last, the bytes a
+browser receives for the overview: the page compressed and not, each asset it loads (plotly
+included) on a first visit, and on a repeat visit what the Cache-Control headers make it
+fetch again (a max-age still fresh: nothing; otherwise a conditional request answered 304,
+no body). Bodies only, headers not counted. No server is started and nothing listens: the
+test client calls the app in-process. The last line printed is one JSON object with every
+figure. A script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["RATING_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="dashboard-speed-instance-")
+
+from rating import create_app  # noqa: E402
+from rating.extensions import db  # noqa: E402
+
+OFFICES, BLOCKS, DEPARTMENTS, LEADERS, CYCLES = 200, 20, 10, 1000, 25
+SCAN = ("SELECT office_id, cycle_id, score, count(*) FROM ratings "
+        "GROUP BY office_id, cycle_id, score")
+GOALS = {"overview_over_scan": 3.0, "office_over_scan": 0.2}
+TIME_LIMIT_S = 600
+STAFF, PASSWORD = "staff", "benchmark-staff-password"
+
+
+def make_app(path: Path):
+    return create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "benchmark",
+        "RATER_KEY_SECRET": "benchmark-rater-key", "PASSWORD_HASH_PROFILE": "test",
+        "RATELIMIT_STORAGE_URI": "memory://", "LOGIN_RATE_LIMIT": "1000 per minute",
+        "WTF_CSRF_ENABLED": False,
+    })
+
+
+def build_database(app, path: Path, ratings: int, seed: int) -> dict:
+    """The directory and accounts through the models; the ratings straight into SQLite in
+    one transaction (executemany), sorted as the histogram index is."""
+    from flask_migrate import upgrade
+
+    from rating.admin.services import create_user
+    from rating.auth.models import Collective, User
+    from rating.auth.services import hash_secret, rater_key_for
+    from rating.cycles.models import Cycle
+    from rating.directory.models import DepartmentType, Office, Place
+
+    rng = np.random.default_rng(seed)
+    with app.app_context():
+        upgrade()
+        district = Place(code="D", kind="district", name_en="District", name_bn="জেলা")
+        db.session.add(district)
+        db.session.flush()
+        blocks = [Place(code=f"B{b:02d}", kind="block", name_en=f"Block {b:02d}",
+                        name_bn=f"ব্লক {b:02d}", district_id=district.id) for b in range(BLOCKS)]
+        departments = [DepartmentType(code=f"DEP{d}", name_en=f"Department {d}",
+                                      name_bn=f"বিভাগ {d}", level="block")
+                       for d in range(DEPARTMENTS)]
+        db.session.add_all(blocks + departments)
+        db.session.flush()
+        offices = [Office(code=f"OFF-{o:03d}", department_type_id=departments[o % DEPARTMENTS].id,
+                          place_id=blocks[o % BLOCKS].id, level="block",
+                          name_en=f"Office {o:03d}", name_bn=f"দপ্তর {o:03d}")
+                   for o in range(OFFICES)]
+        collectives = [Collective(code="BJ", name_en="Bijoyini", name_bn="বিজয়িনী"),
+                       Collective(code="UT", name_en="Utthan", name_bn="উত্থান")]
+        start = date(2020, 1, 1)
+        cycles = [Cycle(name=f"Cycle {c + 1:02d}", status="closed",
+                        starts_on=start + timedelta(days=91 * c),
+                        ends_on=start + timedelta(days=91 * c + 90)) for c in range(CYCLES)]
+        cycles.append(Cycle(name="Open cycle", status="open",
+                            starts_on=start + timedelta(days=91 * CYCLES),
+                            ends_on=start + timedelta(days=91 * CYCLES + 90)))
+        db.session.add_all(offices + collectives + cycles)
+        db.session.commit()
+        pin_hash = hash_secret("2468")
+        db.session.execute(User.__table__.insert(), [
+            {"login": f"{'BJ' if i % 2 else 'UT'}-{i:04d}", "display_name": f"Leader {i}",
+             "role": "leader", "collective_id": collectives[i % 2].id,
+             "home_place_id": blocks[i % BLOCKS].id, "language": "bn", "active": True,
+             "password_hash": pin_hash, "failed_logins": 0, "session_version": 1}
+            for i in range(LEADERS)])
+        create_user(login=STAFF, display_name="Staff", role="staff", secret=PASSWORD,
+                    language="en")
+        db.session.commit()
+        leader_rows = db.session.execute(
+            db.select(User.id, User.collective_id).where(User.role == "leader")
+            .order_by(User.id)).all()
+        keys = [rater_key_for(user_id) for user_id, _ in leader_rows]
+        leader_collective = [collective for _, collective in leader_rows]
+        office_ids = [office.id for office in offices]
+        cycle_ids = [cycle.id for cycle in cycles]
+        db.engine.dispose()
+
+    office_level = rng.normal(0, 0.7, OFFICES)
+    office_trend = rng.normal(0, 0.04, OFFICES)
+    cells = [(o, c) for o in range(OFFICES) for c in range(CYCLES)]
+    per_cell = rng.multinomial(ratings, np.full(len(cells), 1 / len(cells)))
+    open_per_office = rng.multinomial(ratings // 100, np.full(OFFICES, 1 / OFFICES))
+    cells += [(o, CYCLES) for o in range(OFFICES)]
+    per_cell = np.concatenate([per_cell, open_per_office])
+    if per_cell.max() > LEADERS:
+        raise ValueError(f"more than {LEADERS} ratings in one cell; lower --ratings")
+
+    def rows():
+        serial = 0
+        for (o, c), n in zip(cells, per_cell.tolist(), strict=True):
+            raters = rng.choice(LEADERS, size=n, replace=False)
+            latent = 5.5 + office_level[o] + office_trend[o] * c + rng.normal(0, 2.2, n)
+            scores = np.clip(np.rint(latent), 1, 10).astype(int).tolist()
+            answers = rng.integers(0, 4, (n, 2)).tolist()
+            for rater, score, (respect, done) in zip(raters.tolist(), scores, answers,
+                                                     strict=True):
+                serial += 1
+                yield (cycle_ids[c], office_ids[o], keys[rater], leader_collective[rater],
+                       score, "housing", (None, "yes", "partly", "no")[respect],
+                       (None, "yes", "partly", "no")[done], 0, f"bench-{serial}", "import",
+                       "2024-01-01 00:00:00.000000", "2024-01-01 00:00:00.000000")
+
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA synchronous=OFF")
+    with connection:
+        connection.executemany(
+            "INSERT INTO ratings (cycle_id, office_id, rater_key, collective_id, score, purpose,"
+            " respect, work_done, quote_consent, submission_id, source, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+    connection.execute("ANALYZE")
+    total = connection.execute("SELECT count(*) FROM ratings").fetchone()[0]
+    connection.close()
+    return {"ratings_total": total, "ratings_closed": int(per_cell[:OFFICES * CYCLES].sum()),
+            "office_id": office_ids[OFFICES // 2]}
+
+
+def best_of(function, repeats=3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def time_scan(path: Path) -> tuple[float, int]:
+    connection = sqlite3.connect(path)
+    rows = connection.execute(SCAN).fetchall()  # warm the page cache, as the app's runs are
+    seconds = best_of(lambda: connection.execute(SCAN).fetchall())
+    connection.close()
+    return seconds, len(rows)
+
+
+def logged_in_client(app):
+    client = app.test_client()
+    response = client.post("/login", data={"username": STAFF, "password": PASSWORD})
+    if response.status_code != 302:
+        raise RuntimeError(f"staff login failed: {response.status_code}")
+    return client
+
+
+def time_page(client, url: str) -> float:
+    def get():
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        response.get_data()
+
+    get()  # warm-up: templates compiled, caches filled
+    return best_of(get)
+
+
+ASSET = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(/[^"]+)"')
+
+
+def page_weight(client) -> dict:
+    """Bytes of the overview on a first and a repeat visit, as Cache-Control dictates."""
+    plain = client.get("/dashboard/", headers={"Accept-Encoding": "identity"})
+    packed = client.get("/dashboard/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    html = plain.get_data(as_text=True)
+    weight = {"html_bytes": len(plain.get_data()), "html_compressed_bytes":
+              len(packed.get_data()), "html_encoding": packed.headers.get("Content-Encoding"),
+              "html_cache_control": packed.headers.get("Cache-Control"), "assets": []}
+    first = repeat = weight["html_compressed_bytes"]
+    repeat_requests = 1
+    for url in dict.fromkeys(ASSET.findall(html)):
+        response = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+        body = len(response.get_data())
+        cache = response.headers.get("Cache-Control", "")
+        max_age = re.search(r"max-age=(\d+)", cache)
+        fresh = bool(max_age) and int(max_age.group(1)) > 0 and "no-cache" not in cache \
+            and "no-store" not in cache
+        again = 0
+        if not fresh or "no-store" in cache:
+            conditional = {}
+            if response.headers.get("ETag"):
+                conditional["If-None-Match"] = response.headers["ETag"]
+            if response.headers.get("Last-Modified"):
+                conditional["If-Modified-Since"] = response.headers["Last-Modified"]
+            second = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br",
+                                              **conditional})
+            again = len(second.get_data())
+            repeat_requests += 1
+        weight["assets"].append({
+            "url": url, "status": response.status_code, "bytes": body,
+            "encoding": response.headers.get("Content-Encoding"), "cache_control": cache,
+            "repeat_visit": "cached (max-age)" if fresh else f"revalidated, {again} bytes",
+            "repeat_bytes": again})
+        first += body
+        repeat += again
+    weight.update({"first_load_bytes": first, "first_load_requests": 1 + len(weight["assets"]),
+                   "repeat_load_bytes": repeat, "repeat_load_requests": repeat_requests})
+    return weight
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ratings", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args(argv)
+    signal.alarm(TIME_LIMIT_S)  # bounded: a hung run dies instead of running on
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="dashboard-speed-") as folder:
+        path = Path(folder) / "ratings.sqlite3"
+        app = make_app(path)
+        built = build_database(app, path, args.ratings, args.seed)
+        build_s = time.perf_counter() - started
+        scan_s, scan_rows = time_scan(path)
+        client = logged_in_client(app)
+        overview_s = time_page(client, "/dashboard/")
+        office_s = time_page(client, f"/dashboard/offices/{built['office_id']}")
+        weight = page_weight(client)
+        size = path.stat().st_size + sum(p.stat().st_size for p in Path(folder).glob("*-wal"))
+        with app.app_context():
+            db.engine.dispose()
+    result = {
+        "ratings_total": built["ratings_total"], "ratings_in_closed_cycles":
+        built["ratings_closed"], "offices": OFFICES, "closed_cycles": CYCLES,
+        "leaders": LEADERS, "database_bytes": size, "build_seconds": round(build_s, 1),
+        "scan_seconds": round(scan_s, 4), "scan_rows": scan_rows,
+        "overview_seconds": round(overview_s, 4), "office_seconds": round(office_s, 4),
+        "overview_over_scan": round(overview_s / scan_s, 3),
+        "office_over_scan": round(office_s / scan_s, 3),
+        "goals": GOALS,
+        "overview_goal_met": overview_s / scan_s <= GOALS["overview_over_scan"],
+        "office_goal_met": office_s / scan_s <= GOALS["office_over_scan"],
+        **{key: value for key, value in weight.items() if key != "assets"},
+        "assets": weight["assets"], "total_seconds": round(time.perf_counter() - started, 1),
+    }
+    print_table(result)
+    print(json.dumps(result))
+    return 0
+
+
+def print_table(r: dict) -> None:
+    print(f"{r['ratings_total']:,} ratings ({r['ratings_in_closed_cycles']:,} in {CYCLES} "
+          f"closed cycles), {OFFICES} offices, {LEADERS} leaders; database "
+          f"{r['database_bytes'] / 1e6:.0f} MB, built in {r['build_seconds']} s")
+    print(f"{'measure':<44}{'seconds':>10}{'x scan':>9}{'goal':>8}")
+    print(f"{'(a) bare GROUP BY scan':<44}{r['scan_seconds']:>10.4f}{1:>9.2f}{'':>8}")
+    print(f"{'(b) GET /dashboard/ (server side)':<44}{r['overview_seconds']:>10.4f}"
+          f"{r['overview_over_scan']:>9.2f}{'<= 3':>8}"
+          f"  {'met' if r['overview_goal_met'] else 'MISSED'}")
+    print(f"{'(c) GET /dashboard/offices/<id>':<44}{r['office_seconds']:>10.4f}"
+          f"{r['office_over_scan']:>9.2f}{'<= 0.2':>8}"
+          f"  {'met' if r['office_goal_met'] else 'MISSED'}")
+    print()
+    print(f"{'overview page and assets':<46}{'bytes':>10}  {'encoding':<9}{'repeat visit'}")
+    print(f"{'/dashboard/ (uncompressed)':<46}{r['html_bytes']:>10,}")
+    print(f"{'/dashboard/ (as sent)':<46}{r['html_compressed_bytes']:>10,}  "
+          f"{r['html_encoding'] or '-':<9}fetched again ({r['html_cache_control']})")
+    for asset in r["assets"]:
+        print(f"{asset['url']:<46}{asset['bytes']:>10,}  {asset['encoding'] or '-':<9}"
+              f"{asset['repeat_visit']} ({asset['cache_control'] or 'no Cache-Control'})")
+    print(f"{'first visit':<46}{r['first_load_bytes']:>10,}  "
+          f"{r['first_load_requests']} requests")
+    print(f"{'repeat visit':<46}{r['repeat_load_bytes']:>10,}  "
+          f"{r['repeat_load_requests']} requests")
+    print(f"total {r['total_seconds']} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
