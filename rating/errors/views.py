@@ -44,6 +44,12 @@ def csrf_error(error):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
+    cause = getattr(error, "original_exception", None)
+    if isinstance(cause, OperationalError):
+        # Raised outside the view (an after-request hook reloading the account after the
+        # commit): Flask hands it over as a 500, but it is the database going away, not a
+        # bug. A rating committed just before is answered again when the phone resends it.
+        return database_unavailable(cause)
     if error.code and error.code >= 500:
         db.session.rollback()
     return _answer(error.code or 500)
@@ -51,7 +57,8 @@ def http_error(error: HTTPException):
 
 @bp.app_errorhandler(OperationalError)
 def database_unavailable(error):
-    # The database is down, locked past its timeout or out of disk: nothing was committed.
+    # The database is down, locked past its timeout or out of disk: nothing was committed
+    # by this request (or, raised after the view, its commit is answered on a resend).
     current_app.logger.error("database unavailable on %s %s: %s", request.method,
                              request.path, describe_database_error(error))
     # The answer must not need the database: the account (which picks the page's language)

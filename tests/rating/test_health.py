@@ -5,7 +5,7 @@ import socket
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from rating import create_app
 from rating.extensions import db
@@ -100,3 +100,21 @@ def test_a_logged_in_leader_gets_a_503_while_the_database_is_down(app, client, l
 
     assert response.status_code == 503
     assert response.get_json()["detail"] == "Nothing was saved. Please try again in a few minutes."
+
+
+def test_a_database_failure_after_the_view_is_a_503_not_a_500(tmp_path, caplog):
+    """The connection can die between a commit and an after-request hook that reloads the
+    account; Flask reports that as a 500, which must still answer as the outage it is."""
+    # As in production: an error outside the view is handled, not raised into the test.
+    app = create_app({**base_config(f"sqlite:///{tmp_path / 'rating.sqlite3'}"),
+                      "PROPAGATE_EXCEPTIONS": False})
+    caplog.set_level(logging.ERROR, logger=app.logger.name)
+
+    @app.after_request
+    def connection_lost(response):
+        raise OperationalError("SELECT users.active", {}, ConnectionError("server closed"))
+
+    response = app.test_client().get("/healthz", headers={"Accept-Language": "en"})
+
+    assert response.status_code == 503
+    assert "database unavailable on GET /healthz: ConnectionError" in caplog.text
