@@ -13,6 +13,9 @@ from flask_login import current_user
 from rating.auth.models import ROLES
 
 PUBLIC = "public"
+# The largest id an INTEGER primary key can hold (PostgreSQL's int4). A URL naming a larger
+# one names nothing: it is a 404, not a query that overflows the database driver.
+MAX_ID = 2**31 - 1
 
 
 def roles(*allowed: str):
@@ -55,6 +58,9 @@ def enforce_roles():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if current_user.role not in allowed:
         abort(403)
+    if any(isinstance(value, int) and not 0 <= value <= MAX_ID
+           for value in (request.view_args or {}).values()):
+        abort(404)
     return None
 
 

@@ -1,6 +1,6 @@
 """What every form shares: WTForms' own messages in the user's language, and choices."""
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_domain, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -26,7 +26,9 @@ class _CatalogueTranslations:
         return gettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        # Unformatted: WTForms fills in %(max)d itself. Flask-Babel's ngettext would format
+        # with only %(num)s and fail on the first over-long field.
+        return get_domain().get_translations().ngettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):

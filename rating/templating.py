@@ -34,7 +34,10 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("reject_page")
     def reject_page_filter(args: dict) -> dict:
-        return {key: value for key, value in args.items() if key != "page"}
+        """The query without its page, and without names that url_for keeps for itself
+        (``_anchor``, ``_scheme``, ``endpoint`` ...): a link must not fail on ``?_scheme=x``."""
+        return {key: value for key, value in args.items()
+                if key not in ("page", "endpoint", "values") and not key.startswith("_")}
 
     @app.context_processor
     def page_context():

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from rating.cycles.models import Cycle
 from rating.directory import services as directory
@@ -58,7 +58,7 @@ class PackForm(BaseForm):
                   "district": self.district}.get(field.data)
         if chosen is not None and not chosen.data:
             chosen.errors = [*chosen.errors, _l("Choose which one.")]
-            raise ValueError(_l("Choose which one."))
+            raise ValidationError(_l("Choose which one."))
 
     def scope_id(self) -> int:
         return getattr(self, self.scope.data).data
