@@ -9,7 +9,7 @@ CATALOG := rating/translations/bn/LC_MESSAGES/messages
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
-.PHONY: run test lint translations extract-messages bench clean
+.PHONY: run test lint fuzz translations extract-messages bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ run: $(STAMP) translations
 test: $(DEVSTAMP) translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## fuzz: the hostile-input tests with many more cases per endpoint (the `fuzz` hypothesis profile)
+fuzz: $(DEVSTAMP) translations
+	HOSTILE_INPUT_PROFILE=fuzz $(VENV)/bin/pytest -q --hypothesis-show-statistics \
+		tests/rating/test_hostile_input.py $(PYTEST_ARGS)
 
 lint: $(DEVSTAMP)
 	$(VENV)/bin/ruff check .
