@@ -33,6 +33,18 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _engine_options(database_url: str) -> dict:
+    """pool_pre_ping: a connection the database dropped (a restart) is replaced, not used.
+    hide_parameters: an error's text in a log names the statement, never the values (a
+    comment, a rater key, a password hash). PostgreSQL's connect_timeout: a server that
+    accepts connections but never answers gets a 503 after 5 s instead of holding a gunicorn
+    thread for ever (measured: no answer within 20 s without it)."""
+    options = {"pool_pre_ping": True, "hide_parameters": True}
+    if database_url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": 5}
+    return options
+
+
 def load_config(instance_path: str) -> dict:
     """Build the app's settings from the environment.
 
@@ -59,9 +71,7 @@ def load_config(instance_path: str) -> dict:
         # signs sessions and CSRF tokens) never splits one leader into two raters.
         "RATER_KEY_SECRET": secret("RATER_KEY_SECRET"),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # hide_parameters: an error's text in a log names the statement, never the values
-        # (a comment, a rater key, a password hash).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
