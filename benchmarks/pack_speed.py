@@ -35,7 +35,6 @@ sys.path.insert(0, str(ROOT))
 os.environ["RATING_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="pack-speed-instance-")
 
 from rating import create_app  # noqa: E402
-from rating.extensions import db  # noqa: E402
 
 GOAL_S = 30.0
 DISTRICT = "North 24 Parganas"
