@@ -12,7 +12,14 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from analysis import DEFAULT_RULES, NetworkCounts, Trend, analyse_network, group_suppression
+from analysis import (
+    DEFAULT_RULES,
+    NetworkCounts,
+    Trend,
+    analyse_network,
+    group_suppression,
+    summarize_counts,
+)
 from analysis.trend import trend_from_arrays
 from rating.auth.models import User
 from rating.auth.services import rater_key_for
@@ -182,8 +189,14 @@ class Heatmap:
 def build_heatmap(criteria: RatingFilter) -> Heatmap:
     cycles = cycles_in_range(criteria)
     network = count_scores(criteria, cycles)
-    analysis = analyse_network(network)
-    cells = {(c.office, c.cycle): c for c in analysis.cells}
+    # Cell summaries only: the heatmap shows no comparison or trend, so none is computed.
+    flat = network.counts.reshape(-1, 10)
+    rated = flat.sum(axis=1) > 0
+    keys = [(o, c) for o in network.offices for c in network.cycles]
+    kept = [key for key, has in zip(keys, rated, strict=True) if has]
+    summaries = summarize_counts(flat[rated], offices=[k[0] for k in kept],
+                                 cycles=[k[1] for k in kept]) if kept else []
+    cells = {(c.office, c.cycle): c for c in summaries}
     offices = sorted(offices_by_id(network.offices).values(), key=lambda o: o.name_en)
     heatmap = Heatmap(cycles=cycles, offices=offices, means=[], counts=[], reasons=[])
     for office in offices:
