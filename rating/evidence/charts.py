@@ -26,7 +26,7 @@ def trend_svg(cycle_names: list[str], cells: list) -> str:
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
              f'font-family="Noto Sans, sans-serif" font-size="11">']
-    for score in range(1, 11):
+    for score in (1, 4, 7, 10):  # few labels: a district pack draws ~150 of these charts
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(score):.1f}" '
                      f'y2="{y(score):.1f}" stroke="#e3e3e3" stroke-width="0.8"/>'
                      f'<text x="{LEFT - 6}" y="{y(score) + 4:.1f}" text-anchor="end" '
@@ -44,6 +44,11 @@ def trend_svg(cycle_names: list[str], cells: list) -> str:
     if run:
         runs.append(run)
     for run in runs:  # a withheld cycle breaks the line and the band: no interpolation
+        if len(run) == 1 and run[0][1].ci95:  # a lone cycle: its interval as a bar
+            position, cell = run[0]
+            parts.append(f'<line x1="{x(position):.1f}" x2="{x(position):.1f}" '
+                         f'y1="{y(cell.ci95[0]):.1f}" y2="{y(cell.ci95[1]):.1f}" '
+                         f'stroke="{BLUE}" stroke-opacity="0.4" stroke-width="8"/>')
         upper = [(x(p), y(c.ci95[1] if c.ci95 else c.mean)) for p, c in run]
         lower = [(x(p), y(c.ci95[0] if c.ci95 else c.mean)) for p, c in reversed(run)]
         band = " ".join(f"{px:.1f},{py:.1f}" for px, py in upper + lower)
