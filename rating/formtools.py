@@ -1,9 +1,13 @@
 """What every form shares: WTForms' own messages in the user's language, and choices."""
 
+from flask import Request
 from flask_babel import get_domain, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import BadRequest
 from wtforms.fields.choices import SelectChoice
+
+from rating.access import MAX_ID
 
 # WTForms' built-in messages that our forms can show, listed so that `make extract-messages`
 # puts them in our catalogue (WTForms ships no Bengali).
@@ -40,3 +44,23 @@ class BaseForm(FlaskForm):
 def options(pairs) -> list[SelectChoice]:
     """(value, label) pairs as the choices of a SelectField or RadioField."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def optional_id(value) -> int | None:
+    """An id typed into a query or a form (a filter's block, department ...), or None when it is
+    blank, not a number, or beyond any row's id (which the database driver would refuse)."""
+    try:
+        number = int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and 0 <= number <= MAX_ID else None
+
+
+class FormRequest(Request):
+    """Flask's request, refusing (400) a multipart body with a part that has no name: Werkzeug
+    files such a part under the key None, on which Flask-WTF's CSRF check fails with a 500."""
+
+    def _load_form_data(self):
+        super()._load_form_data()
+        if None in self.form or None in self.files:
+            raise BadRequest("A form field has no name.")

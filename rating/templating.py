@@ -24,6 +24,10 @@ def static_is_not_personal(response):
 
 
 def init_app(app: Flask) -> None:
+    from rating.formtools import FormRequest
+
+    app.request_class = FormRequest  # a malformed multipart body is a 400, not a 500
+
     @app.template_filter("digits")
     def digits_filter(value):
         return local_digits(value, current_locale())

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from rating.directory import services
 from rating.directory.models import LEVELS
-from rating.formtools import BaseForm, options
+from rating.formtools import BaseForm, optional_id, options
 
 LEVEL_LABELS = {
     "gram_panchayat": _l("Gram Panchayat"), "block": _l("Block"), "district": _l("District"),
@@ -21,11 +21,7 @@ LEVEL_LABELS = {
 }
 
 
-def _optional_int(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
+_optional_int = optional_id  # a huge block id in the URL is no filter, not a 500
 
 
 class OfficeFilterForm(BaseForm):

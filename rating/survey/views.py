@@ -19,6 +19,7 @@ from rating.access import public, roles
 from rating.directory import services as directory
 from rating.directory.models import Office
 from rating.extensions import db
+from rating.formtools import optional_id
 from rating.survey import bp, services
 from rating.survey.forms import RatingForm
 from rating.survey.messages import REFUSALS
@@ -45,8 +46,8 @@ def home():
 @roles("leader")
 def offices():
     q = request.args.get("q", "")[:100].strip()
-    block = request.args.get("block", type=int)
-    department = request.args.get("department", type=int)
+    block = request.args.get("block", type=optional_id)
+    department = request.args.get("department", type=optional_id)
     cycle = services.open_cycle()
     rated_now = {r.office_id: r.score for r in services.ratings_of(current_user, cycle)}
     return render_template(

@@ -664,3 +664,27 @@ def test_the_pager_keeps_the_query_but_not_url_for_words(client, login_as, make_
     pager = response.get_data(as_text=True).split('class="pager"', 1)[1].split("</nav>", 1)[0]
     assert "page=2" in pager and "q=BDO" in pager
     assert "_scheme" not in pager and "endpoint" not in pager
+
+
+@pytest.mark.parametrize("url", ["/voice/", "/directory/import", "/login"])
+def test_a_multipart_part_without_a_name_is_a_400(client, login_as, url):
+    """A line break in a part's name leaves Werkzeug a part named None, which the CSRF check
+    used to trip over (500)."""
+    if url != "/login":
+        login_as("staff")
+    body = (b"--B\r\nContent-Disposition: form-data; name=\"a\r\nb\"\r\n\r\nvalue\r\n"
+            b"--B\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\noffices\r\n--B--\r\n")
+    response = client.post(url, data=body, content_type="multipart/form-data; boundary=B")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("role,url", [
+    ("staff", "/directory/offices?block=99999999999999999999&district=2147483648"),
+    ("leader", "/leader/offices?block=99999999999999999999&department=-99999999999999999999"),
+])
+def test_a_huge_filter_id_is_no_filter(client, login_as, make_office, role, url):
+    login_as(role)
+    make_office()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "BDO-GAIGHATA" in response.get_data(as_text=True)
