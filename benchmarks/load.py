@@ -595,12 +595,14 @@ def check_database(engine, before: Snapshot, ledger: Ledger) -> dict:
         pair = (sent.account, sent.office_id)
         if key in stored and (pair not in latest or latest[pair].serial < sent.serial):
             latest[pair] = sent
-    by_pair = {(row[1], row[2]): (rating_id, row) for rating_id, row in now.ratings.items()}
+    # Keyed by cycle too: the same leader rated the same office in the demo's closed cycles.
+    by_pair = {row[:3]: (rating_id, row) for rating_id, row in now.ratings.items()}
     wrong_latest = []
     touched = set()
     for (account, office_id), sent in latest.items():
         key = key_of.get(account)
-        rating_id, row = by_pair.get((office_id, key), (None, None)) if key else (None, None)
+        target = (sent.payload["cycle_id"], office_id, key)
+        rating_id, row = by_pair.get(target, (None, None)) if key else (None, None)
         if row is None or row[3] != sent.submission_id or row[4] != sent.payload["score"]:
             wrong_latest.append(sent.submission_id)
         touched.add(rating_id)
