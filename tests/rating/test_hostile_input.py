@@ -561,7 +561,8 @@ def test_hostile_posts_never_fail_and_refusals_change_nothing(world, endpoint):
         if csrf_kind != "valid":
             assert status in (400, 413), (csrf_kind, status)
         elif not permitted:
-            assert status in (302, 401, 403, 413), (role, status)
+            # 400: a malformed body is refused while the CSRF check reads it, before the role.
+            assert status in (302, 400, 401, 403, 413), (role, status)
             if status == 302:
                 assert "/login" in response.headers["Location"]
         if status >= 400 or csrf_kind != "valid" or not permitted:
