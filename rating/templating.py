@@ -78,7 +78,9 @@ def init_app(app: Flask) -> None:
             # Only over HTTPS (directly, or behind a proxy trusted through PROXY_FIX): a
             # laptop serving plain HTTP must not tell browsers to insist on HTTPS.
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint not in PUBLIC_FILES and current_user.is_authenticated:
+        # The session says whether someone is logged in; asking current_user would reload the
+        # account from the database after the view's commit, one more query per request.
+        if request.endpoint not in PUBLIC_FILES and session.get("_user_id"):
             # Pages carry one person's data: never keep them for the next user of the phone.
             response.headers.setdefault("Cache-Control", "no-store")
         return response

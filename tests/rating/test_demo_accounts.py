@@ -5,12 +5,12 @@ import pytest
 from tests.conftest import Browser
 
 DEMO = [("BJ-001", "2468", "/leader/"), ("UT-001", "2468", "/leader/"),
-        ("staff", "demo-staff-pass", "/directory/offices"),
-        ("advocacy", "demo-advocacy-pass", "/directory/offices"),
+        ("staff", "demo-staff-pass", "/dashboard/"),
+        ("advocacy", "demo-advocacy-pass", "/dashboard/"),
         ("admin", "demo-admin-pass", "/admin/users")]
-FORBIDDEN = {"/leader/": ["/directory/offices", "/cycles/", "/admin/users"],
-             "/directory/offices": ["/leader/", "/admin/users"],
-             "/admin/users": ["/leader/", "/directory/offices", "/cycles/"]}
+FORBIDDEN = {"/leader/": ["/directory/offices", "/cycles/", "/admin/users", "/dashboard/"],
+             "/dashboard/": ["/leader/", "/admin/users"],
+             "/admin/users": ["/leader/", "/directory/offices", "/cycles/", "/dashboard/"]}
 
 
 @pytest.fixture
