@@ -1,6 +1,6 @@
 """What every form shares: WTForms' own messages in the user's language, and choices."""
 
-from flask import Request
+from flask import Request, abort, request
 from flask_babel import get_domain, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -64,3 +64,34 @@ class FormRequest(Request):
         super()._load_form_data()
         if None in self.form or None in self.files:
             raise BadRequest("A form field has no name.")
+
+
+def page_number() -> int:
+    """The ``?page=`` of a list: 1 when missing or absurd (a huge page would overflow the
+    database's OFFSET)."""
+    return optional_id(request.args.get("page")) or 1
+
+
+def refuse_nul_bytes():
+    """Before each view: a query, form field or JSON text holding a NUL character is refused
+    (400). Nobody types one, and PostgreSQL cannot store or even compare it (its driver raises),
+    so without this a search or a comment with one answered 500. Uploaded files are not checked:
+    their readers report such bytes themselves."""
+    texts = [*request.args.keys(), *request.args.values(), *request.form.keys(),
+             *request.form.values()]
+    if request.is_json:
+        texts.extend(_strings(request.get_json(silent=True)))
+    if any("\x00" in text for text in texts if isinstance(text, str)):
+        abort(400)
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            yield from _strings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _strings(inner)

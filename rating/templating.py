@@ -24,9 +24,10 @@ def static_is_not_personal(response):
 
 
 def init_app(app: Flask) -> None:
-    from rating.formtools import FormRequest
+    from rating.formtools import FormRequest, refuse_nul_bytes
 
     app.request_class = FormRequest  # a malformed multipart body is a 400, not a 500
+    app.before_request(refuse_nul_bytes)  # after the role check, before any view
 
     @app.template_filter("digits")
     def digits_filter(value):

@@ -9,6 +9,7 @@ from rating.auth.forms import EmptyForm
 from rating.auth.models import User
 from rating.csvio import decode_upload
 from rating.extensions import db
+from rating.formtools import page_number
 
 
 def _message(code: str) -> str:
@@ -30,7 +31,7 @@ def _message(code: str) -> str:
 def users():
     role = request.args.get("role", "")
     q = request.args.get("q", "")[:64]
-    page = db.paginate(services.users_statement(role, q), per_page=100, error_out=False)
+    page = db.paginate(services.users_statement(role, q), page=page_number(), per_page=100, error_out=False)
     return render_template("admin/users.html", page=page, role=role, q=q, button=EmptyForm(),
                            staff_form=StaffAccountForm(), import_form=LeaderImportForm())
 
@@ -40,7 +41,7 @@ def users():
 def audit():
     """Who changed what, newest first, a page at a time; never a PIN, password or rater."""
     action = request.args.get("action", "")[:40]
-    page = db.paginate(services.audit_statement(action), per_page=50, error_out=False)
+    page = db.paginate(services.audit_statement(action), page=page_number(), per_page=50, error_out=False)
     return render_template("admin/audit.html", page=page, action=action,
                            actions=services.audit_actions(),
                            logins=services.actor_logins(page.items))
@@ -66,7 +67,7 @@ def create_staff():
 
 
 def _users_page(status: int, staff_form=None):
-    page = db.paginate(services.users_statement(), per_page=100, error_out=False)
+    page = db.paginate(services.users_statement(), page=page_number(), per_page=100, error_out=False)
     return render_template("admin/users.html", page=page, role="", q="", button=EmptyForm(),
                            staff_form=staff_form or StaffAccountForm(),
                            import_form=LeaderImportForm()), status

@@ -16,7 +16,7 @@ from rating.directory.forms import (
 )
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.extensions import db
-from rating.formtools import options
+from rating.formtools import options, page_number
 from rating.templating import current_locale
 
 
@@ -41,7 +41,7 @@ def offices():
     criteria = services.OfficeFilter(
         q=form.q.data or "", district_id=form.district.data, block_id=form.block.data,
         department_id=form.department.data, include_inactive=form.inactive.data)
-    page = db.paginate(services.offices_statement(criteria), per_page=50, error_out=False)
+    page = db.paginate(services.offices_statement(criteria), page=page_number(), per_page=50, error_out=False)
     return render_template("directory/offices.html", form=form, page=page)
 
 
@@ -117,7 +117,7 @@ def delete_office(office_id: int):
 @roles("staff", "advocacy")
 def officers():
     q = request.args.get("q", "")[:100]
-    page = db.paginate(services.officers_statement(q), per_page=50, error_out=False)
+    page = db.paginate(services.officers_statement(q), page=page_number(), per_page=50, error_out=False)
     return render_template("directory/officers.html", page=page, q=q)
 
 

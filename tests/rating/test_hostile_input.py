@@ -689,3 +689,33 @@ def test_a_huge_filter_id_is_no_filter(client, login_as, make_office, role, url)
     response = client.get(url)
     assert response.status_code == 200
     assert "BDO-GAIGHATA" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role,url", [("admin", "/admin/audit?action=a%00b"),
+                                      ("leader", "/leader/offices?q=%00"),
+                                      ("staff", "/directory/officers?q=x%00")])
+def test_a_nul_character_in_a_query_is_a_400(client, login_as, role, url):
+    """PostgreSQL's driver cannot even compare text holding NUL; it used to answer 500."""
+    login_as(role)
+    assert client.get(url).status_code == 400
+
+
+def test_a_nul_character_in_json_or_a_form_is_a_400(client, login_as, make_cycle, make_office):
+    login_as("leader")
+    cycle, office = make_cycle(), make_office()
+    token = client.get("/api/session").json["csrf_token"]
+    response = client.post("/api/ratings", headers={"X-CSRFToken": token}, json={
+        "submission_id": uuid.uuid4().hex, "cycle_id": cycle.id, "office_id": office.id,
+        "score": 5, "purpose": "housing", "comment": "a\x00b"})
+    assert response.status_code == 400 and response.is_json
+    response = client.post("/login", data={"csrf_token": token, "username": "BJ\x00",
+                                           "password": TEST_PIN})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("role,url", [("admin", "/admin/audit?page=99999999999999999999"),
+                                      ("admin", "/admin/users?page=2147483647"),
+                                      ("staff", "/directory/offices?page=-5")])
+def test_an_absurd_page_number_is_a_page_not_a_500(client, login_as, role, url):
+    login_as(role)
+    assert client.get(url).status_code == 200
