@@ -38,7 +38,13 @@ def create_cycle(name: str, starts_on, ends_on, actor=None) -> Cycle:
         raise CycleError("name_taken")
     cycle = Cycle(name=name, starts_on=starts_on, ends_on=ends_on, status="draft")
     db.session.add(cycle)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The unique index saw a clash the check above missed: SQLite's lower() folds only
+        # ASCII ("Æ" stays "Æ"), or another request created the name in between.
+        db.session.rollback()
+        raise CycleError("name_taken") from None
     audit.record("cycle.create", "cycle", cycle.id, actor, name=name)
     db.session.commit()
     return cycle

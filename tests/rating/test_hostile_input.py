@@ -719,3 +719,14 @@ def test_a_nul_character_in_json_or_a_form_is_a_400(client, login_as, make_cycle
 def test_an_absurd_page_number_is_a_page_not_a_500(client, login_as, role, url):
     login_as(role)
     assert client.get(url).status_code == 200
+
+
+def test_a_cycle_name_used_twice_is_refused_whatever_its_letters(browser, login_as):
+    """SQLite's lower() leaves "Æ" as it is, so the name check missed it and the unique index
+    answered 500."""
+    login_as("staff")
+    form = {"name": "Æ cycle", "starts_on": "2026-01-01", "ends_on": "2026-03-31"}
+    assert browser.post("/cycles/", form).status_code == 302
+    again = browser.post("/cycles/", form)
+    assert again.status_code == 400
+    assert "already exists" in again.get_data(as_text=True)
