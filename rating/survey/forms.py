@@ -8,11 +8,13 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
 )
 
+from rating.access import MAX_ID
 from rating.formtools import BaseForm, options
 
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -99,5 +101,8 @@ class RatingForm(BaseForm):
 class ApiRatingForm(RatingForm):
     """The same answers sent as JSON, which also name the cycle and the office."""
 
-    cycle_id = IntegerField(validators=[InputRequired(_l("Say which cycle."))])
-    office_id = IntegerField(validators=[InputRequired(_l("Say which office."))])
+    # Bounded: an id beyond any row would overflow the database driver (500), not find nothing.
+    cycle_id = IntegerField(validators=[InputRequired(_l("Say which cycle.")),
+                                        NumberRange(0, MAX_ID, _l("Say which cycle."))])
+    office_id = IntegerField(validators=[InputRequired(_l("Say which office.")),
+                                         NumberRange(0, MAX_ID, _l("Say which office."))])

@@ -730,3 +730,15 @@ def test_a_cycle_name_used_twice_is_refused_whatever_its_letters(browser, login_
     again = browser.post("/cycles/", form)
     assert again.status_code == 400
     assert "already exists" in again.get_data(as_text=True)
+
+
+def test_an_absurd_id_in_a_rating_is_a_422(client, login_as, make_cycle, make_office):
+    login_as("leader")
+    cycle = make_cycle()
+    make_office()
+    token = client.get("/api/session").json["csrf_token"]
+    response = client.post("/api/ratings", headers={"X-CSRFToken": token}, json={
+        "submission_id": uuid.uuid4().hex, "cycle_id": cycle.id, "office_id": 10**20,
+        "score": 5, "purpose": "housing"})
+    assert response.status_code == 422
+    assert set(response.json["fields"]) == {"office_id"}
