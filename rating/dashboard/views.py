@@ -31,7 +31,8 @@ def chart_links():
     def csv_url(table: str) -> str:
         """This page's URL, with its filters, asking for one table as CSV."""
         query = {key: value for key, value in request.args.items()
-                 if key not in ("endpoint", "values", "csv") and not key.startswith("_")}
+                 if key not in ("endpoint", "values", "csv", *request.view_args)
+                 and not key.startswith("_")}
         return url_for(request.endpoint, **request.view_args, **query, csv=table)
 
     return {"csv_url": csv_url}
