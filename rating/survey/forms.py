@@ -8,7 +8,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -98,11 +97,21 @@ class RatingForm(BaseForm):
         }
 
 
+def _an_id(message):
+    """An id some row could have. A larger one (even 10**400: int() takes it) would overflow
+    the database driver, and WTForms' NumberRange cannot compare it with a float."""
+
+    def check(form, field):
+        if field.data is not None and not 0 <= field.data <= MAX_ID:
+            raise ValidationError(message)
+
+    return check
+
+
 class ApiRatingForm(RatingForm):
     """The same answers sent as JSON, which also name the cycle and the office."""
 
-    # Bounded: an id beyond any row would overflow the database driver (500), not find nothing.
     cycle_id = IntegerField(validators=[InputRequired(_l("Say which cycle.")),
-                                        NumberRange(0, MAX_ID, _l("Say which cycle."))])
+                                        _an_id(_l("Say which cycle."))])
     office_id = IntegerField(validators=[InputRequired(_l("Say which office.")),
-                                         NumberRange(0, MAX_ID, _l("Say which office."))])
+                                         _an_id(_l("Say which office."))])

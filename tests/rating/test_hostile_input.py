@@ -732,13 +732,14 @@ def test_a_cycle_name_used_twice_is_refused_whatever_its_letters(browser, login_
     assert "already exists" in again.get_data(as_text=True)
 
 
-def test_an_absurd_id_in_a_rating_is_a_422(client, login_as, make_cycle, make_office):
+@pytest.mark.parametrize("office_id", [10**20, "২" + "0" * 400])
+def test_an_absurd_id_in_a_rating_is_a_422(client, login_as, make_cycle, make_office, office_id):
     login_as("leader")
     cycle = make_cycle()
     make_office()
     token = client.get("/api/session").json["csrf_token"]
     response = client.post("/api/ratings", headers={"X-CSRFToken": token}, json={
-        "submission_id": uuid.uuid4().hex, "cycle_id": cycle.id, "office_id": 10**20,
+        "submission_id": uuid.uuid4().hex, "cycle_id": cycle.id, "office_id": office_id,
         "score": 5, "purpose": "housing"})
     assert response.status_code == 422
     assert set(response.json["fields"]) == {"office_id"}
