@@ -5,7 +5,6 @@ import io
 import re
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 
 from rating.auth.models import User
@@ -17,19 +16,6 @@ LEADERS = ("member_code,display_name,collective\n"
            "bj-202,Shefali Das,Bijoyini\n"
            "UT-201,Mita Sarkar,UT\n")
 
-
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(app):
-    """The `app` fixture keeps one app context open for the whole test and Flask 3.1 reuses it
-    for every request, so `g` (the logged-in user, the CSRF token, the locale) would leak from
-    one request into the next. Each request starts from an empty `g`, as in production."""
-
-    def clear(sender, **extra):
-        g.__dict__.clear()
-
-    request_started.connect(clear, app)
-    yield
-    request_started.disconnect(clear, app)
 
 
 class Visitor:

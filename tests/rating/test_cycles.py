@@ -5,26 +5,11 @@ import re
 from datetime import date
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from rating.cycles.models import Cycle
 from rating.extensions import db
-
-
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(app):
-    """The `app` fixture keeps one app context open for the whole test and Flask 3.1 reuses it
-    for every request, so `g` (the logged-in user, the CSRF token, the locale) would leak from
-    one request into the next. Each request starts from an empty `g`, as in production."""
-
-    def clear(sender, **extra):
-        g.__dict__.clear()
-
-    request_started.connect(clear, app)
-    yield
-    request_started.disconnect(clear, app)
 
 
 @pytest.fixture

@@ -4,27 +4,11 @@ advocacy may look but not touch; leaders may not look."""
 from datetime import date
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 
 from rating.directory.models import Office, Officer, Posting
 from rating.extensions import db
 from rating.survey.models import Rating
-
-
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(app):
-    """The `app` fixture keeps one app context open for the whole test, and Flask 3.1 reuses it
-    for every request, so `g` (Flask-Login's user, Flask-WTF's CSRF token, Flask-Babel's
-    locale) would leak from one request into the next. Each request starts from an empty `g`,
-    as it does in production."""
-
-    def clear(sender, **extra):
-        g.__dict__.clear()
-
-    request_started.connect(clear, app)
-    yield
-    request_started.disconnect(clear, app)
 
 
 def office_count() -> int:
