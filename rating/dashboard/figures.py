@@ -40,8 +40,8 @@ def funnel(overview, limits) -> dict:
     """Office mean against its number of ratings, with 95% and 99.8% limits."""
     data = []
     if limits:
-        for name, dash, label in (("95", "dash", _("95% limits")),
-                                  ("998", "dot", _("99.8% limits"))):
+        for name, dash, label in (("95", "dash", _("95%\u00a0limits")),
+                                  ("998", "dot", _("99.8%\u00a0limits"))):
             for side in ("low", "high"):
                 data.append({"type": "scatter", "mode": "lines", "x": limits["n"],
                              "y": limits[f"{side}{name}"], "name": label,
@@ -80,7 +80,7 @@ def ranking(overview) -> dict:
     rows = list(reversed(overview.rows))  # plotly draws the first category at the bottom
     names = [_name(row.office) for row in rows]
     data = [
-        {"type": "scatter", "mode": "markers", "name": _("mean with 95% interval"),
+        {"type": "scatter", "mode": "markers", "name": _("mean with 95%\u00a0interval"),
          "y": names, "x": [row.mean for row in rows],
          "error_x": {"type": "data", "symmetric": False,
                      "array": [(row.ci95[1] - row.mean) if row.ci95 else 0 for row in rows],
@@ -140,7 +140,7 @@ def office_trend(page) -> dict:
         {"type": "scatter", "mode": "lines", "x": [p.position for p in band],
          "y": [max(1, p.summary.ci95[0]) for p in band], "fill": "tonexty",
          "fillcolor": "rgba(11,92,173,0.18)", "line": {"width": 0}, "hoverinfo": "skip",
-         "name": _("95% interval")},
+         "name": _("95%\u00a0interval")},
         {"type": "scatter", "mode": "lines+markers", "name": _("mean"),
          "x": [p.position for p in shown], "y": [p.summary.mean for p in shown],
          "line": {"color": "#0b5cad"}, "marker": {"size": 8},

@@ -37,9 +37,9 @@ def ranking_table(overview) -> Table:
                      _round(row.diff_vs_rest), diff_low, diff_high, _round(row.q, 4),
                      flag(row.flag), verdict(row.verdict), withheld(row.not_for_sharing)])
     return Table("offices", [
-        _("office code"), _("office"), _("ratings"), _("mean"), _("95% low"), _("95% high"),
-        _("shrunk mean"), _("difference from the rest"), _("difference 95% low"),
-        _("difference 95% high"), _("q (false discovery adjusted)"), _("compared with network"),
+        _("office code"), _("office"), _("ratings"), _("mean"), _("low (95%)"), _("high (95%)"),
+        _("shrunk mean"), _("difference from the rest"), _("difference low (95%)"),
+        _("difference high (95%)"), _("q (false discovery adjusted)"), _("compared with network"),
         _("trend"), _("sharing")], rows)
 
 
@@ -67,9 +67,9 @@ def office_table(page) -> Table:
         rows.append([point.cycle.name, point.n, _round(summary.mean), low, high,
                      _round(summary.sd), _round(summary.share_7plus), share_low, share_high,
                      withheld(point.not_for_sharing)])
-    return Table("cycles", [_("cycle"), _("ratings"), _("mean"), _("95% low"), _("95% high"),
-                            _("SD"), _("share at 7 or more"), _("share 95% low"),
-                            _("share 95% high"), _("note")], rows)
+    return Table("cycles", [_("cycle"), _("ratings"), _("mean"), _("low (95%)"), _("high (95%)"),
+                            _("SD"), _("share at 7 or more"), _("share low (95%)"),
+                            _("share high (95%)"), _("note")], rows)
 
 
 def answers_table(page) -> Table:
@@ -101,7 +101,7 @@ def group_table(view) -> Table:
         rows.append([row.office.code, row.office.name(current_locale()), row.n, _round(row.mean),
                      low, high, verdict(row.verdict), withheld(row.not_for_sharing)])
     return Table("offices", [_("office code"), _("office"), _("ratings (latest cycle)"),
-                             _("mean"), _("95% low"), _("95% high"), _("trend"), _("sharing")],
+                             _("mean"), _("low (95%)"), _("high (95%)"), _("trend"), _("sharing")],
                  rows)
 
 

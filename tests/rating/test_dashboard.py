@@ -215,8 +215,8 @@ def check_mean_row(row: dict, scores, n_column="ratings"):
     assert int(row[n_column]) == len(x)
     assert close(row["mean"], x.mean())
     interval = t_interval(scores)
-    assert close(row["95% low"], interval and interval[0])
-    assert close(row["95% high"], interval and interval[1])
+    assert close(row["low (95%)"], interval and interval[0])
+    assert close(row["high (95%)"], interval and interval[1])
 
 
 # ---- pages ---------------------------------------------------------------------------------
@@ -298,7 +298,7 @@ def test_an_office_page_matches_scipy_cycle_by_cycle(client, login_as, network, 
     for row, scores in zip(rows, SCORES[office], strict=True):
         assert row["note"] == expected_note(scores)
         if len(scores) < 3:
-            assert row["ratings"] == row["mean"] == row["95% low"] == "–"
+            assert row["ratings"] == row["mean"] == row["low (95%)"] == "–"
             assert row["cycle"] not in spread and row["cycle"] not in answers
             continue
         check_mean_row(row, scores)
@@ -307,8 +307,8 @@ def test_an_office_page_matches_scipy_cycle_by_cycle(client, login_as, network, 
         sevens = int((x >= 7).sum())
         assert close(row["share at 7 or more"], sevens / len(x))
         wilson = stats.binomtest(sevens, len(x)).proportion_ci(method="wilson")
-        assert close(row["share 95% low"], wilson.low)
-        assert close(row["share 95% high"], wilson.high)
+        assert close(row["share low (95%)"], wilson.low)
+        assert close(row["share high (95%)"], wilson.high)
         assert [int(c) for c in spread[row["cycle"]][:10]] == \
             np.bincount(x, minlength=11)[1:].tolist()
         assert spread[row["cycle"]][10] == expected_note(scores)
