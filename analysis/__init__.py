@@ -10,6 +10,7 @@ Entry points: :func:`summarize` (one cell), :func:`office_trend` (one office ove
 whole network in one pass.
 """
 
+from analysis.beforeafter import BeforeAfter, before_after, publish_before_after
 from analysis.compare import Comparison, bh_qvalues, compare_offices
 from analysis.histogram import ScoreHistogram
 from analysis.network import (
@@ -51,6 +52,7 @@ __all__ = [
     "BOOTSTRAP_RESAMPLES",
     "BOOTSTRAP_SEED",
     "DEFAULT_RULES",
+    "BeforeAfter",
     "CellSummary",
     "Comparison",
     "MeanDifference",
@@ -69,6 +71,7 @@ __all__ = [
     "Trend",
     "analyse_network",
     "bca_interval",
+    "before_after",
     "bh_qvalues",
     "brunner_munzel",
     "compare_offices",
@@ -77,6 +80,7 @@ __all__ = [
     "group_suppression",
     "office_trend",
     "order_cycles",
+    "publish_before_after",
     "publish_cell",
     "publish_comparison",
     "publish_network",
