@@ -80,6 +80,7 @@ BLUEPRINTS = [  # (feature package, URL prefix)
     ("voice", "/voice"),
     ("dashboard", "/dashboard"),
     ("evidence", "/evidence"),
+    ("escalation", "/escalation"),
     ("api", "/api"),
     ("ops", None),
 ]

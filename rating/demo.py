@@ -86,6 +86,8 @@ def create_demo(seed: int = 2468, progress=print) -> str:
     progress("Adding cycles and ratings ...")
     cycles = _add_cycles()
     count = _add_ratings(rng, offices, leaders, cycles)
+    progress("Adding letters, answers and promises ...")
+    _add_escalations(offices)
     db.session.commit()
     return (f"Demo network: {len(offices)} offices, {len(leaders)} leaders, {len(cycles)} cycles, "
             f"{count} ratings.")
@@ -288,3 +290,47 @@ def _poisson(rng: random.Random, lam: float) -> int:
         k += 1
         product *= rng.random()
     return k
+
+
+def _add_escalations(offices) -> None:
+    """A few escalation stories: a promise broken at the Block (so the overview suggests the
+    District), one kept at the District, and promises due soon and overdue (dated from today,
+    so the due list always has something to show)."""
+    from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
+    from rating.timeutil import local_today
+
+    by_code = {office.code: office for office in offices}
+    today = local_today()
+    gaighata = AdvocacyAction(
+        kind="letter", acted_on=date(2025, 11, 10), level="block",
+        recipient="Block Development Officer, Gaighata", offices=[by_code["BDO-GAIGHATA"]],
+        asked="Clear the housing applications of 14 survivors, pending since March.")
+    answer = ActionResponse(action=gaighata, received_on=date(2025, 12, 2),
+                            summary="The applications will be placed before the block "
+                                    "committee and cleared by January.")
+    gaighata.responses.append(answer)
+    gaighata.commitments.append(Commitment(
+        what="Clear the 14 pending housing applications", by_whom="BDO Gaighata",
+        due_on=date(2026, 1, 31), resolution="broken", resolved_on=date(2026, 2, 5)))
+    dcpo = AdvocacyAction(
+        kind="letter", acted_on=date(2025, 5, 12), level="district",
+        recipient="District Child Protection Officer, North 24 Parganas",
+        offices=[by_code["DCPO-N24P"]],
+        asked="Review survivors' child-protection cases monthly with the collectives.")
+    dcpo.responses.append(ActionResponse(received_on=date(2025, 6, 2),
+                                         summary="Monthly review meetings will start in July."))
+    dcpo.commitments.append(Commitment(what="Monthly case review with the collectives",
+                                       by_whom="DCPO North 24 Parganas",
+                                       due_on=date(2025, 7, 31), resolution="kept",
+                                       resolved_on=date(2025, 7, 24)))
+    ahtu = AdvocacyAction(
+        kind="meeting", acted_on=today - timedelta(days=55), level="district",
+        recipient="Superintendent of Police, Barasat", offices=[by_code["AHTU-BARASAT"]],
+        asked="Register survivors' complaints without delay; a woman officer at the desk.")
+    ahtu.commitments += [
+        Commitment(what="A woman officer at the AHTU desk every weekday",
+                   by_whom="Superintendent of Police", due_on=today - timedelta(days=19)),
+        Commitment(what="Complaints registered within 24 hours, with a receipt",
+                   by_whom="Officer in charge, AHTU Barasat", due_on=today + timedelta(days=12)),
+    ]
+    db.session.add_all([gaighata, dcpo, ahtu])

@@ -101,5 +101,6 @@ def _menu() -> list[tuple[str, str]]:
             ("directory.officers", "officers"),
             ("cycles.index", "cycles"),
             ("evidence.index", "packs"),
+            ("escalation.index", "escalation"),
         ] + ([("evidence.quotes", "quotes"), ("voice.index", "voice")] if role == "staff" else [])
     return [("admin.users", "users")]

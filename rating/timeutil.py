@@ -29,3 +29,10 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def local_today(zone: str = "Asia/Kolkata"):
+    """Today's date where the network works (West Bengal): what "due" and "overdue" mean."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(zone)).date()

@@ -128,8 +128,9 @@ def heatmap(view) -> dict:
         yaxis={"automargin": True, "autorange": "reversed", "fixedrange": True})}
 
 
-def office_trend(page) -> dict:
-    """Cycle means with the 95% band, the trend line, officer changes marked."""
+def office_trend(page, marks=()) -> dict:
+    """Cycle means with the 95% band, the trend line, officer changes, letters and promises
+    marked (``marks``: `rating.escalation.trail.markers`)."""
     xs = [p.position for p in page.points]
     shown = [p for p in page.points if p.summary is not None]
     band = [p for p in shown if p.summary.ci95 is not None]
@@ -166,6 +167,10 @@ def office_trend(page) -> dict:
         notes.append({"x": change.position, "y": 1, "yref": "paper", "showarrow": False,
                       "text": _("new officer"), "font": {"size": 11, "color": "#8e44ad"},
                       "yanchor": "bottom", "hovertext": change.officer.name(current_locale())})
+    data += _trail_traces(marks)
+    shapes += [{"type": "line", "x0": m.position, "x1": m.position, "y0": 0, "y1": 1,
+                "yref": "paper", "line": {"color": ACTION_COLOUR, "dash": "dash", "width": 1}}
+               for m in marks if m.kind == "action"]
     return {"data": data, "layout": _layout(
         _("Mean score by cycle"), shapes=shapes, annotations=notes,
         # No zero line: at the first cycle it looked like an officer change.
@@ -173,6 +178,54 @@ def office_trend(page) -> dict:
                "range": [-0.5, max(xs, default=0) + 0.5], "fixedrange": True,
                "zeroline": False},
         yaxis=_score_axis(_("mean score")))}
+
+
+ACTION_COLOUR = "#d35400"
+PROMISE_COLOURS = {"pending": "#7f8c8d", "kept": "#1e7a3c", "broken": "#c0392b",
+                   "overdue": "#c0392b"}
+
+
+def _trail_traces(marks) -> list[dict]:
+    """Letters, meetings and appeals at the top of the chart on their dates; promises at the
+    bottom on the dates they are due, coloured by whether they were kept."""
+    from rating.directory.forms import LEVEL_LABELS
+    from rating.escalation.wording import KINDS, STATUSES
+
+    actions = [m for m in marks if m.kind == "action"]
+    promises = [m for m in marks if m.kind == "commitment"]
+    traces = []
+    if actions:
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": _("letters and meetings"),
+            "x": [m.position for m in actions], "y": [10.2] * len(actions),
+            "marker": {"symbol": "triangle-down", "size": 13, "color": ACTION_COLOUR},
+            "text": [_("%(kind)s to %(recipient)s (%(level)s), %(date)s",
+                       kind=KINDS[m.action.kind], recipient=m.action.recipient,
+                       level=LEVEL_LABELS.get(m.action.level, m.action.level),
+                       date=_date(m.day)) for m in actions],
+            "hovertemplate": "%{text}<extra></extra>"})
+    if promises:
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": _("promises (when due)"),
+            "x": [m.position for m in promises], "y": [0.8] * len(promises),
+            "marker": {"symbol": "diamond", "size": 12,
+                       "color": [PROMISE_COLOURS[m.status] for m in promises]},
+            "text": [_("promised by %(who)s, due %(date)s: %(what)s (%(status)s)",
+                       who=m.commitment.by_whom, date=_date(m.day),
+                       what=_short(m.commitment.what), status=STATUSES[m.status])
+                     for m in promises],
+            "hovertemplate": "%{text}<extra></extra>"})
+    return traces
+
+
+def _date(day) -> str:
+    from flask_babel import format_date
+
+    return local_digits(format_date(day, "medium"), current_locale())
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _hover_point(point) -> str:

@@ -105,6 +105,27 @@ def group_table(view) -> Table:
                  rows)
 
 
+def escalation_table(trail) -> Table:
+    """The office's letters and promises, as the trend chart marks them."""
+    from rating.directory.forms import LEVEL_LABELS
+    from rating.escalation.wording import KINDS, STATUSES
+
+    rows = []
+    for mark in trail.markers:
+        action = mark.action
+        if mark.kind == "action":
+            rows.append([mark.day.isoformat(), str(KINDS[action.kind]),
+                         str(LEVEL_LABELS.get(action.level, action.level)), action.recipient,
+                         action.asked, None, None])
+        else:
+            rows.append([mark.day.isoformat(), _("promise due"), None,
+                         mark.commitment.by_whom, mark.commitment.what,
+                         str(STATUSES[mark.status]), action.acted_on.isoformat()])
+    return Table("escalation", [_("date"), _("what"), _("level"), _("to or by whom"),
+                                _("asked or promised"), _("status"),
+                                _("promised in answer to the action of")], rows)
+
+
 def participation_table(collectives, blocks) -> Table:
     rows = [[c.collective.name(current_locale()), c.leaders, c.raters, c.ratings]
             for c in collectives]

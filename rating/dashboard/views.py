@@ -18,9 +18,12 @@ from rating.dashboard.services import (
 )
 from rating.dashboard.wording import trend_sentence
 from rating.directory.models import DepartmentType, Office, Place
+from rating.escalation.services import next_steps, office_history
+from rating.escalation.trail import build_office_trail
 from rating.extensions import db
 from rating.histograms import RatingFilter
 from rating.templating import current_locale
+from rating.timeutil import local_today
 
 PLOTLY_BUNDLE = "plotly-cartesian-4.1.1.min.js.gz"
 STAFF = ("staff", "advocacy")
@@ -70,7 +73,8 @@ def overview():
               "ranking": figures.ranking(view)} if view.rows else {}
     table_list = [tables.ranking_table(view), tables.participation_table(collectives, blocks)]
     return _render("dashboard/overview.html", charts, table_list, form=form, view=view,
-                   open_cycle=open_cycle, collectives=collectives, blocks=blocks)
+                   open_cycle=open_cycle, collectives=collectives, blocks=blocks,
+                   suggestions=next_steps(view.rows, local_today()))
 
 
 @bp.route("/heatmap")
@@ -89,14 +93,18 @@ def office(office_id: int):
     office = db.session.get(Office, office_id) or abort(404)
     form, criteria = _filters()
     page = build_office_page(office, criteria)
+    concerns = ("declining",) if page.trend and page.trend.verdict == "declining" else ()
+    today = local_today()
+    trail = build_office_trail(page, office_history(office.id), today, concerns)
     charts = {}
     if any(point.summary for point in page.points):
-        charts = {"trend": figures.office_trend(page), "spread": figures.spread(page),
-                  "answers": figures.answers(page)}
+        charts = {"trend": figures.office_trend(page, trail.markers),
+                  "spread": figures.spread(page), "answers": figures.answers(page)}
     table_list = [tables.office_table(page), tables.spread_table(page),
-                  tables.answers_table(page)]
+                  tables.answers_table(page), tables.escalation_table(trail)]
     return _render("dashboard/office.html", charts, table_list, form=form, page=page,
-                   office=office, sentence=trend_sentence(page.trend))
+                   office=office, sentence=trend_sentence(page.trend), trail=trail,
+                   today=today)
 
 
 @bp.route("/blocks/<int:place_id>")

@@ -8,18 +8,26 @@ consent, staff approval, 10 leaders in the group, and lose names and numbers.
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
-from analysis import DEFAULT_RULES, publish_network, redact_quote
+from analysis import (
+    DEFAULT_RULES,
+    before_after,
+    publish_before_after,
+    publish_network,
+    redact_quote,
+)
 from rating.auth.models import User
 from rating.cycles.models import Cycle
 from rating.directory.models import DepartmentType, Office, Officer, Place
+from rating.escalation.services import histories_for
+from rating.escalation.trail import axis_position
 from rating.extensions import db
 from rating.histograms import RatingFilter, count_answers, count_scores, cycles_in_range
 from rating.survey.models import Rating
-from rating.timeutil import utcnow
+from rating.timeutil import local_today, utcnow
 
 MIN_ANSWERS = DEFAULT_RULES.min_raters_distribution  # shares of answers need 10 answers
 
@@ -52,6 +60,8 @@ class OfficeSection:
     comparison: dict | None  # the latest cycle's PublishedComparison.to_dict()
     answers: list[dict]  # per cycle: {"cycle", "respect_yes", "resolved_yes", "answered"}
     quotes: list[tuple[Cycle, str]]
+    history: list = field(default_factory=list)  # AdvocacyAction, oldest first
+    effects: dict = field(default_factory=dict)  # action id -> publish_before_after(...)
 
 
 @dataclass
@@ -64,6 +74,7 @@ class PackContent:
     latest: Cycle | None = None
     fingerprint: str = ""
     built_at: datetime = field(default_factory=utcnow)
+    as_of: date = field(default_factory=local_today)  # promises' statuses are on this day
 
     def count(self, flag: str) -> int:
         return sum(1 for s in self.sections if s.comparison and s.comparison["flag"] == flag)
@@ -132,8 +143,29 @@ def assemble_pack(params: PackParams, progress=lambda percent, stage: None) -> P
             comparison=comparisons.get(office.id),
             answers=_answer_shares(office.id, cycles, office_cells, answers),
             quotes=quotes.get(office.id, [])))
+    _add_trails(content, scope_network, cells)
     progress(45, "assembled")
     return content
+
+
+def _add_trails(content: PackContent, scope_network, cells) -> None:
+    """Each shown office's letters and promises, with its ratings before and after each
+    action: only cycles that may be published are pooled (a pool that included a withheld
+    cycle could give it away by subtraction), and each side must pass the rules itself."""
+    histories = histories_for(section.office.id for section in content.sections)
+    for section in content.sections:
+        section.history = histories.get(section.office.id, [])
+        if not section.history:
+            continue
+        office_cells = cells.get(section.office.id, {})
+        by_position = {
+            position: scope_network.histogram(section.office.id, cycle.id)
+            for position, cycle in enumerate(content.cycles)
+            if office_cells.get(cycle.id) is not None and office_cells[cycle.id].publishable}
+        section.effects = {
+            action.id: publish_before_after(before_after(
+                by_position, axis_position(action.acted_on, content.cycles)), DEFAULT_RULES)
+            for action in section.history}
 
 
 def _answer_shares(office_id, cycles, office_cells, answers) -> list[dict]:

@@ -12,8 +12,16 @@ from docx.shared import Pt
 from flask import current_app, render_template
 
 from rating.csvio import safe_cell
+from rating.escalation import wording as trail_text
 from rating.evidence import charts
-from rating.evidence.words import LANGUAGES, level_name, make_number, make_say, translate
+from rating.evidence.words import (
+    LANGUAGES,
+    level_name,
+    make_day,
+    make_number,
+    make_say,
+    translate,
+)
 
 PLOTLY_BUNDLE = "vendor/plotly-cartesian-4.1.1.min.js.gz"
 
@@ -30,7 +38,23 @@ def _context(content, interactive: bool) -> dict:
                   for language in ("bn", "en")},
         "fonts": Path(current_app.static_folder, "fonts").as_uri(),
         "interactive": interactive,
+        "day": make_day(content.params.language),
+        "level_of": lambda level: " / ".join(level_name(level, language) for language
+                                             in LANGUAGES[content.params.language]),
+        "effect_text": lambda figures: trail_text.before_after_sentence(
+            _with_counts(figures), say=make_say(content.params.language), number=_figure),
     }
+
+
+def _figure(value):
+    """A figure as `make_say` formats it: one decimal, in each language's digits."""
+    return (value, 1)
+
+
+def _with_counts(figures: dict) -> dict:
+    """Published before-and-after figures, with their counts as bands ("10-19")."""
+    return {**figures, "before_n": figures.get("before_band"),
+            "after_n": figures.get("after_band")}
 
 
 def render_pdf(content) -> bytes:
@@ -151,6 +175,7 @@ def render_letter(content) -> bytes:
                 mean=number(latest.mean), low=number(low), high=number(high),
                 verdict=translate((section.trend or {}).get("verdict", "not enough data"),
                                   language)), style="List Bullet")
+        _add_trail_to_letter(document, content, language, say)
         document.add_paragraph(say(
             "We ask you to look into these findings and to tell us, within 30 days, what will "
             "be done. The attached report explains how the figures were made; groups rated by "
@@ -160,3 +185,70 @@ def render_letter(content) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _add_trail_to_letter(document, content, language: str, say) -> None:
+    """The earlier letters about these offices, what they answered and what was promised,
+    and what the ratings did afterwards."""
+    day = make_day(language)
+    sections = [section for section in content.sections if section.history]
+    if not sections:
+        return
+    document.add_paragraph(say("This is not the first time we raise these offices:"))
+    for section in sections:
+        office = {"bn": section.office.name_bn, "en": section.office.name_en}
+        for action in section.history:
+            document.add_paragraph(say(
+                "%(office)s: on %(date)s we sent a %(kind)s to %(recipient)s (%(level)s "
+                "level), asking: %(asked)s", office=office, date=day(action.acted_on),
+                kind=translate(action.kind, language), recipient=action.recipient,
+                level=level_name(action.level, language), asked=action.asked),
+                style="List Bullet")
+            for response in action.responses:
+                document.add_paragraph(say("The answer of %(date)s: %(summary)s",
+                                           date=day(response.received_on),
+                                           summary=response.summary))
+            if not action.responses:
+                document.add_paragraph(say("No answer came."))
+            for commitment in action.commitments:
+                document.add_paragraph(say(
+                    "Promised by %(who)s, by %(date)s: %(what)s (%(status)s on %(today)s).",
+                    who=commitment.by_whom, date=day(commitment.due_on), what=commitment.what,
+                    status=translate(commitment.status(content.as_of), language),
+                    today=day(content.as_of)))
+            document.add_paragraph(trail_text.before_after_sentence(
+                _with_counts(section.effects[action.id]),
+                say=lambda message, **params: translate(message, language, **params),
+                number=_figure))
+
+
+TRAIL_COLUMNS = ["office_code", "office_en", "office_bn", "action_date", "action", "level",
+                 "recipient", "asked", "pack_manifest_sha256", "answers", "promises",
+                 "before_cycles", "after_cycles", "ratings_before_band", "ratings_after_band",
+                 "mean_before", "mean_after", "difference", "difference_ci95_low",
+                 "difference_ci95_high", "p", "before_after", "withheld"]
+
+
+def render_trail_csv(content) -> str:
+    """escalation.csv: each office's actions, answers and promises, with the published
+    before-and-after figures; formula-safe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TRAIL_COLUMNS)
+    for section in content.sections:
+        for action in section.history:
+            figures = section.effects[action.id]
+            ci = figures.get("ci95") or (None, None)
+            answers = " | ".join(f"{r.received_on.isoformat()}: {r.summary}"
+                                 for r in action.responses)
+            promises = " | ".join(
+                f"{c.what} ({c.by_whom}, due {c.due_on.isoformat()}: {c.status(content.as_of)})"
+                for c in action.commitments)
+            writer.writerow([safe_cell(v) for v in (
+                section.office.code, section.office.name_en, section.office.name_bn,
+                action.acted_on.isoformat(), action.kind, action.level, action.recipient,
+                action.asked, action.pack_sha256, answers, promises, figures["before_cycles"],
+                figures["after_cycles"], figures["before_band"], figures["after_band"],
+                figures["before_mean"], figures["after_mean"], figures["diff"], ci[0], ci[1],
+                figures["p"], figures["verdict"], figures["withheld"])])
+    return out.getvalue()

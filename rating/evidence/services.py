@@ -77,6 +77,7 @@ def build_pack(pack_id: int) -> Pack:
         files["report.html"] = render.render_html(content).encode()
         progress(85, "data")
         files["data.csv"] = render.render_csv(content).encode()
+        files["escalation.csv"] = render.render_trail_csv(content).encode()
         files["letter.docx"] = render.render_letter(content)
         built_by = pack.built_by.login if pack.built_by else "command line"
         manifest = signing.sign_manifest(files, {
@@ -85,6 +86,8 @@ def build_pack(pack_id: int) -> Pack:
             "data_fingerprint": content.fingerprint, "software_version": software_version,
             "built_at": content.built_at.isoformat(), "built_by": built_by,
             "offices_shown": len(content.sections), "offices_withheld": len(content.withheld),
+            "escalation_actions": sum(len(s.history) for s in content.sections),
+            "promises_as_of": content.as_of.isoformat(),
         })
         file_name = f"evidence-pack-{pack.id}-{pack.scope}-{content.latest.name}.zip".replace(
             " ", "-")

@@ -66,3 +66,15 @@ def level_name(level: str, language: str) -> str:
 
     with force_locale(language):
         return str(LEVEL_LABELS.get(level, level))
+
+
+def make_day(pack_language: str):
+    """Dates in the pack's first language ("৩ মার্চ, ২০২৬")."""
+    from babel.dates import format_date
+
+    language = LANGUAGES[pack_language][0]
+
+    def day(value) -> str:
+        return local_digits(format_date(value, "medium", locale=language), language)
+
+    return day

@@ -22,7 +22,8 @@ from scipy import stats
 from rating.extensions import db
 from tests.conftest import TEST_PASSWORDS, Browser, csrf_from
 
-PACK_FILES = {"report.pdf", "report.html", "data.csv", "letter.docx", "manifest.json"}
+PACK_FILES = {"report.pdf", "report.html", "data.csv", "escalation.csv", "letter.docx",
+              "manifest.json"}
 CYCLES = [("2025 Q1", date(2025, 1, 1), date(2025, 3, 31)),
           ("2025 Q2", date(2025, 4, 1), date(2025, 6, 30)),
           ("2025 Q3", date(2025, 7, 1), date(2025, 9, 30)),

@@ -91,6 +91,7 @@ def _seed(app) -> World:
     from rating.cycles.models import Cycle
     from rating.directory.models import DepartmentType, Office, Place
     from rating.directory.services import post_officer, save_officer
+    from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
     from rating.survey.models import Rating, Submission, VoicePrompt
 
     world = World(app)
@@ -138,6 +139,12 @@ def _seed(app) -> World:
     db.session.flush()
     db.session.add(Submission(submission_id=theirs.submission_id, rater_key=theirs.rater_key,
                               rating_id=theirs.id, response={"status": "stored"}))
+    letter = AdvocacyAction(kind="letter", acted_on=date(2026, 8, 1), level="block",
+                            recipient="BDO", asked="Housing", offices=[offices[0]])
+    answer = ActionResponse(action=letter, received_on=date(2026, 8, 20), summary="Yes",
+                            scan=b"%PDF-1.4", scan_type="application/pdf", scan_sha256="0" * 64)
+    promise = Commitment(action=letter, what="Houses", by_whom="BDO", due_on=date(2026, 12, 1))
+    db.session.add_all([letter, answer, promise])
     db.session.commit()
     world.ids = {
         "office_id": [o.id for o in offices], "officer_id": [officer.id],
@@ -145,6 +152,7 @@ def _seed(app) -> World:
         "prompt_id": [prompt.id], "user_id": list(world.users.values()),
         "place_id": [district.id, block.id], "rating_id": [theirs.id], "department_id": [bdo.id],
         "district": [district.id], "block": [block.id], "department": [bdo.id],
+        "action_id": [letter.id], "response_id": [answer.id], "commitment_id": [promise.id],
     }
     for role in (ANONYMOUS, *ROLES):
         world.clients[role] = app.test_client()
@@ -438,6 +446,18 @@ POSTS = {
         "recipient_name": st.text(min_size=1, max_size=40),
         "build": st.sampled_from(["1", ""])})),
     "evidence.review_quote": lambda data, world, path: Attack(path, _form(data, world, {})),
+    "escalation.new": lambda data, world, path: Attack(path, _form(data, world, {
+        "kind": st.sampled_from(["letter", "meeting", "appeal", "telegram"]),
+        "acted_on": _dates(), "level": st.sampled_from(["block", "district", "state", "moon"]),
+        "recipient": st.text(max_size=40), "asked": st.text(max_size=200),
+        "offices": _ids(world, "office_id").map(str),
+        "pack": st.sampled_from(["", "f" * 64, "not-a-hash"])})),
+    "escalation.add_response": lambda data, world, path: Attack(path, _scan_form(data, world)),
+    "escalation.add_commitment": lambda data, world, path: Attack(path, _form(data, world, {
+        "what": st.text(max_size=200), "by_whom": st.text(max_size=40), "due_on": _dates(),
+        "response": _ids(world, "response_id").map(str)})),
+    "escalation.resolve": lambda data, world, path: Attack(path, _form(data, world, {
+        "resolved_on": st.one_of(st.just(""), _dates()), "back": st.sampled_from(["", "due"])})),
 }
 
 
@@ -454,6 +474,23 @@ def _voice_form(data, world) -> dict:
         mimetype = data.draw(st.sampled_from(["audio/ogg", "audio/mpeg", "text/html", "image/svg+xml"]))
         body["clip"] = (io.BytesIO(audio[kind]), data.draw(st.sampled_from(["c.ogg", "", "x\x00.ogg"])),
                         mimetype)
+    return body
+
+
+def _scan_form(data, world) -> dict:
+    body = _form(data, world, {"received_on": _dates(), "summary": st.text(max_size=200)})
+    kind = data.draw(st.sampled_from(["pdf", "png", "renamed", "huge", "string", "missing"]))
+    scan = {"pdf": b"%PDF-1.4 " + data.draw(st.binary(max_size=300)),
+            "png": b"\x89PNG\r\n\x1a\n" + data.draw(st.binary(max_size=300)),
+            "renamed": data.draw(st.binary(max_size=300)),
+            "huge": b"%PDF-" + bytes(data.draw(st.integers(1900 * 1024 - 10,
+                                                           1900 * 1024 + 10)))}
+    if kind == "string":
+        body["scan"] = data.draw(SHORT_JUNK)
+    elif kind != "missing":
+        body["scan"] = (io.BytesIO(scan[kind]),
+                        data.draw(st.sampled_from(["a.pdf", "", "x\x00.png"])),
+                        data.draw(st.sampled_from(["application/pdf", "image/png", "text/html"])))
     return body
 
 

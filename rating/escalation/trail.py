@@ -1,0 +1,121 @@
+"""An office's escalation trail held against its ratings: where each action and promise falls
+on the cycle axis, the ratings before and after each action, and the next level to go to.
+
+Pure functions of what `services` read and what `rating.histograms` counted; the views and the
+evidence packs call them.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from analysis import BeforeAfter, ScoreHistogram, before_after
+from rating.directory.models import LEVELS
+
+ANSWER_WITHIN_DAYS = 30  # the letters ask for an answer within 30 days
+CONCERNS = ("below the network", "declining")
+
+
+def axis_position(day: date, cycles) -> float:
+    """A date's place on the axis where cycle p sits at p: inside a cycle strictly between
+    p - 0.5 and p + 0.5 (by the day), between two cycles at p + 0.5, before the first at -0.5,
+    after the last at len(cycles) - 0.5."""
+    for position, cycle in enumerate(cycles):
+        if day < cycle.starts_on:
+            return position - 0.5
+        if day <= cycle.ends_on:
+            days = (cycle.ends_on - cycle.starts_on).days + 1
+            return position - 0.5 + ((day - cycle.starts_on).days + 0.5) / days
+    return len(cycles) - 0.5
+
+
+@dataclass(frozen=True)
+class Marker:
+    kind: str  # "action" or "commitment"
+    day: date
+    position: float
+    action: object
+    commitment: object = None
+    status: str | None = None  # a commitment's status on the day the page was made
+
+
+def markers(history, cycles, today: date) -> list[Marker]:
+    """Each action on its date, each commitment on the date it is due."""
+    marks = []
+    for action in history:
+        marks.append(Marker("action", action.acted_on, axis_position(action.acted_on, cycles),
+                            action))
+        for commitment in action.commitments:
+            marks.append(Marker("commitment", commitment.due_on,
+                                axis_position(commitment.due_on, cycles), action, commitment,
+                                commitment.status(today)))
+    return sorted(marks, key=lambda m: (m.day, m.kind))
+
+
+def effects(history, cycles, by_position: dict[int, ScoreHistogram]) -> dict[int, BeforeAfter]:
+    """For each action, the office's ratings in the cycles before it against those after."""
+    return {action.id: before_after(by_position, axis_position(action.acted_on, cycles))
+            for action in history}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    office: object
+    concerns: tuple[str, ...]  # why the office needs attention: below the network, declining
+    reached_level: str  # the highest level written to so far
+    next_level: str
+    reason: str  # "no answer", "broken", "overdue"
+    action: object  # the action at the reached level that went unanswered or unkept
+
+    def pack_query(self, recipient: str) -> dict:
+        """The pack builder's fields for a pack about this office to the next level."""
+        return {"scope": "office", "office": self.office.id, "language": "bn",
+                "recipient_level": self.next_level, "recipient_name": recipient}
+
+
+def _level_index(level: str) -> int:
+    return LEVELS.index(level) if level in LEVELS else -1
+
+
+def suggest_next_step(office, concerns, history, today: date) -> Suggestion | None:
+    """Escalate an office that is below the network or declining when, at the highest level
+    reached, no answer came within 30 days, or a promise was broken or is overdue."""
+    concerns = tuple(c for c in concerns if c in CONCERNS)
+    if not concerns or not history:
+        return None
+    reached = max(history, key=lambda a: _level_index(a.level)).level
+    if _level_index(reached) + 1 >= len(LEVELS):
+        return None
+    at_level = [a for a in history if a.level == reached]
+    reason, culprit = None, None
+    for action in reversed(at_level):
+        statuses = {c.status(today) for c in action.commitments}
+        if "broken" in statuses or "overdue" in statuses:
+            reason, culprit = ("broken" if "broken" in statuses else "overdue"), action
+            break
+    if reason is None:
+        latest = at_level[-1]
+        if not any(a.responses for a in at_level) and \
+                latest.acted_on + timedelta(days=ANSWER_WITHIN_DAYS) < today:
+            reason, culprit = "no answer", latest
+    if reason is None:
+        return None
+    return Suggestion(office=office, concerns=concerns, reached_level=reached,
+                      next_level=LEVELS[_level_index(reached) + 1], reason=reason,
+                      action=culprit)
+
+
+@dataclass
+class OfficeTrail:
+    history: list
+    markers: list[Marker]
+    effects: dict[int, BeforeAfter]  # by action id
+    suggestion: Suggestion | None
+
+
+def build_office_trail(page, history, today: date, concerns=()) -> OfficeTrail:
+    """An office page's trail: its actions and promises on the cycle axis, the ratings before
+    and after each action (every group the page shows, staff only), the next step."""
+    by_position = {p.position: p.histogram for p in page.points if p.histogram.n}
+    return OfficeTrail(history=history, markers=markers(history, page.cycles, today),
+                       effects=effects(history, page.cycles, by_position),
+                       suggestion=suggest_next_step(page.office, concerns, history, today))
