@@ -112,7 +112,9 @@ def test_home_and_saved_pages_show_nothing_of_another_leader(two_leaders):
 
 AUTH_ENDPOINTS = {"auth.login", "auth.logout", "auth.language"}
 # What advocacy may write: its own work, not the directory, cycles, clips or accounts.
-ADVOCACY_WRITES = {"evidence.index"}  # building an evidence pack
+# Building an evidence pack, and recording the escalation trail (issue #8: "advocacy and staff").
+ADVOCACY_WRITES = {"evidence.index", "escalation.new", "escalation.add_response",
+                   "escalation.add_commitment", "escalation.resolve"}
 
 
 @pytest.fixture
