@@ -61,6 +61,9 @@ def render_pdf(content) -> bytes:
     """report.pdf: WeasyPrint, with the fonts that ship with the app named in the CSS."""
     from weasyprint import HTML
 
+    from rating.evidence import pdftext
+
+    pdftext.install()
     context = _context(content, interactive=False)
     context["images"] = {
         section.office.id: "data:image/svg+xml;base64," + base64.b64encode(
