@@ -9,12 +9,14 @@ Kozea/WeasyPrint#2249). Written by hand rather than with matplotlib: a district 
 from markupsafe import escape
 
 BLUE = "#0b5cad"
+ORANGE = "#d35400"  # letters, meetings and appeals, as on the staff charts
 WIDTH, HEIGHT = 640, 230
 LEFT, RIGHT, TOP, BOTTOM = 34, 12, 10, 34
 
 
-def trend_svg(cycle_names: list[str], cells: list) -> str:
-    """Cycle means with their 95% band (published cells only; gaps where withheld)."""
+def trend_svg(cycle_names: list[str], cells: list, actions: list[float] = ()) -> str:
+    """Cycle means with their 95% band (published cells only; gaps where withheld); each
+    action (its place on the cycle axis) a dashed line with a triangle at the top."""
     count = max(len(cycle_names), 1)
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -58,5 +60,11 @@ def trend_svg(cycle_names: list[str], cells: list) -> str:
                      f'stroke-width="2"/>')
         parts.extend(f'<circle cx="{x(p):.1f}" cy="{y(c.mean):.1f}" r="3.5" fill="{BLUE}"/>'
                      for p, c in run)
+    for position in actions:
+        px = x(position)
+        parts.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" '
+                     f'stroke="{ORANGE}" stroke-width="1.2" stroke-dasharray="5,4"/>'
+                     f'<polygon points="{px - 6:.1f},{TOP - 2} {px + 6:.1f},{TOP - 2} '
+                     f'{px:.1f},{TOP + 8}" fill="{ORANGE}"/>')
     parts.append("</svg>")
     return "".join(parts)

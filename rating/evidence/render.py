@@ -13,6 +13,7 @@ from flask import current_app, render_template
 
 from rating.csvio import safe_cell
 from rating.escalation import wording as trail_text
+from rating.escalation.trail import axis_position
 from rating.evidence import charts
 from rating.evidence.words import (
     LANGUAGES,
@@ -67,7 +68,8 @@ def render_pdf(content) -> bytes:
     context = _context(content, interactive=False)
     context["images"] = {
         section.office.id: "data:image/svg+xml;base64," + base64.b64encode(
-            charts.trend_svg(context["cycle_names"], section.cells).encode()).decode()
+            charts.trend_svg(context["cycle_names"], section.cells,
+                             _action_positions(content, section)).encode()).decode()
         for section in content.sections}
     html = render_template("evidence/report.html", **context)
     return HTML(string=html, base_url=current_app.static_folder).write_pdf()
@@ -78,12 +80,18 @@ def render_html(content) -> str:
     context = _context(content, interactive=True)
     bundle = Path(current_app.static_folder, PLOTLY_BUNDLE).read_bytes()
     context["plotly_js"] = gzip.decompress(bundle).decode()
-    context["figures"] = {section.office.id: _trend_figure(context["cycle_names"], section)
-                          for section in content.sections}
+    context["figures"] = {section.office.id: _trend_figure(
+        context["cycle_names"], section, _action_positions(content, section))
+        for section in content.sections}
     return render_template("evidence/report.html", **context)
 
 
-def _trend_figure(cycle_names, section) -> str:
+def _action_positions(content, section) -> list[float]:
+    """Where the office's letters, meetings and appeals fall on the pack's cycle axis."""
+    return [axis_position(action.acted_on, content.cycles) for action in section.history]
+
+
+def _trend_figure(cycle_names, section, actions=()) -> str:
     xs, means, lows, highs = [], [], [], []
     for name, cell in zip(cycle_names, section.cells, strict=True):
         if cell is not None and cell.publishable:
@@ -102,7 +110,12 @@ def _trend_figure(cycle_names, section) -> str:
          "line": {"color": "#0b5cad"}}],
         "layout": {"height": 260, "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
                    "yaxis": {"range": [1, 10]},
-                   "xaxis": {"type": "category", "categoryarray": cycle_names}}}
+                   "xaxis": {"type": "category", "categoryarray": cycle_names},
+                   # a category axis puts cycle p at p: an action between two cycles at p + 0.5
+                   "shapes": [{"type": "line", "x0": position, "x1": position, "y0": 0,
+                               "y1": 1, "yref": "paper",
+                               "line": {"color": charts.ORANGE, "dash": "dash", "width": 1.2}}
+                              for position in actions]}}
     return json.dumps(figure)
 
 

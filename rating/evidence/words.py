@@ -23,6 +23,8 @@ def _format(value, language: str):
         return local_digits(value, language)
     if isinstance(value, dict):  # {"bn": ..., "en": ...}: a name in each language
         return value.get(language) or value.get("en")
+    if isinstance(value, str) and value and set(value) <= set("0123456789-+."):
+        return local_digits(value, language)  # a count band such as "10-19" or "20+"
     return value
 
 
