@@ -4,6 +4,7 @@ mocked), the marks on the office chart, the due list, the suggested next level, 
 pack with its before-and-after figures checked against scipy on the raw scores."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -251,7 +252,7 @@ def test_a_letter_its_answer_and_a_promise_held_against_the_ratings(app, network
     sentence = f"{abs(diff):.1f} points {'lower' if diff < 0 else 'higher'}"
     assert sentence in report
     assert "does not show that the action caused the change" in report
-    figure = json.loads(re.search(r"data-figure='([^']+)'", report).group(1))
+    figure = json.loads(html.unescape(re.search(r"data-figure='([^']+)'", report).group(1)))
     [mark] = figure["layout"]["shapes"]  # the letter on the chart, inside 2025 Q3
     assert 1.5 < mark["x0"] == mark["x1"] < 2.0
     with zipfile.ZipFile(io.BytesIO(files["letter.docx"])) as docx:
