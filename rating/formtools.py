@@ -3,6 +3,7 @@
 from flask import Request, abort, request
 from flask_babel import get_domain, gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as ngettext
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
 from wtforms.fields.choices import SelectChoice
@@ -16,10 +17,17 @@ WTFORMS_MESSAGES = (
     _l("Invalid Choice: could not coerce."), _l("Not a valid integer value."),
     _l("Not a valid date value."), _l("Invalid input."),
     _l("Invalid value, must be one of: %(values)s."),
-    _l("Field cannot be longer than %(max)d characters."),
-    _l("Field must be at least %(min)d characters long."),
     _l("Field must be between %(min)d and %(max)d characters long."),
     _l("File does not have an approved extension."),
+)
+# WTForms asks for these two with ngettext (singular, plural, n): they must be plural entries
+# of the catalogue, or every Bengali page shows them in English. Named `ngettext` so that
+# `pybabel extract` reads them as plural forms.
+WTFORMS_PLURAL_MESSAGES = (
+    ngettext("Field cannot be longer than %(max)d character.",
+             "Field cannot be longer than %(max)d characters.", 1),
+    ngettext("Field must be at least %(min)d character long.",
+             "Field must be at least %(min)d characters long.", 1),
 )
 
 

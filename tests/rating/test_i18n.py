@@ -53,3 +53,27 @@ def test_bengali_digits_on_bengali_pages(app):
     assert local_digits(2026, "bn") == "২০২৬"
     assert local_digits(2026, "en") == "2026"
     assert ascii_digits("২৪৬৮") == "2468"
+
+
+def test_length_messages_are_in_bengali_singular_and_plural(app):
+    """WTForms asks for its length messages with ngettext: the catalogue must hold them as
+    plural entries, or Bengali pages show them in English."""
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+    from wtforms import StringField
+    from wtforms.validators import Length
+
+    from rating.formtools import BaseForm
+
+    class Names(BaseForm):
+        many = StringField(validators=[Length(max=5)])
+        one = StringField(validators=[Length(max=1)])
+        least = StringField(validators=[Length(min=3)])
+
+    with app.test_request_context(), force_locale("bn"):
+        form = Names(MultiDict({"many": "abcdefgh", "one": "ab", "least": "a"}),
+                     meta={"csrf": False})
+        assert not form.validate()
+    assert form.errors == {"many": ["এখানে 5 অক্ষরের বেশি লেখা যাবে না।"],
+                           "one": ["এখানে 1 অক্ষরের বেশি লেখা যাবে না।"],
+                           "least": ["এখানে অন্তত 3 অক্ষর লিখতে হবে।"]}
