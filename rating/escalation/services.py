@@ -169,9 +169,11 @@ def due_commitments(today: date, days: int = DUE_WITHIN_DAYS) -> DueList:
 
 
 def pack_by_hash(sha256: str | None) -> Pack | None:
+    """The built pack with this manifest hash, if this server built it."""
     if not sha256:
         return None
-    return db.session.scalar(select(Pack).where(Pack.manifest_sha256 == sha256.lower()))
+    return db.session.scalar(select(Pack).where(Pack.manifest_sha256 == sha256.lower(),
+                                                Pack.status == "done"))
 
 
 def recent_packs(limit: int = 50) -> list[Pack]:

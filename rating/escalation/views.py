@@ -67,7 +67,11 @@ def index():
 @roles(*TEAM)
 def new():
     """Record an action; `?pack=SHA256` (from a pack's page) or `?office=ID` fill it in."""
-    form = ActionForm().fill_choices(current_locale(), services.recent_packs())
+    packs = services.recent_packs()
+    cited = services.pack_by_hash(request.values.get("pack", "")[:64])
+    if cited is not None and cited not in packs:  # an older pack, named in the link or form
+        packs.append(cited)
+    form = ActionForm().fill_choices(current_locale(), packs)
     if request.method == "GET":
         _prefill(form)
     status = 200
@@ -91,7 +95,7 @@ def new():
 
 def _prefill(form: ActionForm) -> None:
     pack = services.pack_by_hash(request.args.get("pack", "")[:64])
-    if pack is not None:
+    if pack is not None and pack.status == "done":
         form.pack.data = pack.manifest_sha256
         form.level.data = pack.recipient_level
         form.recipient.data = pack.recipient_name

@@ -10,7 +10,7 @@ import json
 import re
 import zipfile
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -386,3 +386,24 @@ def test_bengali_pages_use_bengali_digits(app, network, team):
     page = office_page(team, network, language="bn")
     letters = trace(trend_figure(page), LETTERS)
     assert "২০২৫" in letters["text"][0]
+
+
+def test_an_older_pack_can_still_be_cited_from_its_link(app, network, team):
+    """The form lists the 50 newest packs; a link from an older pack's page still works."""
+    from rating.escalation.models import AdvocacyAction
+    from rating.evidence.models import Pack
+
+    hashes = [f"{n:064x}" for n in range(1, 53)]
+    db.session.add_all(Pack(scope="office", scope_id=network.offices["bdo"].id,
+                            scope_label="BDO Gaighata", language="en",
+                            recipient_level="block", recipient_name="BDO", status="done",
+                            progress=100, parameters={}, manifest_sha256=sha,
+                            created_at=datetime(2026, 1, 1, tzinfo=KOLKATA) + timedelta(days=n))
+                       for n, sha in enumerate(hashes))
+    db.session.commit()
+    oldest = hashes[0]
+    form = team.get(f"/escalation/new?pack={oldest}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{oldest}">|<option value="{oldest}" selected',
+                     form)
+    assert record_letter(team, network, oldest).status_code == 302
+    assert db.session.scalar(select(AdvocacyAction.pack_sha256)) == oldest
