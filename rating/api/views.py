@@ -12,6 +12,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from rating.access import roles
 from rating.api import bp
 from rating.directory import services as directory
+from rating.directory.models import Office
 from rating.extensions import db
 from rating.survey import services
 from rating.survey.forms import ApiRatingForm
@@ -26,6 +27,31 @@ def session_info():
     """A fresh CSRF token and the tag of this leader's queued ratings on the phone."""
     tag = services.leader_tag(current_user) if current_user.role == "leader" else None
     return jsonify(csrf_token=generate_csrf(), leader_tag=tag, language=current_user.language)
+
+
+@bp.route("/rate/<int:office_id>")
+@roles("leader")
+def rate_context(office_id: int):
+    """What the rating page's shell (cached on the phone, holding nothing personal) needs for
+    one office: the open cycle, the office and its officer, the leader's name and earlier
+    answers, a CSRF token. Personal, so never stored: 404 no such office, 409 no open cycle."""
+    office = db.session.get(Office, office_id)
+    if office is None or not office.active:
+        return jsonify(error="no_such_office"), 404
+    cycle = services.open_cycle()
+    if cycle is None:
+        return jsonify(error="no_cycle"), 409
+    language = current_user.language
+    officer = directory.officer_in_post(office.id, services.today())
+    earlier = services.rating_of(current_user, cycle, office.id)
+    return jsonify(
+        cycle_id=cycle.id, office_id=office.id, office=office.name(language),
+        officer=officer.name(language) if officer else None, who=current_user.display_name,
+        tag=services.leader_tag(current_user), language=language, csrf_token=generate_csrf(),
+        rating=None if earlier is None else {
+            "score": earlier.score, "purpose": earlier.purpose, "respect": earlier.respect,
+            "resolved": earlier.work_done, "comment": earlier.comment,
+            "quote_consent": earlier.quote_consent})
 
 
 @bp.route("/cycles/open")

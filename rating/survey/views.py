@@ -119,7 +119,8 @@ def offline_shell(language: str):
     the script on the phone."""
     with force_locale(language):
         response = current_app.make_response(render_template(
-            "survey/offline.html", form=RatingForm(meta={"csrf": False}), shell=True))
+            "survey/offline.html", form=RatingForm(meta={"csrf": False}), shell=True,
+            prompts=prompts_for(language)))
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -127,13 +128,16 @@ def offline_shell(language: str):
 @bp.route("/sw.js")
 @public
 def service_worker():
-    """The worker, stamped with a hash of the files it caches: a new hash, a new worker."""
+    """The worker, stamped with a hash of the files it caches: a new hash, a new worker. The
+    browser asks for it again on every visit to see whether it changed; the hash is its ETag,
+    so the answer is a bodiless 304 until it has."""
+    version = _asset_version()
     response = current_app.response_class(
-        _worker_source().replace("__ASSET_VERSION__", _asset_version()),
-        mimetype="text/javascript")
+        _worker_source().replace("__ASSET_VERSION__", version), mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/leader/"
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    response.set_etag(version)
+    return response.make_conditional(request)
 
 
 def _worker_source() -> str:

@@ -219,19 +219,24 @@ if (typeof document !== "undefined") (function () {
   var form = document.getElementById("rating-form");
   if (form) form.addEventListener("submit", onSubmit);
 
-  var logout = document.getElementById("logout-form");
-  if (logout && tag) logout.addEventListener("submit", function (event) {
-    if (logout.dataset.confirmed) return;
-    event.preventDefault();
-    RatingQueue.items(tag).then(function (queued) {
-      var waiting = queued.filter(function (i) { return !i.problem; }).length;
-      if (waiting && !confirm(texts.logoutWarning)) return;
-      RatingQueue.setMeta("current", null).then(function () {
-        logout.dataset.confirmed = "1";
-        logout.submit();
+  /* Logging out with ratings still waiting asks first; either way the phone forgets who was
+   * logged in, so the worker stops showing the rating page's shell to the next person. */
+  function guardLogout() {
+    var logout = document.getElementById("logout-form");
+    if (!logout || !tag) return;
+    logout.addEventListener("submit", function (event) {
+      if (logout.dataset.confirmed) return;
+      event.preventDefault();
+      RatingQueue.items(tag).then(function (queued) {
+        var waiting = queued.filter(function (i) { return !i.problem; }).length;
+        if (waiting && !confirm(texts.logoutWarning)) return;
+        RatingQueue.setMeta("current", null).then(function () {
+          logout.dataset.confirmed = "1";
+          logout.submit();
+        });
       });
     });
-  });
+  }
 
   /* Keep the open cycle's office list on the phone for offline rating: the worker stores
    * each answer; refreshed at most every few hours, so a page load stays small. */
@@ -245,16 +250,103 @@ if (typeof document !== "undefined") (function () {
     }).catch(function () {});
   }
 
-  if (tag) {
+  function startLeader() {
+    guardLogout();
     // Ask the browser not to evict the outbox when the phone runs short of space.
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
     RatingQueue.setMeta("current", { tag: tag, lang: lang }).then(flushAndShow);
-    if ("serviceWorker" in navigator) window.addEventListener("load", refreshOffices);
+    if ("serviceWorker" in navigator) {
+      if (document.readyState === "complete") refreshOffices();
+      else window.addEventListener("load", refreshOffices);
+    }
     window.addEventListener("online", flushAndShow);
     setInterval(function () { if (navigator.onLine) flushAndShow(); }, 60000);
   }
 
-  if (shell) startShell();
+  if (tag) startLeader();
+
+  var ratePath = location.pathname.match(/^\/leader\/rate\/(\d+)$/);
+  if (shell && ratePath && navigator.onLine) startRatePage(Number(ratePath[1]));
+  else if (shell) startShell();
+
+  /* The rating page from the shell, online: the personal part comes from the server now and
+   * is never stored. Anything but an answer (logged out, no open cycle, no such office) goes
+   * to the server's own page, which says what to do; no network falls back to the shell. */
+  function startRatePage(officeId) {
+    showSection("shell-rate");
+    document.getElementById("shell-offline").hidden = true;
+    fetch("/api/rate/" + officeId, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) {
+        location.replace(location.pathname + "?page=server");
+        return null;
+      }
+      return response.json();
+    }, function () {
+      document.getElementById("shell-offline").hidden = false;
+      startShell();
+      return null;
+    }).then(function (data) { if (data) fillRatePage(data); });
+  }
+
+  function localDigits(text) {
+    return lang === "bn" ? String(text).replace(/[0-9]/g, function (d) {
+      return "০১২৩৪৫৬৭৮৯".charAt(Number(d));
+    }) : String(text);
+  }
+
+  function fillRatePage(data) {
+    tag = data.tag;
+    shell.dataset.tag = tag;
+    tokenMeta = document.createElement("meta");
+    tokenMeta.name = "csrf-token";
+    tokenMeta.content = data.csrf_token;
+    document.head.appendChild(tokenMeta);
+    var who = document.getElementById("shell-who");
+    who.querySelector(".who").textContent = data.who;
+    withToken(who.querySelector("form"), data.csrf_token);
+    who.hidden = false;
+    document.title = data.office;
+    document.getElementById("shell-office").textContent = data.office;
+    var officer = document.getElementById("shell-officer");
+    if (data.officer) {
+      officer.textContent = officer.dataset.text.replace("{name}", data.officer);
+      officer.hidden = false;
+    }
+    var rateForm = document.getElementById("rating-form");
+    rateForm.action = "/leader/rate/" + data.office_id;
+    rateForm.dataset.officeId = data.office_id;
+    rateForm.dataset.cycleId = data.cycle_id;
+    rateForm.dataset.officeName = data.office;
+    withToken(rateForm, data.csrf_token);
+    if (data.rating) fillAnswers(rateForm, data.rating);
+    startLeader();
+  }
+
+  /* The shell holds no token: each form gets this session's, for posting without the script. */
+  function withToken(form, token) {
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "csrf_token";
+    input.value = token;
+    form.appendChild(input);
+  }
+
+  function fillAnswers(rateForm, rating) {
+    ["score", "purpose", "respect", "resolved"].forEach(function (name) {
+      var input = rateForm.querySelector("input[name=" + name + "][value='" + rating[name] + "']");
+      if (input) input.checked = true;
+    });
+    rateForm.querySelector("textarea[name=comment]").value = rating.comment || "";
+    rateForm.querySelector("input[name=quote_consent]").checked = !!rating.quote_consent;
+    var earlier = document.getElementById("shell-earlier");
+    earlier.textContent = earlier.dataset.text.replace("{score}", localDigits(rating.score));
+    earlier.hidden = false;
+  }
+
+  function showSection(id) {
+    document.getElementById("shell-list").hidden = id !== "shell-list";
+    document.getElementById("shell-rate").hidden = id !== "shell-rate";
+  }
 
   function startShell() {
     RatingQueue.getMeta("current").then(function (current) {

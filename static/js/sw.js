@@ -18,7 +18,8 @@ self.addEventListener("install", function (event) {
       return fetch(url, { credentials: "omit" }).then(function (response) {
         if (response.ok) return cache.put(url, response);
       });
-    }).concat(fetch("/api/offices", { credentials: "same-origin" }).then(function (response) {
+    }).concat(RatingQueue.setMeta("shell_at", Date.now()).catch(function () {}))
+      .concat(fetch("/api/offices", { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) return;
       return cache.put("/api/offices", response).then(function () {
         return RatingQueue.setMeta("offices_at", Date.now());
@@ -47,11 +48,44 @@ function shellFor() {
   });
 }
 
+/* The rating page of a leader known on this phone comes from the shell at once, online too:
+ * the page then asks GET /api/rate/<office> for what is personal (a few hundred bytes, never
+ * stored). With a query ("?page=server"), or for nobody logged in here, the server's page. */
+function ratePageShell(url) {
+  if (!/^\/leader\/rate\/\d+$/.test(url.pathname) || url.search) return Promise.resolve(null);
+  return RatingQueue.getMeta("current").catch(function () { return null; })
+    .then(function (current) {
+      if (!current || !current.tag) return null;
+      // Only the shell in the leader's own language; the other one is fetched for next time.
+      return caches.match("/leader/offline/" + (current.lang === "en" ? "en" : "bn"));
+    }).then(function (shell) { return shell || null; });
+}
+
+/* Keep the cached shell in step with the server (its voice prompts, a new translation) without
+ * adding to every visit: at most every few hours, in the background; at once when the shell
+ * in the leader's language is not on the phone yet. */
+function refreshShell() {
+  return Promise.all([RatingQueue.getMeta("shell_at"), currentLanguage()]).then(function (both) {
+    var url = "/leader/offline/" + both[1];
+    return caches.match(url).then(function (cached) {
+      if (cached && both[0] && Date.now() - both[0] < 6 * 3600 * 1000) return;
+      return fetch(url, { credentials: "omit" }).then(function (response) {
+        if (!response.ok) return;
+        return caches.open(CACHE).then(function (cache) { return cache.put(url, response); })
+          .then(function () { return RatingQueue.setMeta("shell_at", Date.now()); });
+      });
+    });
+  }).catch(function () {});
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname.indexOf("/leader/") === 0) {
-    event.respondWith(fetch(request).catch(shellFor));
+    event.respondWith(ratePageShell(url).then(function (shell) {
+      event.waitUntil(refreshShell());
+      return shell || fetch(request).catch(shellFor);
+    }));
     return;
   }
   if (url.pathname === "/api/offices") {

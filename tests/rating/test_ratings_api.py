@@ -204,3 +204,43 @@ def test_no_open_cycle(client, rating_setup):
     db.session.commit()
     assert client.get("/api/cycles/open").json == {"cycle": None}
     assert client.get("/api/offices").json["offices"] == []
+
+
+def test_rate_context_gives_the_shell_what_is_personal(client, rating_setup, make_user):
+    """GET /api/rate/<office>: the rating page's shell fills itself from this; never stored."""
+    setup = rating_setup
+    empty = client.get(f"/api/rate/{setup['office'].id}")
+    assert empty.status_code == 200 and empty.headers["Cache-Control"] == "no-store"
+    assert empty.json["rating"] is None and empty.json["cycle_id"] == setup["cycle"].id
+    assert empty.json["who"] == setup["leader"].display_name and empty.json["csrf_token"]
+    assert post(client, setup, payload(setup, score=4, comment="slow", quote_consent=True,
+                                       respect="no")).status_code == 201
+    again = client.get(f"/api/rate/{setup['office'].id}").json
+    assert again["rating"] == {"score": 4, "purpose": "housing", "respect": "no",
+                               "resolved": "partly", "comment": "slow", "quote_consent": True}
+    # The token it gives is this session's: a rating sent with it is accepted.
+    assert post(client, setup, payload(setup, score=5),
+                token=again["csrf_token"]).status_code == 201
+
+
+def test_rate_context_refuses_what_the_server_page_would_explain(app, client, rating_setup,
+                                                                 make_office):
+    setup = rating_setup
+    assert client.get("/api/rate/999999").status_code == 404
+    closed = make_office(code="BDO-OLD", active=False)
+    assert client.get(f"/api/rate/{closed.id}").status_code == 404
+    setup["cycle"].status = "closed"
+    db.session.commit()
+    assert client.get(f"/api/rate/{setup['office'].id}").json == {"error": "no_cycle"}
+    anonymous = app.test_client()
+    assert anonymous.get(f"/api/rate/{setup['office'].id}").status_code == 401
+
+
+def test_another_leaders_answers_never_come_back(app, client, rating_setup, make_user):
+    setup = rating_setup
+    assert post(client, setup, payload(setup, comment="Rupa's words")).status_code == 201
+    other = Browser(app.test_client())
+    make_user("leader", login="BJ-002")
+    assert other.login("BJ-002", TEST_PIN).status_code == 302
+    theirs = other.get(f"/api/rate/{setup['office'].id}")
+    assert theirs.json["rating"] is None and "Rupa's words" not in theirs.get_data(as_text=True)

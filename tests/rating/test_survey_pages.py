@@ -177,3 +177,13 @@ def test_a_document_is_not_accepted_as_a_voice_prompt(app, login_as, browser):
         "clip": (io.BytesIO(b"%PDF-1.4 not audio"), "x.mp3", "audio/mpeg")})
     assert response.status_code == 422
     assert browser.get("/voice/score/bn").status_code == 404
+
+
+def test_the_worker_is_a_bodiless_304_until_it_changes(client):
+    """The browser asks for the worker on every visit; unchanged, the answer has no body."""
+    first = client.get("/leader/sw.js")
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = client.get("/leader/sw.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    stale = client.get("/leader/sw.js", headers={"If-None-Match": '"0123456789ab"'})
+    assert stale.status_code == 200 and stale.data == first.data
