@@ -5,14 +5,10 @@ from rating.auth.models import Collective
 from rating.cycles.models import Cycle
 from rating.directory import services as directory
 from rating.extensions import db
-from rating.formtools import BaseForm, options
+from rating.formtools import BaseForm, optional_id, options
 
-
-def _optional_int(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
+# Ids beyond any row's (2**31 and up) become "no filter": PostgreSQL refuses to compare them.
+_optional_int = optional_id
 
 
 class ChartFilterForm(BaseForm):

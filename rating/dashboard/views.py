@@ -43,7 +43,9 @@ def chart_links():
 
 def _filters() -> tuple[ChartFilterForm, RatingFilter]:
     form = ChartFilterForm(request.args).fill_choices(current_locale())
-    form.validate()
+    if not form.validate():  # a filter that is not one of the choices is no filter
+        for name in form.errors:
+            form[name].data = None
     criteria = RatingFilter(
         district_id=form.district.data, block_id=form.block.data,
         department_id=form.department.data, collective_id=form.collective.data,

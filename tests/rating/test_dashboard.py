@@ -243,6 +243,20 @@ def test_staff_and_advocacy_open_every_page(client, login_as, network, role, pag
     assert "Not enough ratings" not in html
 
 
+@pytest.mark.parametrize("page", ["overview", "heatmap", "office", "block", "department"])
+@pytest.mark.parametrize("value", ["2147483648", "-9223372036854775809", "99999", "x"])
+def test_a_filter_that_is_no_choice_is_no_filter(client, login_as, network, page, value):
+    """Hypothesis found `?collective=2147483648` answering 500 on PostgreSQL (integer out of
+    range). A filter outside its choices is now dropped, and the page is the unfiltered one."""
+    login_as("staff")
+    query = "&".join(f"{name}={value}" for name in
+                     ("district", "block", "department", "collective", "cycle_from", "cycle_to",
+                      "cycle"))
+    response = client.get(f"{urls(network)[page]}?{query}")
+    assert response.status_code == 200
+    assert figures_of(response.get_data(as_text=True))
+
+
 @pytest.mark.parametrize("page,table", PAGE_TABLES + [("plotly", None)])
 def test_a_leader_is_refused_every_page_and_csv(client, login_as, network, page, table):
     login_as("leader", login="BJ-900")
