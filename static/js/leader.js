@@ -295,6 +295,10 @@ if (typeof document !== "undefined") (function () {
   }
 
   function fillRatePage(data) {
+    if (data.language !== lang) {  // she changed language: the server's page, in hers
+      location.replace(location.pathname + "?page=server");
+      return;
+    }
     tag = data.tag;
     shell.dataset.tag = tag;
     tokenMeta = document.createElement("meta");
@@ -303,7 +307,10 @@ if (typeof document !== "undefined") (function () {
     document.head.appendChild(tokenMeta);
     var who = document.getElementById("shell-who");
     who.querySelector(".who").textContent = data.who;
-    withToken(who.querySelector("form"), data.csrf_token);
+    withToken(document.getElementById("logout-form"), data.csrf_token);
+    var languageForm = document.getElementById("language-form");
+    withToken(languageForm, data.csrf_token);
+    languageForm.querySelector("input[name=next]").value = location.pathname + "?page=server";
     who.hidden = false;
     document.title = data.office;
     document.getElementById("shell-office").textContent = data.office;

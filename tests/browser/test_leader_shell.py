@@ -91,3 +91,28 @@ def test_no_open_cycle_shows_the_servers_page(live_server, phone, world):
     page.wait_for_url(f"{live_server}/leader/rate/{office.id}?page=server")
     assert page.locator("#shell").count() == 0
     assert page.locator("input[name=score]").count() == 0  # the "no cycle is open" page
+
+
+def test_changing_language_on_the_shell_page(live_server, phone, world):
+    """The shell page has the language button of the server's pages; after it, the page and
+    then the shell come in the new language."""
+    office = world["office"]
+    page = phone("bn-IN").new_page()
+    log_in(page, live_server)
+    wait_for_worker(page)
+    page.goto(f"{live_server}/leader/rate/{office.id}")
+    assert served_by_worker(page)
+    page.wait_for_selector("#shell-who:not([hidden])")
+    assert page.evaluate("document.documentElement.lang") == "bn"
+    page.click("#language-form button")
+    page.wait_for_url(f"{live_server}/leader/rate/{office.id}?page=server")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.wait_for_load_state("networkidle")
+    for _ in range(3):  # the English shell is fetched in the background on the way
+        page.goto(f"{live_server}/leader/rate/{office.id}")
+        if served_by_worker(page):
+            break
+    assert served_by_worker(page)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.wait_for_selector("#shell-who:not([hidden])")
+    assert page.url.endswith(f"/leader/rate/{office.id}")
