@@ -48,10 +48,7 @@ def rate_context(office_id: int):
         cycle_id=cycle.id, office_id=office.id, office=office.name(language),
         officer=officer.name(language) if officer else None, who=current_user.display_name,
         tag=services.leader_tag(current_user), language=language, csrf_token=generate_csrf(),
-        rating=None if earlier is None else {
-            "score": earlier.score, "purpose": earlier.purpose, "respect": earlier.respect,
-            "resolved": earlier.work_done, "comment": earlier.comment,
-            "quote_consent": earlier.quote_consent})
+        rating=services.answers_of(earlier))
 
 
 @bp.route("/cycles/open")

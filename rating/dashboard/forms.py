@@ -7,9 +7,6 @@ from rating.directory import services as directory
 from rating.extensions import db
 from rating.formtools import BaseForm, optional_id, options
 
-# Ids beyond any row's (2**31 and up) become "no filter": PostgreSQL refuses to compare them.
-_optional_int = optional_id
-
 
 class ChartFilterForm(BaseForm):
     """The filters above every chart; a GET form, so a view can be shared by its URL."""
@@ -17,13 +14,13 @@ class ChartFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    district = SelectField(_l("District"), coerce=_optional_int)
-    block = SelectField(_l("Block or municipality"), coerce=_optional_int)
-    department = SelectField(_l("Department"), coerce=_optional_int)
-    collective = SelectField(_l("Collective"), coerce=_optional_int)
-    cycle_from = SelectField(_l("From cycle"), coerce=_optional_int)
-    cycle_to = SelectField(_l("To cycle"), coerce=_optional_int)
-    cycle = SelectField(_l("Cycle shown"), coerce=_optional_int)
+    district = SelectField(_l("District"), coerce=optional_id)
+    block = SelectField(_l("Block or municipality"), coerce=optional_id)
+    department = SelectField(_l("Department"), coerce=optional_id)
+    collective = SelectField(_l("Collective"), coerce=optional_id)
+    cycle_from = SelectField(_l("From cycle"), coerce=optional_id)
+    cycle_to = SelectField(_l("To cycle"), coerce=optional_id)
+    cycle = SelectField(_l("Cycle shown"), coerce=optional_id)
 
     def fill_choices(self, locale: str) -> "ChartFilterForm":
         everything = [(None, _l("All"))]

@@ -183,20 +183,12 @@ def recent_packs(limit: int = 50) -> list[Pack]:
 
 def offices_of_pack(pack: Pack) -> list[int]:
     """The offices a pack's scope covers (what a letter citing it was about)."""
-    from sqlalchemy import or_
-
-    from rating.directory.models import Place
+    from rating.directory.services import OfficeFilter, offices_statement
 
     if pack.scope == "office":
         return [pack.scope_id]
-    statement = select(Office.id).where(Office.active.is_(True))
-    if pack.scope == "department":
-        statement = statement.where(Office.department_type_id == pack.scope_id)
-    else:
-        column = Place.district_id if pack.scope == "district" else Place.block_id
-        statement = statement.join(Place, Place.id == Office.place_id).where(
-            or_(Place.id == pack.scope_id, column == pack.scope_id))
-    return list(db.session.scalars(statement.order_by(Office.id)))
+    criteria = OfficeFilter(**{f"{pack.scope}_id": pack.scope_id})
+    return [office.id for office in db.session.scalars(offices_statement(criteria))]
 
 
 def next_steps(rows, today: date) -> list:

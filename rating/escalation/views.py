@@ -15,6 +15,7 @@ from rating.escalation.wording import (
     REASONS,
     STATUSES,
     before_after_sentence,
+    concern_words,
     staff_figures,
     suggested_recipient,
 )
@@ -32,16 +33,12 @@ def escalation_words():
     return {"kind_word": lambda kind: str(KINDS.get(kind, kind)),
             "status_word": lambda word: str(STATUSES.get(word, word)),
             "reason_word": lambda word: str(REASONS.get(word, word)),
-            "concern_words": _concern_words,
+            "concern_words": concern_words,
             "effect_sentence": lambda result: before_after_sentence(staff_figures(result),
                                                                     number=number),
             "suggested_recipient": lambda office, level: suggested_recipient(
                 office, level, name=lambda thing: thing.name(current_locale()))}
 
-
-def _concern_words(concerns) -> str:
-    words = {"below the network": _("below the network"), "declining": _("getting worse")}
-    return _(" and ").join(words.get(c, c) for c in concerns)
 
 
 def _problem(code: str) -> str:
@@ -73,7 +70,7 @@ def new():
         packs.append(cited)
     form = ActionForm().fill_choices(current_locale(), packs)
     if request.method == "GET":
-        _prefill(form)
+        _prefill(form, cited)
     status = 200
     if form.validate_on_submit():
         try:
@@ -93,9 +90,8 @@ def new():
     return render_template("escalation/new.html", form=form), status
 
 
-def _prefill(form: ActionForm) -> None:
-    pack = services.pack_by_hash(request.args.get("pack", "")[:64])
-    if pack is not None and pack.status == "done":
+def _prefill(form: ActionForm, pack) -> None:
+    if pack is not None:
         form.pack.data = pack.manifest_sha256
         form.level.data = pack.recipient_level
         form.recipient.data = pack.recipient_name

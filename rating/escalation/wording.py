@@ -15,6 +15,13 @@ REASONS = {"no answer": _l("no answer within 30 days"), "broken": _l("a promise 
            "overdue": _l("a promise is overdue")}
 
 
+def concern_words(concerns) -> str:
+    """Why an office needs attention, in words: "below the network and getting worse"."""
+    words = {"below the network": gettext("below the network"),
+             "declining": gettext("getting worse")}
+    return gettext(" and ").join(words.get(c, c) for c in concerns)
+
+
 def page_say(message: str, **params) -> str:
     return gettext(message, **params)
 

@@ -7,14 +7,7 @@ from rating.directory import services as directory
 from rating.directory.forms import LEVEL_LABELS
 from rating.directory.models import LEVELS, Office
 from rating.extensions import db
-from rating.formtools import BaseForm, options
-
-
-def _optional_int(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
+from rating.formtools import BaseForm, optional_id, options
 
 
 class PackForm(BaseForm):
@@ -22,12 +15,12 @@ class PackForm(BaseForm):
         ("office", _l("One office")), ("block", _l("A block's offices")),
         ("department", _l("One department across blocks")), ("district", _l("A district"))]),
         validators=[DataRequired()])
-    office = SelectField(_l("Office"), coerce=_optional_int, validators=[Optional()])
-    block = SelectField(_l("Block or municipality"), coerce=_optional_int, validators=[Optional()])
-    department = SelectField(_l("Department"), coerce=_optional_int, validators=[Optional()])
-    district = SelectField(_l("District"), coerce=_optional_int, validators=[Optional()])
-    cycle_from = SelectField(_l("From cycle"), coerce=_optional_int, validators=[Optional()])
-    cycle_to = SelectField(_l("To cycle"), coerce=_optional_int, validators=[Optional()])
+    office = SelectField(_l("Office"), coerce=optional_id, validators=[Optional()])
+    block = SelectField(_l("Block or municipality"), coerce=optional_id, validators=[Optional()])
+    department = SelectField(_l("Department"), coerce=optional_id, validators=[Optional()])
+    district = SelectField(_l("District"), coerce=optional_id, validators=[Optional()])
+    cycle_from = SelectField(_l("From cycle"), coerce=optional_id, validators=[Optional()])
+    cycle_to = SelectField(_l("To cycle"), coerce=optional_id, validators=[Optional()])
     language = RadioField(_l("Language"), default="bn", choices=options([
         ("bn", "বাংলা"), ("en", "English"), ("both", _l("Both, side by side"))]),
         validators=[DataRequired()])

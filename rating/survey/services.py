@@ -141,6 +141,15 @@ def rating_of(user, cycle, office_id: int) -> Rating | None:
         Rating.rater_key == rater_key_for(user.id)))
 
 
+def answers_of(rating: Rating | None) -> dict | None:
+    """A rating's answers under the form's field names (to fill the form in again)."""
+    if rating is None:
+        return None
+    return {"score": rating.score, "purpose": rating.purpose, "respect": rating.respect,
+            "resolved": rating.work_done, "comment": rating.comment,
+            "quote_consent": rating.quote_consent}
+
+
 def offices_for_leader(user, q: str = "", block_id: int | None = None,
                        department_id: int | None = None) -> list[tuple[Office, bool]]:
     """Active offices matching the search, those this leader rated before first; each with

@@ -72,7 +72,7 @@ def rate(office_id: int):
     if cycle is None:
         return render_template("survey/no_cycle.html"), 409
     earlier = services.rating_of(current_user, cycle, office.id)
-    form = RatingForm(data=_prefill(earlier))
+    form = RatingForm(data=services.answers_of(earlier))
     if request.method == "GET":
         form.submission_id.data = uuid.uuid4().hex
     status = 200
@@ -91,14 +91,6 @@ def rate(office_id: int):
                            earlier=earlier, officer=directory.officer_in_post(
                                office.id, services.today()),
                            prompts=prompts_for(current_locale())), status
-
-
-def _prefill(rating):
-    if rating is None:
-        return None
-    return {"score": rating.score, "purpose": rating.purpose, "respect": rating.respect,
-            "resolved": rating.work_done, "comment": rating.comment,
-            "quote_consent": rating.quote_consent}
 
 
 @bp.route("/saved/<int:office_id>")

@@ -398,8 +398,7 @@ if (typeof document !== "undefined") (function () {
   }
 
   function showForm(office, cycleId) {
-    document.getElementById("shell-list").hidden = true;
-    document.getElementById("shell-rate").hidden = false;
+    showSection("shell-rate");
     document.getElementById("shell-office").textContent = nameOf(office);
     var shellForm = document.getElementById("rating-form");
     shellForm.dataset.officeId = office.id;

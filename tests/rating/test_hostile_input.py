@@ -20,14 +20,21 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from rating import create_app
 from rating.access import PUBLIC
 from rating.extensions import db
-from tests.conftest import TEST_PASSWORDS, TEST_PIN, FreshContextClient, base_config, csrf_from
+from tests.conftest import (
+    TEST_PASSWORDS,
+    TEST_PIN,
+    FreshContextClient,
+    _empty_tables,
+    base_config,
+    csrf_from,
+)
 
 HOSTILE_EXAMPLES = 20
 # No shrinking in `make test`: a failure is reported as found, in seconds rather than minutes
@@ -157,16 +164,6 @@ def _seed(app) -> World:
     for role in (ANONYMOUS, *ROLES):
         world.clients[role] = app.test_client()
     return world
-
-
-def _empty_tables():
-    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
 
 
 @pytest.fixture(scope="module")
