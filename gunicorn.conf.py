@@ -1,20 +1,25 @@
 """gunicorn settings for `make run` and for production behind a proxy (override with flags).
 
-Measured with benchmarks/load.py and benchmarks/faults.py on 2 cores (figures in issue 7's
-note): a rating costs the app about 9 ms of CPU against 2 ms for /healthz, so throughput is
-bounded by CPU, not by SQLite's single writer; 1x8, 2x2, 3x1 and 3x4 processes x threads
-all ran 200 phones with no error, and none was clearly faster on a busy machine.
+Measured with benchmarks/load.py on 2 cores, 200 phones (figures in issue 7's note): the app is
+CPU-bound (about 1 ms of CPU for /healthz, 1.8 ms for a rating), so one process per core serves
+the most. More processes than cores, or more threads, only add waiting: processes wait in
+SQLite's busy handler (which sleeps 1, 2, 5 ms ... between tries) and threads for the GIL.
+SQLite: 2 processes x 1 thread stored 830 ratings/s, 3 x 1 about 750, 3 x 4 about 720.
+PostgreSQL: 2 x 2 stored 610/s against 545 for 2 x 1 (a second thread fills the socket waits).
 """
 
 import multiprocessing
 import os
 
-# Processes use the cores (the GIL keeps one process to one); threads overlap the waits
-# (fsync of each commit, PostgreSQL round trips). SQLite in WAL mode with busy_timeout lets
-# the processes' writes queue up rather than fail.
-workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count() + 1))
+_postgresql = os.environ.get("DATABASE_URL", "").startswith("postgresql")
+
+# Processes use the cores (the GIL keeps one process to one core). SQLite in WAL mode with
+# busy_timeout lets the processes' writes queue up rather than fail.
+workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count()))
+# gthread even with one thread: its main thread keeps idle keep-alive connections of phones
+# open without holding a worker, and a request is served as soon as the thread is free.
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))
+threads = int(os.environ.get("WEB_THREADS", "2" if _postgresql else "1"))
 # A worker that stops answering its heartbeat for 30 s is killed and replaced; requests
 # themselves end sooner (SQLite busy_timeout 10 s, PostgreSQL connect_timeout 5 s).
 timeout = 30

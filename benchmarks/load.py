@@ -192,8 +192,9 @@ class Server:
                    "all workers booted")
 
     def expected_workers(self) -> int:
+        # gunicorn.conf.py's default: one process per core
         return int(self.extra_env.get("WEB_WORKERS") or os.environ.get("WEB_WORKERS")
-                   or (os.cpu_count() or 1) + 1)
+                   or os.cpu_count() or 1)
 
     def workers(self) -> list[int]:
         """The master's child processes (its workers), from /proc."""
@@ -653,6 +654,8 @@ def run_one(kind: str, leaders: int, seconds: float, trivial_seconds: float) -> 
         figures["setup_seconds"] = round(setup_seconds, 1)
         figures["database"] = kind
         figures["workers"] = server.expected_workers()
+        figures["threads"] = int(os.environ.get("WEB_THREADS")  # gunicorn.conf.py's default
+                                 or (2 if kind == "postgresql" else 1))
         figures["accounts"] = min(leaders, len(before.leaders))
         figures["load_average"] = round(os.getloadavg()[0], 1)  # other work on the machine
         return figures
@@ -728,7 +731,7 @@ def print_run(figures: dict) -> None:
                                "status_5xx", "timeouts")}))
     check = figures["check"]
     print(f"  {figures['leaders']} phones on {figures['accounts']} accounts, "
-          f"{figures['workers']} workers; logins took {figures['login_seconds']} s; "
+          f"{figures['workers']} workers x {figures['threads']} threads; logins took {figures['login_seconds']} s; "
           f"ratio ratings/trivial {figures['ratio']}; server CPU per request "
           f"{figures['trivial']['server_cpu_ms_per_request']} ms (healthz), "
           f"{figures['ratings']['server_cpu_ms_per_request']} ms (rating); machine load "

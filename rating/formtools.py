@@ -43,10 +43,13 @@ class _CatalogueTranslations:
         return get_domain().get_translations().ngettext(singular, plural, n)
 
 
+_TRANSLATIONS = _CatalogueTranslations()  # holds nothing: it asks the request's catalogue
+
+
 class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
-            return _CatalogueTranslations()
+            return _TRANSLATIONS
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -1,5 +1,6 @@
 """The rating form: one definition for the page's form post and for the JSON endpoint."""
 
+import functools
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -46,10 +47,19 @@ class AnswerField(RadioField):
             raise ValueError(str(self.invalid or error)) from error
 
     def pre_validate(self, form):
-        try:
-            super().pre_validate(form)
-        except ValidationError as error:
-            raise ValidationError(str(self.invalid or error)) from error
+        """The same check as WTForms' (the answer is one of the choices), without coercing and
+        normalising every choice on every request: this form checks each rating sent. No answer
+        at all is for the field's InputRequired or Optional to judge, as they do in WTForms."""
+        if self.process_errors or not self.raw_data:
+            return
+        if self.data in _allowed(self.coerce, tuple(choice.value for choice in self.choices)):
+            return
+        raise ValidationError(str(self.invalid or self.gettext("Not a valid choice.")))
+
+
+@functools.lru_cache(maxsize=64)
+def _allowed(coerce, values: tuple) -> frozenset:
+    return frozenset(coerce(value) for value in values)
 
 
 def _score_choice(value):
@@ -61,7 +71,8 @@ def _score_choice(value):
 
 
 class RatingForm(BaseForm):
-    submission_id = HiddenField(validators=[
+    # Fields without a label get "" rather than a title WTForms would translate on every form.
+    submission_id = HiddenField("", validators=[
         DataRequired(_l("The form is missing its submission number. Open the page again.")),
         Regexp(SUBMISSION_ID, message=_l("The submission number is not valid."))])
     score = AnswerField(
@@ -90,8 +101,9 @@ class RatingForm(BaseForm):
             "submission_id": self.submission_id.data,
             "score": self.score.data,
             "purpose": self.purpose.data,
-            "respect": self.respect.data or None,
-            "work_done": self.resolved.data or None,
+            # Optional() lets a blank answer through as "  ": it is no answer.
+            "respect": (self.respect.data or "").strip() or None,
+            "work_done": (self.resolved.data or "").strip() or None,
             "comment": (self.comment.data or "").strip() or None,
             "quote_consent": bool(self.quote_consent.data),
         }
@@ -111,7 +123,7 @@ def _an_id(message):
 class ApiRatingForm(RatingForm):
     """The same answers sent as JSON, which also name the cycle and the office."""
 
-    cycle_id = IntegerField(validators=[InputRequired(_l("Say which cycle.")),
+    cycle_id = IntegerField("", validators=[InputRequired(_l("Say which cycle.")),
                                         _an_id(_l("Say which cycle."))])
-    office_id = IntegerField(validators=[InputRequired(_l("Say which office.")),
+    office_id = IntegerField("", validators=[InputRequired(_l("Say which office.")),
                                          _an_id(_l("Say which office."))])

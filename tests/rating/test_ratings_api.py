@@ -244,3 +244,14 @@ def test_another_leaders_answers_never_come_back(app, client, rating_setup, make
     assert other.login("BJ-002", TEST_PIN).status_code == 302
     theirs = other.get(f"/api/rate/{setup['office'].id}")
     assert theirs.json["rating"] is None and "Rupa's words" not in theirs.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\t"])
+def test_a_blank_optional_answer_is_not_answered(client, rating_setup, blank):
+    """A blank yes/partly/no answer (a script, not the page, could send one) is stored as not
+    answered; it once reached the database's check and came back as "busy"."""
+    response = post(client, rating_setup, payload(rating_setup, respect=blank, resolved=blank))
+    assert response.status_code == 201, response.json
+    db.session.expire_all()
+    rating = db.session.scalar(select(Rating))
+    assert (rating.respect, rating.work_done) == (None, None)

@@ -115,3 +115,21 @@ def test_a_rating_deleted_between_lookup_and_update_is_stored_again(app, phones)
     assert answer.status_code == 201 and answer.json["changed"] is False
     assert counts() == (1, 1)
     assert db.session.scalar(select(Rating.score)) == 6
+
+
+def test_a_write_the_database_refuses_with_nobody_else_writing_is_a_bug_not_busy(
+        app, make_user, make_cycle, make_office):
+    """The retry is for races. An answer that only the database's own checks refuse (the form
+    stops it first) must surface as the error it is, not as "busy, try again"."""
+    from sqlalchemy.exc import IntegrityError
+
+    from rating.survey import services
+
+    leader = make_user("leader", login="BJ-001")
+    cycle, office = make_cycle(), make_office()
+    answers = {"submission_id": uuid.uuid4().hex, "score": 7, "purpose": "housing",
+               "respect": "maybe", "work_done": None, "comment": None, "quote_consent": False}
+    with pytest.raises(IntegrityError):
+        services.submit_rating(leader, cycle_id=cycle.id, office_id=office.id, answers=answers)
+    db.session.rollback()
+    assert counts() == (0, 0)
