@@ -7,7 +7,6 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from werkzeug.datastructures import ImmutableMultiDict
 
 from rating.access import roles
 from rating.api import bp
@@ -15,7 +14,7 @@ from rating.directory import services as directory
 from rating.directory.models import Office
 from rating.extensions import db
 from rating.survey import services
-from rating.survey.forms import ApiRatingForm
+from rating.survey.checks import check_rating
 from rating.survey.messages import REFUSALS
 
 SCALARS = (str, int, float, bool)
@@ -108,14 +107,14 @@ def submit_rating():
                        fields={}), 422
     fields = {name: _("This must be a single value.") for name, value in payload.items()
               if value is not None and not isinstance(value, SCALARS)}
-    form = ApiRatingForm(formdata=ImmutableMultiDict(_formdata(payload)), meta={"csrf": False})
-    if fields or not form.validate():
-        fields.update({name: errors[0] for name, errors in form.errors.items()})
+    if not fields:
+        answers, fields = check_rating(_formdata(payload))
+    if fields:
         return jsonify(error="invalid", message=_("Some answers need fixing."),
-                       fields={k: str(v) for k, v in fields.items()}), 422
+                       fields=fields), 422
     try:
-        stored = services.submit_rating(current_user, cycle_id=form.cycle_id.data,
-                                        office_id=form.office_id.data, answers=form.clean())
+        stored = services.submit_rating(current_user, cycle_id=answers.pop("cycle_id"),
+                                        office_id=answers.pop("office_id"), answers=answers)
     except services.RatingRefused as refused:
         message = str(REFUSALS[refused.code])
         return jsonify(error=refused.code, message=message,

@@ -4,7 +4,7 @@ import functools
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -14,10 +14,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from rating.access import MAX_ID
 from rating.formtools import BaseForm, options
 
-SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# \Z, not $: "$" also matches before a final newline, which let "<64 characters>\n" through.
+SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 MAX_COMMENT = 1000
 
 PURPOSE_LABELS = {
@@ -31,6 +31,16 @@ PURPOSE_LABELS = {
     "other": _l("Something else"),
 }
 ANSWER_LABELS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")}
+SCORES = range(1, 11)
+
+# What a leader is told when an answer will not do; the form and the JSON checks
+# (rating.survey.checks) say the same.
+SUBMISSION_MISSING = _l("The form is missing its submission number. Open the page again.")
+SUBMISSION_INVALID = _l("The submission number is not valid.")
+CHOOSE_SCORE = _l("Choose a score from 1 to 10.")
+CHOOSE_PURPOSE = _l("Choose what you went for.")
+ANSWER_INVALID = _l("Answer yes, partly or no.")
+COMMENT_TOO_LONG = _l("Please keep the comment under %(max)d characters.", max=MAX_COMMENT)
 
 
 class AnswerField(RadioField):
@@ -48,8 +58,8 @@ class AnswerField(RadioField):
 
     def pre_validate(self, form):
         """The same check as WTForms' (the answer is one of the choices), without coercing and
-        normalising every choice on every request: this form checks each rating sent. No answer
-        at all is for the field's InputRequired or Optional to judge, as they do in WTForms."""
+        normalising every choice each time. No answer at all is for the field's InputRequired
+        or Optional to judge, as they do in WTForms."""
         if self.process_errors or not self.raw_data:
             return
         if self.data in _allowed(self.coerce, tuple(choice.value for choice in self.choices)):
@@ -62,7 +72,7 @@ def _allowed(coerce, values: tuple) -> frozenset:
     return frozenset(coerce(value) for value in values)
 
 
-def _score_choice(value):
+def score_choice(value):
     """Scores are whole numbers 1-10; "7.5", "seven" or 0 are refused, never rounded."""
     text = str(value).strip()
     if not text.isdigit():
@@ -71,28 +81,25 @@ def _score_choice(value):
 
 
 class RatingForm(BaseForm):
-    # Fields without a label get "" rather than a title WTForms would translate on every form.
+    """The leader's page. The JSON endpoint checks the same answers with `checks.check_rating`,
+    which a test holds to this form on every input."""
+
     submission_id = HiddenField("", validators=[
-        DataRequired(_l("The form is missing its submission number. Open the page again.")),
-        Regexp(SUBMISSION_ID, message=_l("The submission number is not valid."))])
+        DataRequired(SUBMISSION_MISSING), Regexp(SUBMISSION_ID, message=SUBMISSION_INVALID)])
     score = AnswerField(
-        _l("How did this office treat you?"), coerce=_score_choice,
-        invalid=_l("Choose a score from 1 to 10."),
-        choices=options((n, str(n)) for n in range(1, 11)),
-        validators=[InputRequired(_l("Choose a score from 1 to 10."))])
+        _l("How did this office treat you?"), coerce=score_choice, invalid=CHOOSE_SCORE,
+        choices=options((n, str(n)) for n in SCORES), validators=[InputRequired(CHOOSE_SCORE)])
     purpose = AnswerField(
         _l("What did you go for?"), choices=options(PURPOSE_LABELS.items()),
-        invalid=_l("Choose what you went for."),
-        validators=[InputRequired(_l("Choose what you went for."))])
+        invalid=CHOOSE_PURPOSE, validators=[InputRequired(CHOOSE_PURPOSE)])
     respect = AnswerField(_l("Did they treat you with respect?"),
                           choices=options(ANSWER_LABELS.items()), validators=[Optional()],
-                          invalid=_l("Answer yes, partly or no."))
+                          invalid=ANSWER_INVALID)
     resolved = AnswerField(_l("Was the work done?"), choices=options(ANSWER_LABELS.items()),
-                           validators=[Optional()], invalid=_l("Answer yes, partly or no."))
+                           validators=[Optional()], invalid=ANSWER_INVALID)
     comment = TextAreaField(
         _l("Anything you want to tell us (optional)"),
-        validators=[Optional(), Length(max=MAX_COMMENT, message=_l(
-            "Please keep the comment under %(max)d characters.", max=MAX_COMMENT))])
+        validators=[Optional(), Length(max=MAX_COMMENT, message=COMMENT_TOO_LONG)])
     quote_consent = BooleanField(_l("My words may be quoted, without my name"))
 
     def clean(self) -> dict:
@@ -107,23 +114,3 @@ class RatingForm(BaseForm):
             "comment": (self.comment.data or "").strip() or None,
             "quote_consent": bool(self.quote_consent.data),
         }
-
-
-def _an_id(message):
-    """An id some row could have. A larger one (even 10**400: int() takes it) would overflow
-    the database driver, and WTForms' NumberRange cannot compare it with a float."""
-
-    def check(form, field):
-        if field.data is not None and not 0 <= field.data <= MAX_ID:
-            raise ValidationError(message)
-
-    return check
-
-
-class ApiRatingForm(RatingForm):
-    """The same answers sent as JSON, which also name the cycle and the office."""
-
-    cycle_id = IntegerField("", validators=[InputRequired(_l("Say which cycle.")),
-                                        _an_id(_l("Say which cycle."))])
-    office_id = IntegerField("", validators=[InputRequired(_l("Say which office.")),
-                                         _an_id(_l("Say which office."))])

@@ -20,6 +20,7 @@ from rating.directory.models import Office, Posting
 from rating.extensions import db
 from rating.survey.models import Rating, Submission
 from rating.timeutil import utcnow
+from rating.writelock import one_writer
 
 ATTEMPTS = 3  # concurrent double taps can collide on a unique constraint; retry as a replay
 
@@ -89,22 +90,23 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
         body = {"status": "stored", "submission_id": submission_id, "cycle_id": cycle_id,
                 "office_id": office_id, "score": values["score"],
                 "changed": found.rating_id is not None, "saved_at": now.isoformat()}
-        try:
-            rating_id = _write_rating(connection, found.rating_id, values, {
-                "cycle_id": cycle_id, "office_id": office_id, "rater_key": key,
-                "collective_id": leader.collective_id, "created_at": now, "source": "app"})
-            if rating_id is not None:
-                connection.execute(_INSERT_SUBMISSION, {
-                    "submission_id": submission_id, "rater_key": key, "rating_id": rating_id,
-                    "response": body, "created_at": now})
-                db.session.commit()
-                return Stored(201, body)
-        except IntegrityError as error:
-            refused_write = (found.rating_id, error)
-        # Another request stored this submission id or this leader's rating of the office
-        # between the lookup and the write (or deleted the rating to update): nothing of this
-        # attempt is kept; look again, and it is a replay, an edit or a new rating.
-        db.session.rollback()
+        with one_writer(connection):
+            try:
+                rating_id = _write_rating(connection, found.rating_id, values, {
+                    "cycle_id": cycle_id, "office_id": office_id, "rater_key": key,
+                    "collective_id": leader.collective_id, "created_at": now, "source": "app"})
+                if rating_id is not None:
+                    connection.execute(_INSERT_SUBMISSION, {
+                        "submission_id": submission_id, "rater_key": key,
+                        "rating_id": rating_id, "response": body, "created_at": now})
+                    db.session.commit()
+                    return Stored(201, body)
+            except IntegrityError as error:
+                refused_write = (found.rating_id, error)
+            # Another request stored this submission id or this leader's rating of the office
+            # between the lookup and the write (or deleted the rating to update): nothing of
+            # this attempt is kept; look again, and it is a replay, an edit or a new rating.
+            db.session.rollback()
         connection = db.session.connection()
     raise RatingRefused(409, "busy")
 

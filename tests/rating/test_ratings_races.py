@@ -2,9 +2,9 @@
 
 The write path reads once (the submission id, the cycle, the office, this leader's rating) and
 then writes; whatever another request commits in between must turn into a replay or an edit,
-never a second rating or a lost one. Each test makes the race happen every time: just before
-the request's first write reaches the database, a second, real request (another phone of the
-same leader) or a real delete on another connection runs to completion.
+never a second rating or a lost one. Each test makes the race happen every time: right after
+the request's lookup, a second, real request (another phone of the same leader) or a real
+delete on another connection runs to completion.
 """
 
 import uuid
@@ -46,22 +46,23 @@ def send(phone, answers):
 
 
 class Interleave:
-    """Runs ``meanwhile`` once, just before the first statement that starts with ``prefix``
-    (e.g. ``INSERT INTO ratings``) is sent to the database by anyone."""
+    """Runs ``meanwhile`` once, right after the write path's lookup (the one statement that
+    reads both the submissions and the postings) came back from the database."""
 
-    def __init__(self, engine, prefix, meanwhile):
-        self.engine, self.prefix, self.meanwhile = engine, prefix, meanwhile
+    def __init__(self, engine, meanwhile):
+        self.engine, self.meanwhile = engine, meanwhile
         self.started, self.done = False, []
 
     def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._before)
+        event.listen(self.engine, "after_cursor_execute", self._after)
         return self
 
     def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
 
-    def _before(self, conn, cursor, statement, parameters, context, executemany):
-        if self.started or not statement.lstrip().upper().startswith(self.prefix):
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        if self.started or not ("FROM rating_submissions" in statement
+                                and "FROM postings" in statement):
             return
         self.started = True  # the other request's own statements pass straight through
         self.done.append(self.meanwhile())
@@ -76,7 +77,7 @@ def counts():
 def test_a_double_tap_landing_between_lookup_and_write_is_answered_as_a_replay(app, phones):
     first, second = phones["pair"]
     answers = body(phones)
-    with Interleave(db.engine, "INSERT INTO RATINGS", lambda: send(second, answers)) as race:
+    with Interleave(db.engine, lambda: send(second, answers)) as race:
         answer = send(first, answers)
     other = race.done[0]
     assert other.status_code == 201  # the other phone's request stored it
@@ -87,7 +88,7 @@ def test_a_double_tap_landing_between_lookup_and_write_is_answered_as_a_replay(a
 def test_an_edit_landing_between_lookup_and_insert_makes_this_one_an_edit(app, phones):
     first, second = phones["pair"]
     mine, theirs = body(phones, score=3), body(phones, score=9)
-    with Interleave(db.engine, "INSERT INTO RATINGS", lambda: send(second, theirs)) as race:
+    with Interleave(db.engine, lambda: send(second, theirs)) as race:
         answer = send(first, mine)
     assert race.done[0].status_code == 201 and race.done[0].json["changed"] is False
     assert answer.status_code == 201 and answer.json["changed"] is True
@@ -109,7 +110,7 @@ def test_a_rating_deleted_between_lookup_and_update_is_stored_again(app, phones)
             return other.execute(text("DELETE FROM ratings")).rowcount
 
     edit = body(phones, score=6)
-    with Interleave(db.engine, "UPDATE RATINGS", delete_it) as race:
+    with Interleave(db.engine, delete_it) as race:
         answer = send(first, edit)
     assert race.done == [1]
     assert answer.status_code == 201 and answer.json["changed"] is False
