@@ -30,7 +30,8 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import load  # noqa: E402  (benchmarks/load.py: instance, server, phones, ledger, check)
+import _phones as fleet_of  # noqa: E402  (the phones and their ledger)
+import _stack as stack  # noqa: E402  (the instance, the server, the check)
 
 PG_BIN = Path("/usr/lib/postgresql")
 DISK_SPARE_MB = 24  # room on the small disk, past the demo database, before it is filled
@@ -56,7 +57,7 @@ class SystemPostgres:
 
     def __init__(self):
         self.version, self.cluster = _pg_version(), "main"
-        self.server = load.PG_SERVER
+        self.server = stack.PG_SERVER
 
     def _ctl(self, action: str) -> subprocess.CompletedProcess:
         return _run(["pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.cluster,
@@ -75,7 +76,7 @@ class SystemPostgres:
             done = self._ctl("start")
             if done.returncode != 0:
                 raise RuntimeError(f"pg_ctlcluster start: {done.stderr.strip()}")
-        load.wait_until(lambda: load.postgres_reachable(self.server), 60, "postgres up")
+        stack.wait_until(lambda: stack.postgres_reachable(self.server), 60, "postgres up")
 
     def close(self) -> None:
         self.start()
@@ -89,7 +90,7 @@ class PrivatePostgres:
         self.bin = PG_BIN / _pg_version() / "bin"
         self.folder = Path(tempfile.mkdtemp(prefix="rating-pg-"))
         self.data = self.folder / "data"
-        self.port = load.free_port()
+        self.port = stack.free_port()
         self.server = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}"
         shutil.chown(self.folder, "postgres", "postgres")
         done = self._as_postgres([str(self.bin / "initdb"), "-D", str(self.data), "-U",
@@ -114,7 +115,7 @@ class PrivatePostgres:
                              "-w", "-t", "60", "start")
             if done.returncode != 0:
                 raise RuntimeError(f"pg_ctl start: {done.stderr.strip()[-500:]}")
-        load.wait_until(lambda: load.postgres_reachable(self.server), 60, "postgres up")
+        stack.wait_until(lambda: stack.postgres_reachable(self.server), 60, "postgres up")
 
     def stop(self) -> None:
         done = self._ctl("-m", "fast", "-w", "-t", "60", "stop")
@@ -130,7 +131,7 @@ class PrivatePostgres:
 
 # --------------------------------------------------------------------------- measuring
 
-class PhaseTimings(load.Timings):
+class PhaseTimings(fleet_of.Timings):
     """Outcomes counted per phase of a scenario (before, during the fault, after)."""
 
     def __init__(self):
@@ -144,10 +145,10 @@ class PhaseTimings(load.Timings):
 
 
 async def healthz_status(base: str) -> int | str:
-    return await asyncio.to_thread(load.http_status, f"{base}/healthz", 5)
+    return await asyncio.to_thread(stack.http_status, f"{base}/healthz", 5)
 
 
-def database_intact(instance: load.Instance) -> dict:
+def database_intact(instance: stack.Instance) -> dict:
     """SQLite: integrity_check and foreign_key_check. PostgreSQL: amcheck on every B-tree
     index (with all heap tuples looked up) and verify_heapam on every table."""
     engine = instance.engine()
@@ -175,9 +176,9 @@ def database_intact(instance: load.Instance) -> dict:
         engine.dispose()
 
 
-def summarize(name: str, instance: load.Instance, timings: PhaseTimings, before, ledger,
-              server: load.Server, notes: dict) -> dict:
-    check = load.check_database(instance.engine(), before, ledger)
+def summarize(name: str, instance: stack.Instance, timings: PhaseTimings, before, ledger,
+              server: stack.Server, notes: dict) -> dict:
+    check = stack.check_database(instance.engine(), before, ledger)
     intact = database_intact(instance)
     outcomes = Counter()
     for counter in timings.by_phase.values():
@@ -194,7 +195,7 @@ def summarize(name: str, instance: load.Instance, timings: PhaseTimings, before,
         "wrong_latest": check["wrong_latest"], "left_in_queues": check["sent"]
         - check["acknowledged"], "intact": intact["ok"], "integrity": intact,
         "by_phase": {phase: dict(counter) for phase, counter in timings.by_phase.items()},
-        "server_log": load._log_problems(server.log_path), **notes,
+        "server_log": stack.log_problems(server.log_path), **notes,
     }
     # What a leader and the data would notice; tracebacks in the log are counted apart.
     row["passed"] = (check["exactly_once"] and intact["ok"] and row["status_500"] == 0
@@ -202,16 +203,16 @@ def summarize(name: str, instance: load.Instance, timings: PhaseTimings, before,
     return row
 
 
-async def _run_with_fault(server: load.Server, phones: int, phase: float, fault,
-                          timings: PhaseTimings, before) -> load.Ledger:
+async def _run_with_fault(server: stack.Server, phones: int, phase: float, fault,
+                          timings: PhaseTimings, before) -> fleet_of.Ledger:
     """Phones rate for a phase, ``fault`` runs (a coroutine that sets the phases), phones
     rate a phase more, then send what they still hold."""
-    ledger = load.Ledger()
-    fleet = await load.build_fleet(server.base, before.leaders, phones, ledger)
+    ledger = fleet_of.Ledger()
+    fleet = await fleet_of.build_fleet(server.base, before.leaders, phones, ledger)
     try:
         stop = asyncio.Event()
         timings.started = time.perf_counter()
-        raters = asyncio.create_task(load.rate(fleet, 20 * phase + 120, timings, stop))
+        raters = asyncio.create_task(fleet_of.rate(fleet, 20 * phase + 120, timings, stop))
         try:
             await asyncio.sleep(phase)
             await fault(timings)
@@ -221,7 +222,7 @@ async def _run_with_fault(server: load.Server, phones: int, phase: float, fault,
             stop.set()
             await raters
         timings.phase = "drain"
-        await load.drain(fleet, timings=timings)
+        await fleet_of.drain(fleet, timings=timings)
     finally:
         await fleet.close()
     return ledger
@@ -229,15 +230,15 @@ async def _run_with_fault(server: load.Server, phones: int, phase: float, fault,
 
 # --------------------------------------------------------------------------- scenarios
 
-def scenario_kills(template: load.Instance, phones: int, phase: float, pg_server=None) -> dict:
+def scenario_kills(template: stack.Instance, phones: int, phase: float, pg_server=None) -> dict:
     """kill -9 one worker (the master starts another), then master and workers at once;
     start the server again on the same port; phones resend what was not acknowledged."""
-    instance = load.Instance(template.kind, pg_server=pg_server or load.PG_SERVER)
+    instance = stack.Instance(template.kind, pg_server=pg_server or stack.PG_SERVER)
     instance.create(template)
-    server = load.Server(instance, load.free_port(), instance.folder / "gunicorn.log")
+    server = stack.Server(instance, stack.free_port(), instance.folder / "gunicorn.log")
     notes = {}
     try:
-        before = load.snapshot(instance.engine())
+        before = stack.snapshot(instance.engine())
         server.start()
         timings = PhaseTimings()
 
@@ -247,7 +248,7 @@ def scenario_kills(template: load.Instance, phones: int, phase: float, pg_server
             killed = time.monotonic()
             os.kill(victim, 9)
             notes["killed_worker"] = victim
-            await asyncio.to_thread(load.wait_until, lambda: victim not in server.workers()
+            await asyncio.to_thread(stack.wait_until, lambda: victim not in server.workers()
                                     and len(server.workers()) >= server.expected_workers(),
                                     30, "worker replaced")
             notes["worker_replaced_s"] = round(time.monotonic() - killed, 2)
@@ -269,16 +270,16 @@ def scenario_kills(template: load.Instance, phones: int, phase: float, pg_server
         instance.drop()
 
 
-def scenario_postgres_stopped(template: load.Instance, phones: int, phase: float,
+def scenario_postgres_stopped(template: stack.Instance, phones: int, phase: float,
                               postgres) -> dict:
     """Stop PostgreSQL (fast: sessions ended, open transactions undone) while phones rate,
     keep it down for a phase, start it again; phones resend their queues."""
-    instance = load.Instance("postgresql", pg_server=postgres.server)
+    instance = stack.Instance("postgresql", pg_server=postgres.server)
     instance.create(template)
-    server = load.Server(instance, load.free_port(), instance.folder / "gunicorn.log")
+    server = stack.Server(instance, stack.free_port(), instance.folder / "gunicorn.log")
     notes = {"healthz_while_down": None}
     try:
-        before = load.snapshot(instance.engine())
+        before = stack.snapshot(instance.engine())
         server.start()
         timings = PhaseTimings()
 
@@ -291,7 +292,7 @@ def scenario_postgres_stopped(template: load.Instance, phones: int, phase: float
             finally:
                 await asyncio.to_thread(postgres.start)
             timings.phase = "postgres back"
-            await asyncio.to_thread(load.wait_until, lambda: load.http_status(
+            await asyncio.to_thread(stack.wait_until, lambda: stack.http_status(
                 f"{server.base}/healthz") == 200, 60, "healthz ok again")
             notes["healthz_after"] = 200
 
@@ -305,7 +306,7 @@ def scenario_postgres_stopped(template: load.Instance, phones: int, phase: float
         instance.drop()
 
 
-def scenario_disk_full(template: load.Instance, phones: int, phase: float) -> dict:
+def scenario_disk_full(template: stack.Instance, phones: int, phase: float) -> dict:
     """The SQLite file on a small ext4 disk of its own; fill it while phones rate; every
     answer must be a 503 or a real acknowledgement; free the space; queues drain."""
     size = sum(f.stat().st_size for f in template.instance_dir.iterdir()) // 2**20
@@ -319,10 +320,10 @@ def scenario_disk_full(template: load.Instance, phones: int, phase: float) -> di
     try:
         _mount_small_disk(image, mount, size + DISK_SPARE_MB)
         mounted = True
-        instance = load.Instance("sqlite", instance_dir=mount / "instance")
+        instance = stack.Instance("sqlite", instance_dir=mount / "instance")
         instance.create(template)
-        before = load.snapshot(instance.engine())
-        server = load.Server(instance, load.free_port(), instance.folder / "gunicorn.log")
+        before = stack.snapshot(instance.engine())
+        server = stack.Server(instance, stack.free_port(), instance.folder / "gunicorn.log")
         server.start()
         timings = PhaseTimings()
         filler = mount / "filler"
@@ -400,10 +401,10 @@ def main(argv=None) -> int:
     try:
         postgres = PrivatePostgres() if args.pg_server == "private" else SystemPostgres()
         postgres.start()
-        sqlite = load.Instance("sqlite")
+        sqlite = stack.Instance("sqlite")
         templates.append(sqlite)
         sqlite.create()
-        pg = load.Instance("postgresql", pg_server=postgres.server)
+        pg = stack.Instance("postgresql", pg_server=postgres.server)
         templates.append(pg)
         pg.create()
         for name, run in (
