@@ -1,4 +1,5 @@
-"""The rating form: one definition for the page's form post and for the JSON endpoint."""
+"""The rating form of the leader's page; its rules and messages are also those of the JSON
+endpoint's checks (`rating.survey.checks`)."""
 
 import functools
 import re
