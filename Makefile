@@ -37,9 +37,10 @@ test: $(DEVSTAMP) translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## fuzz: the hostile-input tests with many more cases per endpoint (the `fuzz` hypothesis profile)
+## fuzz: the hostile-input tests with many more cases per endpoint (the `fuzz` hypothesis profile);
+## hypothesis prints how many cases each endpoint got
 fuzz: $(DEVSTAMP) translations
-	HOSTILE_INPUT_PROFILE=fuzz $(VENV)/bin/pytest -q --hypothesis-show-statistics \
+	HOSTILE_INPUT_PROFILE=fuzz $(VENV)/bin/pytest --hypothesis-show-statistics \
 		tests/rating/test_hostile_input.py $(PYTEST_ARGS)
 
 lint: $(DEVSTAMP)

@@ -4,8 +4,11 @@ Measured with benchmarks/load.py on 2 cores, 200 phones (figures in issue 7's no
 CPU-bound (about 1 ms of CPU for /healthz, 1.8 ms for a rating), so one process per core serves
 the most. More processes than cores, or more threads, only add waiting: processes wait in
 SQLite's busy handler (which sleeps 1, 2, 5 ms ... between tries) and threads for the GIL.
-SQLite: 2 processes x 1 thread stored 830 ratings/s, 3 x 1 about 750, 3 x 4 about 720.
-PostgreSQL: 2 x 2 stored 610/s against 545 for 2 x 1 (a second thread fills the socket waits).
+SQLite: 2 processes x 1 thread stored 870-910 ratings/s, 2 x 2 about 690-790, 3 x 4 about 720.
+PostgreSQL: 2 x 2 stored 610-660/s against 545 for 2 x 1 (a second thread fills the socket waits).
+One thread means that a request holds its process until it is answered: serve behind the proxy
+(README), which reads a slow phone's whole request before passing it on, so a phone on 2G never
+holds a worker while it uploads.
 """
 
 import multiprocessing
