@@ -17,6 +17,9 @@ os.environ.setdefault("RATING_INSTANCE_PATH", tempfile.mkdtemp(prefix="rating-te
 from rating import create_app  # noqa: E402
 from rating.extensions import db  # noqa: E402
 
+# Cases the hostile-input tests sent, per test (printed at the end of the run).
+HOSTILE_CASES = pytest.StashKey[dict]()
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 TEST_PASSWORDS = {"staff": "staff-password-1", "advocacy": "advocacy-password-1",
                   "admin": "admin-password-1"}
@@ -252,3 +255,14 @@ def make_rating(app):
         return rating
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """How many hostile cases were sent (hypothesis's own statistics do not see them: each
+    test runs its `@given` function inside the test)."""
+    cases = config.stash.get(HOSTILE_CASES, None)
+    if cases:
+        terminalreporter.write_sep("-", "hostile input")
+        terminalreporter.write_line(
+            f"{sum(cases.values())} cases in {len(cases)} endpoint tests "
+            f"(fewest {min(cases.values())}, most {max(cases.values())} in one test)")

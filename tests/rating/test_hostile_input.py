@@ -28,6 +28,7 @@ from rating import create_app
 from rating.access import PUBLIC
 from rating.extensions import db
 from tests.conftest import (
+    HOSTILE_CASES,
     TEST_PASSWORDS,
     TEST_PIN,
     FreshContextClient,
@@ -571,8 +572,20 @@ CHANGES_ON_REFUSAL = {"auth.login": {"audit_events": None,
                                      "users": {"failed_logins", "locked_until"}}}
 
 
+@pytest.fixture
+def count_case(request):
+    """Call once per case sent: the run's summary says how many were tried."""
+    cases = request.config.stash.setdefault(HOSTILE_CASES, {})
+    name = request.node.name
+
+    def count():
+        cases[name] = cases.get(name, 0) + 1
+
+    return count
+
+
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS)
-def test_hostile_posts_never_fail_and_refusals_change_nothing(world, endpoint):
+def test_hostile_posts_never_fail_and_refusals_change_nothing(world, endpoint, count_case):
     if endpoint not in POSTS:
         pytest.fail(f"no hostile-input strategy for {endpoint}: add one to POSTS")
     rule = RULES[endpoint][0]
@@ -583,6 +596,7 @@ def test_hostile_posts_never_fail_and_refusals_change_nothing(world, endpoint):
     @PROFILE
     @given(data=st.data())
     def attack(data):
+        count_case()
         role = data.draw(st.sampled_from(allowed_roles * 4 + [ANONYMOUS, *ROLES]))
         valid = _prepare(world, role)
         csrf_kind, token = _csrf(data, world, role, valid)
@@ -614,7 +628,7 @@ QUERY_NAMES = ["q", "page", "per_page", "block", "district", "department", "coll
 
 
 @pytest.mark.parametrize("endpoint", [e for e in GET_ENDPOINTS if e != "static"])
-def test_hostile_gets_never_fail_and_change_nothing(world, endpoint):
+def test_hostile_gets_never_fail_and_change_nothing(world, endpoint, count_case):
     rule = RULES[endpoint][0]
     allowed = _allowed(world, endpoint)
     allowed_roles = list(ROLES) if allowed == PUBLIC else sorted(allowed)
@@ -622,6 +636,7 @@ def test_hostile_gets_never_fail_and_change_nothing(world, endpoint):
     @PROFILE
     @given(data=st.data())
     def attack(data):
+        count_case()
         role = data.draw(st.sampled_from(allowed_roles * 4 + [ANONYMOUS]))
         _prepare(world, role)
         query = data.draw(st.dictionaries(
