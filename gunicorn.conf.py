@@ -1,7 +1,7 @@
 """gunicorn settings for `make run` and for production behind a proxy (override with flags).
 
 Measured with benchmarks/load.py on 2 cores, 200 phones (figures in issue 7's note): the app is
-CPU-bound (about 1 ms of CPU for /healthz, 1.8 ms for a rating), so one process per core serves
+CPU-bound (about 1 ms of CPU for /healthz, 1.6 ms for a rating), so one process per core serves
 the most. More processes than cores, or more threads, only add waiting: processes wait in
 SQLite's busy handler (which sleeps 1, 2, 5 ms ... between tries) and threads for the GIL.
 SQLite: 2 processes x 1 thread stored 870-910 ratings/s, 2 x 2 about 690-790, 3 x 4 about 720.
