@@ -16,6 +16,7 @@ from rating.extensions import db
 from rating.survey import services
 from rating.survey.checks import check_rating
 from rating.survey.messages import REFUSALS
+from rating.timeutil import local_today
 
 SCALARS = (str, int, float, bool)
 
@@ -41,7 +42,7 @@ def rate_context(office_id: int):
     if cycle is None:
         return jsonify(error="no_cycle"), 409
     language = current_user.language
-    officer = directory.officer_in_post(office.id, services.today())
+    officer = directory.officer_in_post(office.id, local_today())
     earlier = services.rating_of(current_user, cycle, office.id)
     return jsonify(
         cycle_id=cycle.id, office_id=office.id, office=office.name(language),
@@ -69,7 +70,7 @@ def offices():
     cycle = services.open_cycle()
     rows = []
     if cycle is not None:
-        officers = directory.officers_in_post(services.today())
+        officers = directory.officers_in_post(local_today())
         for office in db.session.scalars(directory.offices_statement(directory.OfficeFilter())):
             officer = officers.get(office.id)
             rows.append({

@@ -1,7 +1,6 @@
 """The rating form of the leader's page; its rules and messages are also those of the JSON
 endpoint's checks (`rating.survey.checks`)."""
 
-import functools
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -58,19 +57,10 @@ class AnswerField(RadioField):
             raise ValueError(str(self.invalid or error)) from error
 
     def pre_validate(self, form):
-        """The same check as WTForms' (the answer is one of the choices), without coercing and
-        normalising every choice each time. No answer at all is for the field's InputRequired
-        or Optional to judge, as they do in WTForms."""
-        if self.process_errors or not self.raw_data:
-            return
-        if self.data in _allowed(self.coerce, tuple(choice.value for choice in self.choices)):
-            return
-        raise ValidationError(str(self.invalid or self.gettext("Not a valid choice.")))
-
-
-@functools.lru_cache(maxsize=64)
-def _allowed(coerce, values: tuple) -> frozenset:
-    return frozenset(coerce(value) for value in values)
+        try:
+            super().pre_validate(form)
+        except ValidationError as error:
+            raise ValidationError(str(self.invalid or error)) from error
 
 
 def score_choice(value):

@@ -6,10 +6,7 @@ stores nothing and gets the first answer back; one leader has one rating per off
 cycle, and the latest edit wins; nothing is acknowledged before it is committed.
 """
 
-import json
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +16,7 @@ from rating.cycles.models import Cycle
 from rating.directory.models import Office, Posting
 from rating.extensions import db
 from rating.survey.models import Rating, Submission
-from rating.timeutil import utcnow
+from rating.timeutil import local_today, utcnow
 from rating.writelock import one_writer
 
 ATTEMPTS = 3  # concurrent double taps can collide on a unique constraint; retry as a replay
@@ -38,11 +35,6 @@ class RatingRefused(Exception):
 class Stored:
     status: int  # 201 stored now, 200 stored before (a retry)
     body: dict
-
-
-def today() -> date:
-    """The date in West Bengal, which decides who was in post when a rating was made."""
-    return datetime.now(ZoneInfo("Asia/Kolkata")).date()
 
 
 def leader_tag(user) -> str:
@@ -70,7 +62,7 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
     for _attempt in range(ATTEMPTS):
         found = connection.execute(_LOOKUP, {
             "submission_id": submission_id, "cycle_id": cycle_id, "office_id": office_id,
-            "rater_key": key, "today": today()}).one()
+            "rater_key": key, "today": local_today()}).one()
         if refused_write is not None and found.submitted_by is None \
                 and found.rating_id == refused_write[0]:
             # Refused although nobody else wrote: a check the database makes and this code
@@ -79,7 +71,7 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
         if found.submitted_by is not None:  # this submission id was stored before
             if found.submitted_by != key:
                 raise RatingRefused(409, "submission_taken", "submission_id")
-            return Stored(200, _as_dict(found.response))
+            return Stored(200, found.response)
         _check_target(found.cycle_status, found.office_active)
         now = utcnow()
         values = {
@@ -139,12 +131,6 @@ def _lookup_statement():
             ratings.c.rater_key == bindparam("rater_key")).scalar_subquery().label("rating_id"),
     )
 
-
-
-def _as_dict(response) -> dict:
-    """The stored answer as the JSON column's type gives it back (a str where a scalar
-    subquery loses the column type)."""
-    return json.loads(response) if isinstance(response, str | bytes) else response
 
 
 def _write_rating(connection, rating_id: int | None, values: dict, new: dict) -> int | None:

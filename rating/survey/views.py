@@ -24,6 +24,7 @@ from rating.survey import bp, services
 from rating.survey.forms import RatingForm
 from rating.survey.messages import REFUSALS
 from rating.templating import current_locale
+from rating.timeutil import local_today
 from rating.voice.services import prompts_for
 
 
@@ -89,7 +90,7 @@ def rate(office_id: int):
         status = 422
     return render_template("survey/rate.html", form=form, office=office, cycle=cycle,
                            earlier=earlier, officer=directory.officer_in_post(
-                               office.id, services.today()),
+                               office.id, local_today()),
                            prompts=prompts_for(current_locale())), status
 
 
