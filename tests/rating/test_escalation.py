@@ -33,13 +33,19 @@ SCAN = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >
 
 @contextmanager
 def on(day: date, browser: Browser):
-    """The clock at noon in Kolkata on that day, for the app and everything it calls. A
-    session begun at another time has expired (or not yet begun), so the team logs in again
-    on arriving, and again on coming back."""
+    """The clock at noon in Kolkata on that day, for the app and everything it calls. The team
+    logs in afresh on arriving, and again on coming back, from a new browser each time: whether
+    the earlier session would still be alive depends on how far the clock moved, which depends
+    on the day the suite runs."""
     with time_machine.travel(datetime(day.year, day.month, day.day, 12, tzinfo=KOLKATA),
                              tick=False):
-        assert browser.login("roy", TEST_PASSWORDS["advocacy"]).status_code == 302
+        _log_in_afresh(browser)
         yield
+    _log_in_afresh(browser)
+
+
+def _log_in_afresh(browser: Browser) -> None:
+    browser.client = browser.client.application.test_client()
     assert browser.login("roy", TEST_PASSWORDS["advocacy"]).status_code == 302
 
 
