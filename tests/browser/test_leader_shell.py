@@ -2,11 +2,12 @@
 the personal part (name, token, earlier answers) crosses the network, and nothing of it stays
 on the phone. Logged out or with no open cycle, the server's own page explains."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 
 from rating.extensions import db
+from rating.timeutil import local_today
 from tests.browser.test_leader_offline import choose_score, log_in, wait_for_worker
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,7 @@ def test_the_rating_page_from_the_shell_is_the_leaders_own(live_server, phone, w
     db.session.commit()
     office = world["office"]
     officer = save_officer(None, name_en="Tapas Ghosh", name_bn="তাপস ঘোষ", notes="")
-    post_officer(officer, office, date(2026, 1, 1))
+    post_officer(officer, office, local_today() - timedelta(days=30))  # in post on any day
     page = phone(locale).new_page()
     log_in(page, live_server)
     wait_for_worker(page)
