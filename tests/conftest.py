@@ -5,9 +5,11 @@ import os
 import re
 import tempfile
 import uuid
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -19,6 +21,7 @@ from rating.extensions import db  # noqa: E402
 
 # Cases the hostile-input tests sent, per test (printed at the end of the run).
 HOSTILE_CASES = pytest.StashKey[dict]()
+TRAVELLER = pytest.StashKey[object]()
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 TEST_PASSWORDS = {"staff": "staff-password-1", "advocacy": "advocacy-password-1",
@@ -26,6 +29,39 @@ TEST_PASSWORDS = {"staff": "staff-password-1", "advocacy": "advocacy-password-1"
 TEST_PIN = "1357"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                   r'name="csrf_token" value="([^"]+)"')
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today", metavar="YYYY-MM-DD", default=os.environ.get("TEST_TODAY") or None,
+        help="run the suite as if today were this day in West Bengal: the clock starts at "
+             "noon there and keeps ticking (also TEST_TODAY=YYYY-MM-DD)")
+
+
+def pytest_configure(config):
+    """With --today, every clock the app reads (and the tests' own) starts on that day."""
+    day = config.getoption("--today")
+    if not day:
+        return
+    try:
+        start = datetime.combine(date.fromisoformat(day), time(12),
+                                 tzinfo=ZoneInfo("Asia/Kolkata"))
+    except ValueError as error:
+        raise pytest.UsageError(f"--today wants a date as YYYY-MM-DD, not {day!r}") from error
+    traveller = time_machine.travel(start, tick=True)
+    traveller.start()
+    config.stash[TRAVELLER] = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = config.stash.get(TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    day = config.getoption("--today")
+    return f"today (moved clock): {day}, noon in Kolkata" if day else None
 
 
 def base_config(url: str) -> dict:
