@@ -178,17 +178,26 @@ def browser(client):
     return Browser(client)
 
 
+def _done(commit: bool) -> None:
+    """A factory's last step: commit (the default), or flush only so that a fixture building
+    many rows commits once (each commit expires every loaded object, which then reloads)."""
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
+
+
 @pytest.fixture
 def make_collective(app):
     from rating.auth.models import Collective
 
-    def make(code="BJ", name_en="Bijoyini", name_bn="বিজয়িনী"):
+    def make(code="BJ", name_en="Bijoyini", name_bn="বিজয়িনী", commit=True):
         existing = db.session.scalar(db.select(Collective).where(Collective.code == code))
         if existing:
             return existing
         collective = Collective(code=code, name_en=name_en, name_bn=name_bn)
         db.session.add(collective)
-        db.session.commit()
+        _done(commit)
         return collective
 
     return make
@@ -201,9 +210,10 @@ def make_user(app, make_collective):
     def make(role="leader", login=None, secret=None, collective_code="BJ", **kwargs):
         if role == "leader":
             login = login or f"{collective_code}-{uuid.uuid4().int % 900 + 100}"
+            collective = make_collective(collective_code, commit=kwargs.get("commit", True))
             return create_user(login=login, display_name=kwargs.pop("display_name", login),
-                               role=role, secret=secret or TEST_PIN,
-                               collective=make_collective(collective_code), **kwargs)
+                               role=role, secret=secret or TEST_PIN, collective=collective,
+                               **kwargs)
         return create_user(login=login or role, display_name=kwargs.pop("display_name", role),
                            role=role, secret=secret or TEST_PASSWORDS[role], **kwargs)
 
@@ -251,12 +261,13 @@ def directory(app):
 def make_office(app, directory):
     from rating.directory.models import Office
 
-    def make(code="BDO-GAIGHATA", place="gaighata", department="bdo", active=True):
+    def make(code="BDO-GAIGHATA", place="gaighata", department="bdo", active=True,
+             commit=True):
         office = Office(code=code, department_type=directory[department],
                         place=directory[place], level=directory[department].level,
                         name_en=f"{code} (en)", name_bn=f"{code} (bn)", active=active)
         db.session.add(office)
-        db.session.commit()
+        _done(commit)
         return office
 
     return make
@@ -267,10 +278,10 @@ def make_cycle(app):
     from rating.cycles.models import Cycle
 
     def make(name="2026 Q4", status="open", starts_on=date(2026, 10, 1),
-             ends_on=date(2026, 12, 31)):
+             ends_on=date(2026, 12, 31), commit=True):
         cycle = Cycle(name=name, status=status, starts_on=starts_on, ends_on=ends_on)
         db.session.add(cycle)
-        db.session.commit()
+        _done(commit)
         return cycle
 
     return make
@@ -281,13 +292,14 @@ def make_rating(app):
     from rating.auth.services import rater_key_for
     from rating.survey.models import Rating
 
-    def make(cycle, office, leader, score=5, **kwargs):
+    def make(cycle, office, leader, score=5, commit=True, **kwargs):
         rating = Rating(cycle_id=cycle.id, office_id=office.id, rater_key=rater_key_for(leader.id),
                         collective_id=leader.collective_id, score=score,
                         purpose=kwargs.pop("purpose", "housing"),
                         submission_id=kwargs.pop("submission_id", uuid.uuid4().hex), **kwargs)
         db.session.add(rating)
-        db.session.commit()
+        if commit:
+            db.session.commit()
         return rating
 
     return make

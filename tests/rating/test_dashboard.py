@@ -67,33 +67,34 @@ class Network:
 def network(app, directory, make_office, make_cycle, make_rating, make_user, make_collective):
     from rating.directory.models import Officer, Posting
 
-    collectives = {"BJ": make_collective("BJ", "Bijoyini", "বিজয়িনী"),
-                   "UT": make_collective("UT", "Utthan", "উত্থান")}
+    collectives = {"BJ": make_collective("BJ", "Bijoyini", "বিজয়িনী", commit=False),
+                   "UT": make_collective("UT", "Utthan", "উত্থান", commit=False)}
     leaders = [make_user("leader", login=f"{'BJ' if i < 6 else 'UT'}-{i + 1:03d}",
                          collective_code="BJ" if i < 6 else "UT",
                          display_name="Rina Das" if i == 0 else f"Leader {i}",
-                         home_place=directory["gaighata" if i % 2 else "bagdah"])
+                         home_place=directory["gaighata" if i % 2 else "bagdah"], commit=False)
                for i in range(12)]
     offices = {}
     for key, (code, place, department, name) in OFFICES.items():
-        office = make_office(code=code, place=place, department=department)
+        office = make_office(code=code, place=place, department=department, commit=False)
         if name:
             office.name_en = name
         offices[key] = office
-    db.session.commit()
-    cycles = [make_cycle(name=name, status="closed", starts_on=start, ends_on=end)
+    db.session.flush()
+    cycles = [make_cycle(name=name, status="closed", starts_on=start, ends_on=end,
+                          commit=False)
               for name, start, end in CYCLES]
     for key, per_cycle in SCORES.items():
         for cycle, scores in zip(cycles, per_cycle, strict=True):
             for leader, score in zip(leaders, scores, strict=False):
                 make_rating(cycle, offices[key], leader, score=score,
                             respect="yes" if score >= 6 else "no",
-                            work_done="partly" if score == 5 else None)
+                            work_done="partly" if score == 5 else None, commit=False)
     # The open cycle counts for participation only, never for the charts.
     open_cycle = make_cycle(name="2026 Q2", status="open", starts_on=date(2026, 4, 1),
-                            ends_on=date(2026, 6, 30))
+                            ends_on=date(2026, 6, 30), commit=False)
     for leader in leaders[:3]:
-        make_rating(open_cycle, offices["gaighata"], leader, score=1)
+        make_rating(open_cycle, offices["gaighata"], leader, score=1, commit=False)
     officer = Officer(name_en="Tapas Ghosh", name_bn="তাপস ঘোষ")
     db.session.add(officer)
     db.session.flush()

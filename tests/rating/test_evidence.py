@@ -104,18 +104,20 @@ class Network:
 def network(app, directory, make_office, make_cycle, make_rating, make_user, make_collective):
     from rating.directory.models import Officer, Posting
 
-    make_collective("BJ", "Bijoyini", "বিজয়িনী")
-    make_collective("UT", "Utthan", "উত্থান")
+    make_collective("BJ", "Bijoyini", "বিজয়িনী", commit=False)
+    make_collective("UT", "Utthan", "উত্থান", commit=False)
     leaders = [make_user("leader", login=f"{'BJ' if i < 6 else 'UT'}-{i + 1:03d}",
-                         collective_code="BJ" if i < 6 else "UT", display_name=f"Leader {i}")
+                         collective_code="BJ" if i < 6 else "UT", display_name=f"Leader {i}",
+                         commit=False)
                for i in range(LEADERS)]
     offices = {}
     for key, (code, place, name_en, name_bn) in OFFICES.items():
-        office = make_office(code=code, place=place)
+        office = make_office(code=code, place=place, commit=False)
         office.name_en, office.name_bn = name_en, name_bn
         offices[key] = office
-    db.session.commit()
-    cycles = [make_cycle(name=name, status="closed", starts_on=start, ends_on=end)
+    db.session.flush()
+    cycles = [make_cycle(name=name, status="closed", starts_on=start, ends_on=end,
+                          commit=False)
               for name, start, end in CYCLES]
     comments = {(office, cycle, leader): (consent, status, text)
                 for office, cycle, leader, consent, status, text in COMMENTS}
@@ -127,12 +129,13 @@ def network(app, directory, make_office, make_cycle, make_rating, make_user, mak
                 make_rating(cycle, offices[key], leaders[leader_index], score=score,
                             respect="yes" if score >= 6 else "no",
                             work_done="yes" if score >= 7 else "partly",
-                            comment=text, quote_consent=consent, quote_status=status)
+                            comment=text, quote_consent=consent, quote_status=status,
+                            commit=False)
     # An open cycle never counts in a pack.
     open_cycle = make_cycle(name="2026 Q2", status="open", starts_on=date(2026, 4, 1),
-                            ends_on=date(2026, 6, 30))
+                            ends_on=date(2026, 6, 30), commit=False)
     for leader in leaders[:6]:
-        make_rating(open_cycle, offices["bdo"], leader, score=1)
+        make_rating(open_cycle, offices["bdo"], leader, score=1, commit=False)
     officer = Officer(name_en=OFFICER[0], name_bn=OFFICER[1])
     db.session.add(officer)
     db.session.flush()
