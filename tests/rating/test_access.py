@@ -22,9 +22,9 @@ def test_every_endpoint_declares_its_roles(app):
     assert undeclared == []
 
 
-def test_an_undeclared_endpoint_is_refused(app, client):
-    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
-    assert client.get("/forgotten").status_code == 403
+def test_an_undeclared_endpoint_is_refused(fresh_app):
+    fresh_app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    assert fresh_app.test_client().get("/forgotten").status_code == 403
 
 
 def _get_urls(app):
