@@ -102,4 +102,8 @@ def _quotes(office: Office, cycles: list[Cycle]) -> list[tuple[Cycle, str]]:
              for name in pair if name]
     names += [name for pair in db.session.execute(select(User.display_name, User.login))
               for name in pair]
-    return [(by_id[cycle_id], redact_quote(comment, names)) for cycle_id, comment in rows]
+    # Within a cycle in the order of their words: deterministic, and it says nothing of who
+    # spoke first (the database's own order is neither).
+    order = {cycle.id: position for position, cycle in enumerate(cycles)}
+    quotes = [(by_id[cycle_id], redact_quote(comment, names)) for cycle_id, comment in rows]
+    return sorted(quotes, key=lambda quote: (order[quote[0].id], quote[1]))
