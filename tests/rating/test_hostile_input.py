@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import update
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -58,20 +58,24 @@ ANONYMOUS = None
 # --- What the database holds ------------------------------------------------------------------
 
 def fingerprint(ignore: dict[str, set[str] | None] | None = None) -> dict[str, tuple[int, str]]:
-    """Every table's row count and a hash of its contents. ``ignore`` maps a table to the
-    columns left out (None: the whole table)."""
+    """Every table's row count and a hash of its contents, as stored (the driver's values,
+    without SQLAlchemy's type processing, which made this 3x slower: it runs twice a case).
+    ``ignore`` maps a table to the columns left out (None: the whole table)."""
     ignore = ignore or {}
-    db.session.expire_all()
     prints = {}
-    for table in db.metadata.sorted_tables:
-        if table.name in ignore and ignore[table.name] is None:
-            continue
-        columns = [c for c in table.columns if c.name not in (ignore.get(table.name) or ())]
-        rows = db.session.execute(
-            select(*columns).order_by(*table.primary_key.columns)).all()
-        digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
-        prints[table.name] = (len(rows), digest)
-    db.session.rollback()
+    with db.engine.connect() as connection:
+        quote = connection.dialect.identifier_preparer.quote
+        for table in db.metadata.sorted_tables:
+            if table.name in ignore and ignore[table.name] is None:
+                continue
+            columns = [quote(c.name) for c in table.columns
+                       if c.name not in (ignore.get(table.name) or ())]
+            order = ", ".join(quote(c.name) for c in table.primary_key.columns)
+            rows = connection.exec_driver_sql(
+                f"SELECT {', '.join(columns)} FROM {quote(table.name)} ORDER BY {order}"
+            ).fetchall()
+            digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
+            prints[table.name] = (len(rows), digest)
     return prints
 
 
