@@ -8,8 +8,12 @@ DEVSTAMP := $(VENV)/.installed-dev
 CATALOG := rating/translations/bn/LC_MESSAGES/messages
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
+# pytest-xdist: one test process per core (TEST_WORKERS=0 runs the suite in this process)
+TEST_WORKERS ?= auto
+# test-dates: days far from today, in Kolkata (the second crosses midnight into 1 March)
+TEST_DATES ?= 2024-09-30 2028-02-29T23:58
 
-.PHONY: run test lint fuzz translations extract-messages bench clean
+.PHONY: run test test-dates lint fuzz translations extract-messages bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +39,14 @@ run: $(STAMP) translations
 ## test: install dev dependencies, run ruff and pytest (on PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(DEVSTAMP) translations
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## test-dates: the tests that may depend on the day (marked `dated`) again, on SQLite, as if
+## today were each of TEST_DATES (any one day: pytest --today=YYYY-MM-DD)
+test-dates: $(DEVSTAMP) translations
+	@for day in $(TEST_DATES); do echo "== tests marked dated, as if today were $$day"; \
+		TEST_DATABASE_URL= $(VENV)/bin/pytest -n $(TEST_WORKERS) -q -m dated --today=$$day \
+			$(PYTEST_ARGS) || exit 1; done
 
 ## fuzz: the hostile-input tests with many more cases per endpoint (the `fuzz` hypothesis profile);
 ## hypothesis prints how many cases each endpoint got

@@ -37,9 +37,9 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--today", metavar="YYYY-MM-DD", default=os.environ.get("TEST_TODAY") or None,
+        "--today", metavar="YYYY-MM-DD[THH:MM]", default=os.environ.get("TEST_TODAY") or None,
         help="run the suite as if today were this day in West Bengal: the clock starts at "
-             "noon there and keeps ticking (also TEST_TODAY=YYYY-MM-DD)")
+             "noon there (or at the time given) and keeps ticking (also TEST_TODAY=...)")
 
 
 def pytest_configure(config):
@@ -48,13 +48,34 @@ def pytest_configure(config):
     if not day:
         return
     try:
-        start = datetime.combine(date.fromisoformat(day), time(12),
-                                 tzinfo=ZoneInfo("Asia/Kolkata"))
+        start = datetime.fromisoformat(day) if "T" in day else \
+            datetime.combine(date.fromisoformat(day), time(12))
     except ValueError as error:
-        raise pytest.UsageError(f"--today wants a date as YYYY-MM-DD, not {day!r}") from error
+        raise pytest.UsageError(
+            f"--today wants YYYY-MM-DD or YYYY-MM-DDTHH:MM, not {day!r}") from error
+    start = start.replace(tzinfo=ZoneInfo("Asia/Kolkata"))
     traveller = time_machine.travel(start, tick=True)
     traveller.start()
     config.stash[TRAVELLER] = traveller
+
+
+# Tests that read no clock the day could change, left out of the runs on other days
+# (`make test-dates`): statistics on given numbers, checks of given input, the schema's
+# migrations, the SQLite writers' lock. The browser tests are left out too: a moved clock
+# moves the server's time but not the browser's, so the browser would drop cookies that the
+# server dated years ahead or behind. Anything not named here runs on every day.
+UNDATED = ("analysis/", "tests/analysis/", "tests/browser/", "tests/rating/test_hostile_input.py",
+           "tests/rating/test_rating_checks.py", "tests/rating/test_migrations.py",
+           "tests/rating/test_writelock.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `dated` every test that may depend on the day it runs (see UNDATED)."""
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        if not where.startswith(UNDATED):
+            item.add_marker(pytest.mark.dated)
 
 
 def pytest_unconfigure(config):
@@ -65,7 +86,9 @@ def pytest_unconfigure(config):
 
 def pytest_report_header(config):
     day = config.getoption("--today")
-    return f"today (moved clock): {day}, noon in Kolkata" if day else None
+    if not day:
+        return None
+    return f"today (moved clock): {day}{'' if 'T' in day else ' noon'} in Kolkata"
 
 
 def base_config(url: str) -> dict:
@@ -373,6 +396,20 @@ def make_rating(app):
         return rating
 
     return make
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist, a worker hands its count of hostile cases to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["hostile_cases"] = dict(session.config.stash.get(HOSTILE_CASES, {}))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    cases = getattr(node, "workeroutput", {}).get("hostile_cases")
+    if cases:
+        node.config.stash.setdefault(HOSTILE_CASES, {}).update(cases)
 
 
 def pytest_terminal_summary(terminalreporter, config):
