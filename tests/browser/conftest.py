@@ -7,6 +7,9 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Waits on real events (a page loaded, an element shown), generous so that a busy machine
+# is slow rather than failing; Playwright's own default is 30 s.
+WAIT_MS = 120_000
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -40,6 +43,8 @@ def phone(chromium):
 
     def make(locale="bn-IN"):
         context = browser.new_context(**playwright.devices["Pixel 5"], locale=locale)
+        context.set_default_timeout(WAIT_MS)
+        context.set_default_navigation_timeout(WAIT_MS)
         contexts.append(context)
         return context
 

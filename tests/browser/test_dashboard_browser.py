@@ -10,6 +10,7 @@ import pytest
 
 from rating.extensions import db
 from rating.histograms import RatingFilter, count_scores
+from tests.browser.conftest import WAIT_MS
 from tests.conftest import TEST_PASSWORDS
 
 pytestmark = pytest.mark.browser
@@ -56,6 +57,8 @@ def staff_page(chromium, live_server, make_user):
     playwright, browser = chromium
     make_user("staff", login="staff", language="en")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-IN")
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(WAIT_MS)
     blocked, errors = [], []
 
     def only_the_app(route):
@@ -95,7 +98,7 @@ def wait_for_charts(page) -> list[str]:
     names = page.eval_on_selector_all("[data-chart]", "els => els.map(e => e.dataset.chart)")
     assert names, "no chart on the page"
     for name in names:
-        page.wait_for_selector(f"[data-chart={name}] .main-svg", state="attached", timeout=15000)
+        page.wait_for_selector(f"[data-chart={name}] .main-svg", state="attached")
     return names
 
 

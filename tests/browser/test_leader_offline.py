@@ -90,7 +90,7 @@ def test_offline_ratings_arrive_exactly_once(live_server, phone, network, locale
     context.clear_cookies()
     page = context.new_page()
     log_in(page, live_server)
-    page.wait_for_selector("body[data-queued='0']", state="attached", timeout=15000)
+    page.wait_for_selector("body[data-queued='0']", state="attached")
     assert stored() == {(first.id, 6), (second.id, 2), (third.id, 9)}
     assert db.session.scalar(select(db.func.count(Submission.id))) == 4
     page.reload()  # a second flush finds nothing more to send
