@@ -17,7 +17,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, exists, literal, select, text, union_all
 from sqlalchemy.engine import make_url
 
-os.environ.setdefault("RATING_INSTANCE_PATH", tempfile.mkdtemp(prefix="rating-test-instance-"))
+# An instance folder (packs, generated secrets) of each test process's own: pytest-xdist's
+# workers inherit the controller's environment, and two workers writing pack 1 into one folder
+# corrupted each other's zips.
+os.environ["RATING_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="rating-test-instance-")
 
 from rating import create_app  # noqa: E402
 from rating.extensions import db, limiter  # noqa: E402
