@@ -64,11 +64,20 @@ class Network:
 
 
 @pytest.fixture
-def network(app, directory, make_office, make_cycle, make_rating, make_user, make_collective):
+def network(app, directory, snapshot, request):
+    """Built once per database, laid down again for each test (the `snapshot` fixture)."""
+    ids = snapshot("test_dashboard network", lambda: _build_network(request.getfixturevalue))
+    return _load_network(ids)
+
+
+def _build_network(fixture) -> dict:
     from rating.directory.models import Officer, Posting
 
-    collectives = {"BJ": make_collective("BJ", "Bijoyini", "বিজয়িনী", commit=False),
-                   "UT": make_collective("UT", "Utthan", "উত্থান", commit=False)}
+    directory, make_user = fixture("directory"), fixture("make_user")
+    make_office, make_cycle, make_rating = (fixture("make_office"), fixture("make_cycle"),
+                                            fixture("make_rating"))
+    collectives = {"BJ": fixture("make_collective")("BJ", "Bijoyini", "বিজয়িনী", commit=False),
+                   "UT": fixture("make_collective")("UT", "Utthan", "উত্থান", commit=False)}
     leaders = [make_user("leader", login=f"{'BJ' if i < 6 else 'UT'}-{i + 1:03d}",
                          collective_code="BJ" if i < 6 else "UT",
                          display_name="Rina Das" if i == 0 else f"Leader {i}",
@@ -101,7 +110,24 @@ def network(app, directory, make_office, make_cycle, make_rating, make_user, mak
     db.session.add(Posting(officer=officer, office=offices["gaighata"],
                            started_on=date(2025, 8, 15)))
     db.session.commit()
-    return Network(offices, cycles, leaders, collectives, open_cycle)
+    return {"offices": {key: office.id for key, office in offices.items()},
+            "cycles": [cycle.id for cycle in cycles],
+            "leaders": [leader.id for leader in leaders],
+            "collectives": {key: collective.id for key, collective in collectives.items()},
+            "open_cycle": open_cycle.id}
+
+
+def _load_network(ids: dict) -> Network:
+    from rating.auth.models import Collective, User
+    from rating.cycles.models import Cycle
+    from rating.directory.models import Office
+
+    return Network(offices={key: db.session.get(Office, i) for key, i in ids["offices"].items()},
+                   cycles=[db.session.get(Cycle, i) for i in ids["cycles"]],
+                   leaders=[db.session.get(User, i) for i in ids["leaders"]],
+                   collectives={key: db.session.get(Collective, i)
+                                for key, i in ids["collectives"].items()},
+                   open_cycle=db.session.get(Cycle, ids["open_cycle"]))
 
 
 # ---- reading pages -------------------------------------------------------------------------

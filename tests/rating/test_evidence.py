@@ -101,9 +101,23 @@ class Network:
 
 
 @pytest.fixture
-def network(app, directory, make_office, make_cycle, make_rating, make_user, make_collective):
+def network(app, directory, snapshot, request):
+    """Built once per database, laid down again for each test (the `snapshot` fixture)."""
+    from rating.cycles.models import Cycle
+    from rating.directory.models import Office, Officer
+
+    ids = snapshot("test_evidence network", lambda: _build_network(request.getfixturevalue))
+    return Network({key: db.session.get(Office, i) for key, i in ids["offices"].items()},
+                   [db.session.get(Cycle, i) for i in ids["cycles"]], directory,
+                   db.session.get(Officer, ids["officer"]))
+
+
+def _build_network(fixture) -> dict:
     from rating.directory.models import Officer, Posting
 
+    make_collective, make_user = fixture("make_collective"), fixture("make_user")
+    make_office, make_cycle, make_rating = (fixture("make_office"), fixture("make_cycle"),
+                                            fixture("make_rating"))
     make_collective("BJ", "Bijoyini", "বিজয়িনী", commit=False)
     make_collective("UT", "Utthan", "উত্থান", commit=False)
     leaders = [make_user("leader", login=f"{'BJ' if i < 6 else 'UT'}-{i + 1:03d}",
@@ -141,7 +155,8 @@ def network(app, directory, make_office, make_cycle, make_rating, make_user, mak
     db.session.flush()
     db.session.add(Posting(officer=officer, office=offices["bdo"], started_on=date(2025, 8, 15)))
     db.session.commit()
-    return Network(offices, cycles, directory, officer)
+    return {"offices": {key: office.id for key, office in offices.items()},
+            "cycles": [cycle.id for cycle in cycles], "officer": officer.id}
 
 
 # ---- independent figures -------------------------------------------------------------------
