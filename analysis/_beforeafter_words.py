@@ -4,7 +4,11 @@ reader's language themselves (`rating.escalation.wording`)."""
 
 from __future__ import annotations
 
-from analysis.beforeafter import HIGHER_AFTER, LOWER_AFTER, NOT_ENOUGH_DATA, BeforeAfter
+from analysis.vocabulary import ChangeVerdict
+
+HIGHER_AFTER = ChangeVerdict.HIGHER_AFTER
+LOWER_AFTER = ChangeVerdict.LOWER_AFTER
+NOT_ENOUGH_DATA = ChangeVerdict.NOT_ENOUGH_DATA
 
 _CAVEAT_CHANGED = (
     "This shows that leaders' experience changed after the action; it does not show that "
@@ -40,8 +44,9 @@ def _shift(value: float) -> str:
     return f"{text} higher" if value > 0 else f"{text} lower"
 
 
-def describe(result: BeforeAfter) -> str:
-    """What the comparison shows, numbers to one decimal, with the caveat about cause."""
+def describe(result) -> str:
+    """What the comparison (an `analysis.BeforeAfter`) shows, numbers to one decimal, with
+    the caveat about cause."""
     before, after = result.before, result.after
     if result.verdict == NOT_ENOUGH_DATA:
         return _not_enough(result)
@@ -74,7 +79,7 @@ def describe(result: BeforeAfter) -> str:
     )
 
 
-def _not_enough(result: BeforeAfter) -> str:
+def _not_enough(result) -> str:
     needed = max(result.min_per_side, 2)
     short = []
     for side, hist, positions in (

@@ -9,7 +9,8 @@ API
     meeting) on the same axis, see below.
 ``publish_before_after(result, rules) -> dict``
     The figures as they may be shared outside the network.
-``HIGHER_AFTER``, ``LOWER_AFTER``, ``NO_CLEAR_CHANGE``, ``NOT_ENOUGH_DATA``: the verdicts.
+``HIGHER_AFTER``, ``LOWER_AFTER``, ``NO_CLEAR_CHANGE``, ``NOT_ENOUGH_DATA``: the verdicts'
+    codes (:class:`analysis.vocabulary.ChangeVerdict`).
 
 Where the action is
 -------------------
@@ -58,9 +59,12 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from analysis._beforeafter_words import describe
 from analysis.histogram import ScoreHistogram
-from analysis.privacy import DEFAULT_RULES, PublicationRules, count_band, group_suppression
+from analysis.privacy import count_band, group_suppression
+from analysis.rules import DEFAULT_RULES, BeforeAfterRules, PublicationRules
 from analysis.twogroup import MeanDifference, welch_difference
+from analysis.vocabulary import ChangeVerdict, Finding, Withheld
 
 __all__ = [
     "HIGHER_AFTER",
@@ -72,12 +76,12 @@ __all__ = [
     "publish_before_after",
 ]
 
-HIGHER_AFTER = "higher after"
-LOWER_AFTER = "lower after"
-NO_CLEAR_CHANGE = "no clear change"
-NOT_ENOUGH_DATA = "not enough data"
+HIGHER_AFTER = ChangeVerdict.HIGHER_AFTER
+LOWER_AFTER = ChangeVerdict.LOWER_AFTER
+NO_CLEAR_CHANGE = ChangeVerdict.NO_CLEAR_CHANGE
+NOT_ENOUGH_DATA = ChangeVerdict.NOT_ENOUGH_DATA
 
-_NO_RATINGS = "no ratings"
+_DEFAULT = BeforeAfterRules()
 
 
 def _hist_dict(hist: ScoreHistogram) -> dict:
@@ -103,9 +107,9 @@ class BeforeAfter:
     difference : MeanDifference or None
         Welch's difference, after minus before; ``None`` when a side has fewer than 2
         ratings. Its ``ci95`` is ``None`` when neither side's ratings vary.
-    verdict : str
+    verdict : Finding
         :data:`HIGHER_AFTER`, :data:`LOWER_AFTER`, :data:`NO_CLEAR_CHANGE` or
-        :data:`NOT_ENOUGH_DATA`.
+        :data:`NOT_ENOUGH_DATA` (with ``min_per_side``).
     min_per_side : int
         The number of ratings each side needed for a verdict (used by :meth:`sentence`).
     """
@@ -117,8 +121,8 @@ class BeforeAfter:
     before: ScoreHistogram
     after: ScoreHistogram
     difference: MeanDifference | None
-    verdict: str
-    min_per_side: int = 5
+    verdict: Finding
+    min_per_side: int = _DEFAULT.min_per_side
 
     def to_dict(self) -> dict:
         """JSON-ready dict of every field; histograms as ``{"n", "mean", "counts"}``."""
@@ -152,8 +156,6 @@ class BeforeAfter:
         Not enough data to compare: there are no ratings after the action, and at least 5
         are needed on each side.
         """
-        from analysis._beforeafter_words import describe
-
         return describe(self)
 
 
@@ -181,8 +183,8 @@ def before_after(
     by_position: Mapping[int, ScoreHistogram],
     action_at: float,
     *,
-    window: int = 3,
-    min_per_side: int = 5,
+    window: int = _DEFAULT.window,
+    min_per_side: int = _DEFAULT.min_per_side,
 ) -> BeforeAfter:
     """Compare one office's ratings in the cycles before an action with those after it.
 
@@ -238,7 +240,7 @@ def before_after(
     >>> r.before_positions, r.straddling, r.after_positions
     ((0, 1), 2, (3, 5))
     >>> r.before.n, r.after.n, round(r.difference.diff, 2), r.verdict
-    (10, 10, 3.0, 'higher after')
+    (10, 10, 3.0, ChangeVerdict.HIGHER_AFTER())
     >>> before_after(office, 2.5, window=1).before_positions  # between cycles 2 and 3
     (2,)
     """
@@ -274,13 +276,13 @@ def before_after(
         or difference is None
         or difference.ci95 is None
     ):
-        verdict = NOT_ENOUGH_DATA
+        verdict = NOT_ENOUGH_DATA(min_per_side=min_per_side)
     elif difference.ci95[0] > 0:
-        verdict = HIGHER_AFTER
+        verdict = HIGHER_AFTER()
     elif difference.ci95[1] < 0:
-        verdict = LOWER_AFTER
+        verdict = LOWER_AFTER()
     else:
-        verdict = NO_CLEAR_CHANGE
+        verdict = NO_CLEAR_CHANGE()
     return BeforeAfter(
         action_at=action_at,
         before_positions=before_positions,
@@ -294,9 +296,9 @@ def before_after(
     )
 
 
-def _side_reason(hist: ScoreHistogram, rules: PublicationRules) -> str | None:
+def _side_reason(hist: ScoreHistogram, rules: PublicationRules) -> Finding | None:
     if hist.n == 0:
-        return _NO_RATINGS
+        return Withheld.NO_RATINGS()
     return group_suppression(hist, rules)
 
 
@@ -306,18 +308,19 @@ def publish_before_after(result: BeforeAfter, rules: PublicationRules = DEFAULT_
     A side is withheld when :func:`analysis.privacy.group_suppression` withholds its pooled
     histogram (too few distinct raters, counted conservatively as explained in
     :func:`before_after`, or all ratings the same in a small group) or when it has no
-    ratings. Then every figure is ``None``, the verdict is "not enough data" and
-    ``withheld`` gives the reason, prefixed with ``"before: "`` or ``"after: "`` (both
-    reasons, joined by ``"; "``, when both sides are withheld). Otherwise counts are shown as
-    bands, means, the difference and its interval rounded to ``rules.mean_decimals`` and p
-    to ``rules.p_decimals``.
+    ratings. Then every figure is ``None``, the verdict is "not enough data" (needing, on each
+    side, the larger of ``min_per_side`` and the rules' ``min_raters_mean``) and ``withheld``
+    maps each withheld side (``"before"``, ``"after"``) to its
+    :class:`~analysis.vocabulary.Withheld` reason. Otherwise counts are shown as bands,
+    means, the difference and its interval rounded to ``rules.mean_decimals`` and p to
+    ``rules.p_decimals``.
 
     Returns
     -------
     dict
         ``verdict``, ``before_cycles``, ``after_cycles``, ``before_band``, ``after_band``,
         ``before_mean``, ``after_mean``, ``diff``, ``ci95`` (``[low, high]`` or ``None``),
-        ``p`` and ``withheld`` (the reason or ``None``).
+        ``p`` and ``withheld`` (side -> reason, or ``None``).
 
     Examples
     --------
@@ -327,16 +330,17 @@ def publish_before_after(result: BeforeAfter, rules: PublicationRules = DEFAULT_
     >>> published["before_band"], published["after_mean"], published["ci95"]
     ('5-9', 6.8, [1.9, 4.1])
     >>> publish_before_after(before_after({0: H([3, 4, 5, 4, 3]), 2: H([6, 7])}, 1.5))["withheld"]
-    'after: fewer than 5 distinct raters'
+    {'after': Withheld.FEW_RATERS(min_raters=5)}
     """
-    reasons = []
+    reasons = {}
     for side, hist in (("before", result.before), ("after", result.after)):
         reason = _side_reason(hist, rules)
         if reason is not None:
-            reasons.append(f"{side}: {reason}")
+            reasons[side] = reason
     if reasons:
+        needed = max(result.min_per_side, rules.min_raters_mean)
         return {
-            "verdict": NOT_ENOUGH_DATA,
+            "verdict": NOT_ENOUGH_DATA(min_per_side=needed),
             "before_cycles": None,
             "after_cycles": None,
             "before_band": None,
@@ -346,7 +350,7 @@ def publish_before_after(result: BeforeAfter, rules: PublicationRules = DEFAULT_
             "diff": None,
             "ci95": None,
             "p": None,
-            "withheld": "; ".join(reasons),
+            "withheld": reasons,
         }
     digits = rules.mean_decimals
     difference = result.difference

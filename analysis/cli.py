@@ -3,6 +3,10 @@
 Prints three lists: every office x cycle cell, every office's trend and every cycle's
 comparisons. ``--publish`` applies the publication rules (:mod:`analysis.privacy`). Bad input
 prints the line number on stderr and exits with status 2.
+
+Flags, verdicts and withheld reasons are codes: the JSON gives each as
+``{"code": ..., "params": {...}}`` (:mod:`analysis.vocabulary`); the table writes them as
+``code(param=value)``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Sequence
 
 from analysis.csvinput import CsvError, read_ratings_csv
 from analysis.network import analyse_network, publish_network
+from analysis.vocabulary import Finding, jsonable
 
 __all__ = ["main"]
 
@@ -55,9 +60,18 @@ _COMPARISON_COLUMNS = [
 ]
 
 
+def _code(finding: Finding) -> str:
+    """A finding for the table: its code, and its parameters in brackets."""
+    params = ",".join(f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}"
+                      for key, value in finding.params.items())
+    return f"{finding}({params})" if params else str(finding)
+
+
 def _text(value: object, key: str) -> str:
     if value is None:
         return "-"
+    if isinstance(value, Finding):
+        return _code(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -66,7 +80,7 @@ def _text(value: object, key: str) -> str:
         if key == "cycles_used":
             return str(len(value))
         if key == "flags":
-            return ",".join(value) or "-"
+            return ",".join(_code(flag) for flag in value) or "-"
         return "[" + ", ".join(_text(v, key) for v in value) + "]"
     return str(value)
 
@@ -113,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         result = analyse_network(network).to_dict()
     if args.format == "json":
-        print(json.dumps(result, indent=2, allow_nan=False))
+        print(json.dumps(jsonable(result), indent=2, allow_nan=False))
     else:
         print(_table("Cells (office x cycle)", result["cells"], _CELL_COLUMNS))
         print()

@@ -4,8 +4,8 @@ API
 ---
 ``compare_offices(by_office, cycle=None) -> tuple[Comparison, ...]``
     ``by_office`` maps office -> ScoreHistogram for one cycle. Offices with fewer than
-    ``min_raters`` (5) distinct raters are neither compared nor counted in "the rest"; they
-    come back with ``flag = "not compared: fewer than 5 distinct raters"``.
+    ``min_raters`` (5) distinct raters are neither compared nor counted in "the rest"; their
+    flag is ``ComparisonFlag.NOT_COMPARED_FEW_RATERS(min_raters=5)``.
 ``bh_qvalues(p) -> ndarray``
 
 The claim "below/above the network" rests on Welch's t (office minus the rest) with
@@ -21,29 +21,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.histogram import SCORES, ScoreHistogram
+from analysis._moments import sums, variance
+from analysis.histogram import ScoreHistogram
+from analysis.rules import ComparisonRules
 from analysis.shrinkage import RANK_SEED, RANK_SIMULATIONS, shrink_arrays
 from analysis.twogroup import brunner_munzel, welch_arrays
+from analysis.vocabulary import ComparisonFlag, Finding
 
 __all__ = [
-    "ABOVE",
-    "BELOW",
     "Comparison",
-    "NOT_COMPARED_FEW_RATERS",
-    "NOT_COMPARED_NO_REST",
-    "NO_CLEAR_DIFFERENCE",
     "bh_qvalues",
     "compare_counts",
     "compare_offices",
 ]
 
-ABOVE = "above the network"
-BELOW = "below the network"
-NO_CLEAR_DIFFERENCE = "no clear difference"
-NOT_COMPARED_FEW_RATERS = "not compared: fewer than {} distinct raters"
-NOT_COMPARED_NO_REST = "not compared: no other office to compare with"
-
-_SCORE_VECTOR = np.array(SCORES, dtype=np.int64)
+_DEFAULT = ComparisonRules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +54,10 @@ class Comparison:
         Welch 95% interval of that difference.
     p, q : float or None
         Welch's two-sided p and its Benjamini-Hochberg q over the offices compared.
-    flag : str
-        ``"above the network"``, ``"below the network"``, ``"no clear difference"`` or
-        ``"not compared: ..."`` with the reason.
+    flag : Finding
+        A :class:`~analysis.vocabulary.ComparisonFlag`: above or below the network, no
+        clear difference (each with its ``false_discovery_rate``), or not compared (too few
+        raters, with ``min_raters``; or no other office to compare with).
     brunner_munzel_p : float or None
         Only for floor-heavy offices with n < 10, whose flag also needs this p < 0.05.
     eb_mean, eb_sd : float or None
@@ -83,7 +76,7 @@ class Comparison:
     diff_ci95: tuple[float, float] | None
     p: float | None
     q: float | None
-    flag: str
+    flag: Finding
     brunner_munzel_p: float | None
     eb_mean: float | None
     eb_sd: float | None
@@ -156,9 +149,9 @@ def compare_offices(
     by_office: Mapping[str, ScoreHistogram],
     cycle: str | None = None,
     *,
-    min_raters: int = 5,
-    alpha: float = 0.05,
-    floor_check_below_n: int = 10,
+    min_raters: int = _DEFAULT.min_raters,
+    alpha: float = _DEFAULT.false_discovery_rate,
+    floor_check_below_n: int = _DEFAULT.floor_check_below_n,
     confidence: float = 0.95,
     rank_simulations: int = RANK_SIMULATIONS,
     seed: int = RANK_SEED,
@@ -203,9 +196,10 @@ def compare_offices(
     >>> H = ScoreHistogram.from_scores
     >>> results = compare_offices({"BDO": H([2, 3, 2, 1, 3, 2]), "WDO": H([7, 8, 6, 7, 9]),
     ...                            "BWO": H([6, 7, 8, 7, 6, 8])}, cycle="2024-1")
-    >>> [(c.office, c.flag) for c in results]  # doctest: +NORMALIZE_WHITESPACE
-    [('BDO', 'below the network'), ('WDO', 'above the network'),
-     ('BWO', 'above the network')]
+    >>> [(c.office, str(c.flag)) for c in results]  # doctest: +NORMALIZE_WHITESPACE
+    [('BDO', 'below_network'), ('WDO', 'above_network'), ('BWO', 'above_network')]
+    >>> results[0].flag.params["false_discovery_rate"]
+    0.05
     """
     offices = [office for office, hist in by_office.items() if hist.n > 0]
     counts = np.array([by_office[o].counts for o in offices], dtype=np.int64).reshape(-1, 10)
@@ -230,27 +224,25 @@ def compare_counts(
     raters: Sequence[int | None],
     cycle: str | None = None,
     *,
-    min_raters: int = 5,
-    alpha: float = 0.05,
-    floor_check_below_n: int = 10,
+    min_raters: int = _DEFAULT.min_raters,
+    alpha: float = _DEFAULT.false_discovery_rate,
+    floor_check_below_n: int = _DEFAULT.floor_check_below_n,
     confidence: float = 0.95,
     rank_simulations: int = RANK_SIMULATIONS,
     seed: int = RANK_SEED,
 ) -> tuple[Comparison, ...]:
     """:func:`compare_offices` on an ``(m, 10)`` count array (every row n >= 1)."""
     counts = np.asarray(counts, dtype=np.int64)
-    n = counts.sum(axis=1)
-    t1 = counts @ _SCORE_VECTOR
-    t2 = counts @ (_SCORE_VECTOR * _SCORE_VECTOR)
+    n, t1, t2 = sums(counts)
     distinct_raters = np.array([n[i] if r is None else r for i, r in enumerate(raters)], int)
     eligible = (distinct_raters >= min_raters) & (n >= 2)
     index = np.flatnonzero(eligible)
     k = index.size
 
-    def variance(total_n, total_1, total_2):
-        return (total_n * total_2 - total_1 * total_1) / (total_n * (total_n - 1))
-
     mean = t1 / n
+    above = ComparisonFlag.ABOVE_NETWORK(false_discovery_rate=alpha)
+    below = ComparisonFlag.BELOW_NETWORK(false_discovery_rate=alpha)
+    unclear = ComparisonFlag.NO_CLEAR_DIFFERENCE(false_discovery_rate=alpha)
     results: dict[int, dict] = {}
     if k >= 2:
         n_e, t1_e, t2_e = n[index], t1[index], t2[index]
@@ -290,9 +282,9 @@ def compare_counts(
         ]
         for j, i in enumerate(index.tolist()):
             d, lo, hi, p_j, q_j, eb, eb_sd, rank, rank_lo, rank_hi = (c[j] for c in columns)
-            flag, bm_p = NO_CLEAR_DIFFERENCE, None
+            flag, bm_p = unclear, None
             if q_j == q_j and q_j < alpha:
-                flag = BELOW if d < 0 else ABOVE
+                flag = below if d < 0 else above
                 if floor_heavy[j]:
                     office_hist = ScoreHistogram._trusted(tuple(counts[i].tolist()), None)
                     rest_hist = ScoreHistogram._trusted(tuple((total - counts[i]).tolist()), None)
@@ -301,7 +293,7 @@ def compare_counts(
                     # scipy's sign: positive when the rest scores higher, i.e. office below
                     agrees = bm is not None and bm[1] < alpha and (bm[0] > 0) == (d < 0)
                     if not agrees:
-                        flag = NO_CLEAR_DIFFERENCE
+                        flag = unclear
             results[i] = {
                 "diff_vs_rest": d,
                 "diff_ci95": None if lo != lo else (lo, hi),
@@ -325,13 +317,14 @@ def compare_counts(
         "eb_rank": None,
         "eb_rank_interval": None,
     }
-    few = NOT_COMPARED_FEW_RATERS.format(min_raters)
+    few = ComparisonFlag.NOT_COMPARED_FEW_RATERS(min_raters=min_raters)
+    alone = ComparisonFlag.NOT_COMPARED_NO_REST()
     comparisons = []
     n_list, mean_list = n.tolist(), mean.tolist()
     for i, office in enumerate(offices):
         figures = results.get(i)
         if figures is None:
-            flag = NOT_COMPARED_NO_REST if eligible[i] else few
+            flag = alone if eligible[i] else few
             figures = {**not_compared, "flag": flag}
         comparisons.append(
             Comparison(

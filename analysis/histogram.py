@@ -23,6 +23,8 @@ from numbers import Integral
 
 import numpy as np
 
+from analysis._moments import variance
+
 __all__ = ["MAX_SCORE", "MIN_SCORE", "SCORES", "ScoreHistogram"]
 
 MIN_SCORE = 1
@@ -243,9 +245,8 @@ class ScoreHistogram:
         n = self.n
         if n < 2:
             return None
-        t1 = self.total
         t2 = sum(s * s * c for s, c in zip(SCORES, self.counts, strict=True))
-        return (n * t2 - t1 * t1) / (n * (n - 1))
+        return variance(n, self.total, t2)
 
     @property
     def sd(self) -> float | None:

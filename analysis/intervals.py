@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from analysis._moments import SCORE_VECTOR
 from analysis._quantiles import normal_quantile
-from analysis.histogram import SCORES, ScoreHistogram
+from analysis.histogram import ScoreHistogram
 
 __all__ = [
     "BOOTSTRAP_MIN_N",
@@ -20,9 +21,6 @@ __all__ = [
 BOOTSTRAP_SEED = 20240604
 BOOTSTRAP_RESAMPLES = 9999
 BOOTSTRAP_MIN_N = 15
-
-_SCORE_VECTOR = np.array(SCORES, dtype=np.int64)
-
 
 def wilson_interval(successes, n, confidence: float = 0.95):
     """Wilson score interval for a binomial proportion (works on scalars or arrays).
@@ -134,7 +132,7 @@ def bca_interval(
     counts = hist.as_array()
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(n, counts / n, size=resamples)
-    boot_means = draws @ _SCORE_VECTOR / n
+    boot_means = draws @ SCORE_VECTOR / n
     theta = hist.total / n
     # Mid-rank for ties: bootstrap means of integer scores sit on a grid of 1/n, so many
     # equal theta exactly; counting them half below (as scipy >= 1.15 does) removes a bias.
@@ -144,7 +142,7 @@ def bca_interval(
     if below in (0.0, 1.0):
         return None
     z0 = special.ndtri(below)
-    jack = (hist.total - _SCORE_VECTOR) / (n - 1)
+    jack = (hist.total - SCORE_VECTOR) / (n - 1)
     jack_mean = (counts @ jack) / n
     d = jack_mean - jack
     denominator = 6 * (counts @ d**2) ** 1.5

@@ -9,10 +9,12 @@ API (what the web service and the command line call)
     :func:`order_cycles`. ``raters`` optionally maps ``(office, cycle)`` to distinct raters.
 ``NetworkCounts.from_histograms(cells, cycle_order=None)``
     ``cells`` maps ``(office, cycle)`` to :class:`ScoreHistogram`.
-``analyse_network(network) -> NetworkAnalysis``
+``analyse_network(network, rules=NETWORK_RULES) -> NetworkAnalysis``
     Every cell's summary, every office's trend, every cycle's comparisons with EB shrinkage
     and rank intervals. No bootstrap (ask :func:`analysis.summarize` for one cell).
-``publish_network(network, rules=PublicationRules()) -> PublishedNetwork``
+``network_trends(network, rules=NETWORK_RULES) -> tuple[Trend, ...]``
+    Every office's trend alone, without the comparisons.
+``publish_network(network, rules=NETWORK_RULES) -> PublishedNetwork``
     The same after the publication rules: withheld cells are removed before trends and
     comparisons are computed, so nothing withheld can be recovered from them.
 
@@ -22,15 +24,14 @@ Time and memory grow with offices x cycles, never with the number of ratings.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from analysis._moments import mean_and_variance
 from analysis.compare import Comparison, compare_counts
 from analysis.histogram import ScoreHistogram
 from analysis.privacy import (
-    DEFAULT_RULES,
-    PublicationRules,
     PublishedCell,
     PublishedComparison,
     PublishedTrend,
@@ -39,6 +40,7 @@ from analysis.privacy import (
     publish_comparison,
     publish_trend,
 )
+from analysis.rules import NETWORK_RULES, PublicationRules, Rules
 from analysis.shrinkage import RANK_SEED, RANK_SIMULATIONS
 from analysis.summary import CellSummary, _cell_figures, _summaries_from_figures
 from analysis.trend import Trend, trend_from_arrays
@@ -48,6 +50,7 @@ __all__ = [
     "NetworkCounts",
     "PublishedNetwork",
     "analyse_network",
+    "network_trends",
     "order_cycles",
     "publish_network",
 ]
@@ -188,6 +191,25 @@ class NetworkCounts:
         raters = int(self.raters[o, c])
         return ScoreHistogram(tuple(self.counts[o, c].tolist()), None if raters < 0 else raters)
 
+    def pooled(self, cycle: str) -> ScoreHistogram:
+        """Every office's ratings in one cycle added up (raters unknown: one leader may have
+        rated several offices).
+
+        Examples
+        --------
+        >>> net = NetworkCounts.from_rows([("BDO", "1", 7, 3), ("WDO", "1", 2, 1)])
+        >>> net.pooled("1").n, net.pooled("1").mean
+        (4, 5.75)
+        """
+        c = self.cycles.index(cycle)
+        return ScoreHistogram(tuple(self.counts[:, c].sum(axis=0).tolist()))
+
+    def only_cycle(self, cycle: str) -> NetworkCounts:
+        """The network's cells of one cycle, as a network of that cycle alone."""
+        c = self.cycles.index(cycle)
+        return NetworkCounts(self.offices, (cycle,), self.counts[:, c:c + 1].copy(),
+                             self.raters[:, c:c + 1].copy())
+
     def without(self, cells: Iterable[tuple[str, str]]) -> NetworkCounts:
         """A copy with the given ``(office, cycle)`` cells emptied."""
         counts = self.counts.copy()
@@ -207,12 +229,14 @@ class NetworkAnalysis:
     trends: tuple[Trend, ...]
     comparisons: tuple[Comparison, ...]
 
-    def to_dict(self, rules: PublicationRules = DEFAULT_RULES) -> dict:
-        """JSON-ready; each cell also says whether it could be published and why not."""
+    def to_dict(self, rules: Rules = NETWORK_RULES) -> dict:
+        """Every figure as a dict; each cell also says whether it could be published and why
+        not. Codes are :class:`~analysis.vocabulary.Finding` values (see
+        :func:`analysis.vocabulary.jsonable`)."""
         cells = []
         for cell in self.cells:
             figures = cell.to_dict()
-            reason = group_suppression(cell, rules)
+            reason = group_suppression(cell, rules.publication)
             figures["publishable"] = reason is None
             figures["suppressed_reason"] = reason
             cells.append(figures)
@@ -239,11 +263,78 @@ class PublishedNetwork:
         }
 
 
+def _rules(rules: Rules | PublicationRules) -> Rules:
+    """A full set of rules (publication rules alone keep the others' defaults)."""
+    if isinstance(rules, PublicationRules):
+        return Rules(publication=rules)
+    if not isinstance(rules, Rules):
+        raise ValueError(f"expected analysis.Rules, got {rules!r}")
+    return rules
+
+
+def _trends(network, office_idx, cycle_idx, n, mean, var, confidence, rules) -> list[Trend]:
+    """Each office's trend from its rated cells (office-major order, cycles sorted)."""
+    trend_rules = rules.trend
+    trends = []
+    bounds = np.flatnonzero(np.diff(office_idx)) + 1
+    starts = np.concatenate([[0], bounds]).tolist()
+    ends = np.concatenate([bounds, [office_idx.size]]).tolist()
+    for start, end in zip(starts, ends, strict=True):
+        if start == end:
+            continue
+        positions = cycle_idx[start:end].tolist()
+        trends.append(
+            trend_from_arrays(
+                network.offices[int(office_idx[start])],
+                [network.cycles[p] for p in positions],
+                positions,
+                n[start:end],
+                mean[start:end],
+                var[start:end],
+                confidence=confidence,
+                min_cycles=trend_rules.min_cycles,
+                min_n=trend_rules.min_n,
+                min_change=trend_rules.min_change,
+            )
+        )
+    return trends
+
+
+def network_trends(
+    network: NetworkCounts, *, confidence: float = 0.95, rules: Rules = NETWORK_RULES
+) -> tuple[Trend, ...]:
+    """Every office's trend over the network's cycles, and nothing else (no comparisons).
+
+    The same trends as :func:`analyse_network` gives, from every cell's n, mean and variance
+    at once.
+
+    Examples
+    --------
+    >>> net = NetworkCounts.from_rows([("BDO", str(c), 3 + c, 6) for c in range(5)])
+    >>> [(t.office, t.slope, str(t.verdict)) for t in network_trends(net)]
+    [('BDO', 1.0, 'no_clear_change')]
+    """
+    n_cell, mean, var = mean_and_variance(network.counts)
+    office_idx, cycle_idx = np.nonzero(n_cell)
+    return tuple(
+        _trends(
+            network,
+            office_idx,
+            cycle_idx,
+            n_cell[office_idx, cycle_idx].astype(float),
+            mean[office_idx, cycle_idx],
+            var[office_idx, cycle_idx],
+            confidence,
+            _rules(rules),
+        )
+    )
+
+
 def analyse_network(
     network: NetworkCounts,
     *,
     confidence: float = 0.95,
-    min_raters: int = 5,
+    rules: Rules = NETWORK_RULES,
     rank_simulations: int = RANK_SIMULATIONS,
     seed: int = RANK_SEED,
 ) -> NetworkAnalysis:
@@ -253,8 +344,9 @@ def analyse_network(
     ----------
     network : NetworkCounts
     confidence : float
-    min_raters : int
-        Minimum distinct raters for an office to be compared within a cycle.
+    rules : Rules
+        The comparison and trend rules (minimum raters to be compared, the false discovery
+        rate, the cycles a verdict needs ...).
     rank_simulations, seed : int
         For the EB rank intervals.
 
@@ -275,9 +367,10 @@ def analyse_network(
     >>> net = NetworkCounts.from_rows([("BDO", "1", 7, 3), ("BDO", "1", 2, 2),
     ...                                ("WDO", "1", 9, 5), ("WDO", "1", 8, 1)])
     >>> result = analyse_network(net)
-    >>> [c.flag for c in result.comparisons]
-    ['below the network', 'above the network']
+    >>> [str(c.flag) for c in result.comparisons]
+    ['below_network', 'above_network']
     """
+    rules = _rules(rules)
     counts = network.counts
     n_cell = counts.sum(axis=2)
     office_idx, cycle_idx = np.nonzero(n_cell)
@@ -287,29 +380,12 @@ def analyse_network(
     office_names = [network.offices[o] for o in office_idx.tolist()]
     cycle_names = [network.cycles[c] for c in cycle_idx.tolist()]
     cells = _summaries_from_figures(figures, office_names, cycle_names, raters_flat)
+    trends = _trends(
+        network, office_idx, cycle_idx, figures["n"], figures["mean"], figures["var"],
+        confidence, rules,
+    )
 
-    trends = []
-    # cells are in office-major order, so each office's cells form one run sorted by cycle
-    bounds = np.flatnonzero(np.diff(office_idx)) + 1
-    starts = np.concatenate([[0], bounds]).tolist()
-    ends = np.concatenate([bounds, [office_idx.size]]).tolist()
-    n_all, mean_all, var_all = figures["n"], figures["mean"], figures["var"]
-    for start, end in zip(starts, ends, strict=True):
-        if start == end:
-            continue
-        positions = cycle_idx[start:end].tolist()
-        trends.append(
-            trend_from_arrays(
-                office_names[start],
-                [network.cycles[p] for p in positions],
-                positions,
-                n_all[start:end],
-                mean_all[start:end],
-                var_all[start:end],
-                confidence=confidence,
-            )
-        )
-
+    comparison_rules = rules.comparison
     comparisons = []
     for c, cycle in enumerate(network.cycles):
         present = np.flatnonzero(n_cell[:, c])
@@ -321,7 +397,9 @@ def analyse_network(
                 counts[present, c],
                 [None if r < 0 else r for r in network.raters[present, c].tolist()],
                 cycle,
-                min_raters=min_raters,
+                min_raters=comparison_rules.min_raters,
+                alpha=comparison_rules.false_discovery_rate,
+                floor_check_below_n=comparison_rules.floor_check_below_n,
                 confidence=confidence,
                 rank_simulations=rank_simulations,
                 seed=seed,
@@ -332,7 +410,7 @@ def analyse_network(
 
 def publish_network(
     network: NetworkCounts,
-    rules: PublicationRules = DEFAULT_RULES,
+    rules: Rules | PublicationRules = NETWORK_RULES,
     *,
     confidence: float = 0.95,
     rank_simulations: int = RANK_SIMULATIONS,
@@ -348,22 +426,28 @@ def publish_network(
     --------
     >>> net = NetworkCounts.from_rows([("BDO", "1", 7, 3), ("WDO", "1", 9, 5), ("WDO", "1", 8, 1)])
     >>> [cell.suppressed_reason for cell in publish_network(net).cells]
-    ['fewer than 5 distinct raters', None]
+    [Withheld.FEW_RATERS(min_raters=5), None]
     """
+    rules = _rules(rules)
+    publication = rules.publication
     full = analyse_network(
-        network, confidence=confidence, rank_simulations=rank_simulations, seed=seed
+        network, confidence=confidence, rules=rules, rank_simulations=rank_simulations,
+        seed=seed,
     )
-    withheld = [(cell.office, cell.cycle) for cell in full.cells if group_suppression(cell, rules)]
+    withheld = [(cell.office, cell.cycle) for cell in full.cells
+                if group_suppression(cell, publication)]
     kept = network.without(withheld) if withheld else network
+    # Only publishable offices are compared: the stricter of the two rater thresholds.
+    min_raters = max(rules.comparison.min_raters, publication.min_raters_mean)
     published = analyse_network(
         kept,
         confidence=confidence,
-        min_raters=rules.min_raters_mean,
+        rules=replace(rules, comparison=replace(rules.comparison, min_raters=min_raters)),
         rank_simulations=rank_simulations,
         seed=seed,
     )
     return PublishedNetwork(
-        cells=tuple(publish_cell(cell, rules) for cell in full.cells),
-        trends=tuple(publish_trend(trend, rules) for trend in published.trends),
-        comparisons=tuple(publish_comparison(c, rules) for c in published.comparisons),
+        cells=tuple(publish_cell(cell, publication) for cell in full.cells),
+        trends=tuple(publish_trend(trend, publication) for trend in published.trends),
+        comparisons=tuple(publish_comparison(c, publication) for c in published.comparisons),
     )

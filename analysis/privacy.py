@@ -3,7 +3,8 @@
 API
 ---
 ``PublicationRules(...)``: the thresholds, with the network's defaults.
-``group_suppression(hist_or_summary, rules) -> str | None``: why a whole group is withheld.
+``group_suppression(hist_or_summary, rules) -> Finding | None``: why a whole group is withheld
+    (a :class:`~analysis.vocabulary.Withheld` code with its threshold).
 ``publishable_groups(by_group, rules) -> (kept, withheld)``: drop withheld groups *before*
     totals or comparisons, so a withheld office cannot be recovered by subtraction.
 ``publish_cell / publish_trend / publish_comparison``: rounded, banded, suppressed copies.
@@ -20,8 +21,10 @@ from dataclasses import dataclass, field
 
 from analysis.compare import Comparison
 from analysis.histogram import ScoreHistogram
-from analysis.summary import FLAG_MOSTLY_CEILING, FLAG_MOSTLY_FLOOR, CellSummary
+from analysis.rules import DEFAULT_RULES, PublicationRules
+from analysis.summary import CellSummary
 from analysis.trend import Trend
+from analysis.vocabulary import CellFlag, Finding, Withheld
 
 __all__ = [
     "DEFAULT_RULES",
@@ -30,6 +33,7 @@ __all__ = [
     "PublishedComparison",
     "PublishedTrend",
     "count_band",
+    "distribution_suppression",
     "group_suppression",
     "publish_cell",
     "publish_comparison",
@@ -38,48 +42,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class PublicationRules:
-    """Thresholds for publication (defaults are the network's rules).
-
-    Attributes
-    ----------
-    min_raters_mean : int
-        A mean and its interval need at least this many distinct raters (5).
-    min_raters_distribution : int
-        Distributions (SD, median, shares, score counts, floor/ceiling flags) and quotes need
-        at least this many (10).
-    min_n_if_all_same : int
-        A group whose ratings are all the same is withheld below this n (10): its mean
-        would tell every rater's score.
-    count_bands : tuple of (low, high or None)
-        Bands in which counts are shown; counts below the first band are not shown.
-    mean_decimals : int
-        Means, their intervals and differences of means are rounded to this (1).
-    """
-
-    min_raters_mean: int = 5
-    min_raters_distribution: int = 10
-    min_n_if_all_same: int = 10
-    count_bands: tuple[tuple[int, int | None], ...] = ((5, 9), (10, 19), (20, None))
-    mean_decimals: int = 1
-    p_decimals: int = 3
-    slope_decimals: int = 2
-    share_decimals: int = 2
-
-    def __post_init__(self) -> None:
-        if self.min_raters_mean < 1 or self.min_raters_distribution < self.min_raters_mean:
-            raise ValueError(
-                "min_raters_mean must be >= 1 and min_raters_distribution >= min_raters_mean"
-            )
-
-
-#: The network's rules with their default thresholds.
-DEFAULT_RULES = PublicationRules()
-
-
-def _reason_few(k: int) -> str:
-    return f"fewer than {k} distinct raters"
 
 
 def count_band(n: int, rules: PublicationRules = DEFAULT_RULES) -> str | None:
@@ -98,7 +60,7 @@ def count_band(n: int, rules: PublicationRules = DEFAULT_RULES) -> str | None:
 
 def group_suppression(
     group: ScoreHistogram | CellSummary, rules: PublicationRules = DEFAULT_RULES
-) -> str | None:
+) -> Finding | None:
     """Why a whole group must be withheld, or ``None`` when its mean may be published.
 
     Distinct raters are ``raters`` when known, else ``n`` (one rating per rater).
@@ -106,19 +68,37 @@ def group_suppression(
     Examples
     --------
     >>> group_suppression(ScoreHistogram.from_scores([3, 3, 3, 3, 3, 3]))
-    'all ratings the same and fewer than 10'
+    Withheld.ALL_SAME(min_n=10)
     """
     n = group.n
     if isinstance(group, CellSummary):
-        all_same = "all_same" in group.flags
+        all_same = CellFlag.ALL_SAME in group.flags
         raters = n if group.raters is None else group.raters
     else:
         all_same = group.all_same
         raters = group.raters_or_n
     if raters < rules.min_raters_mean:
-        return _reason_few(rules.min_raters_mean)
+        return Withheld.FEW_RATERS(min_raters=rules.min_raters_mean)
     if all_same and n < rules.min_n_if_all_same:
-        return f"all ratings the same and fewer than {rules.min_n_if_all_same}"
+        return Withheld.ALL_SAME(min_n=rules.min_n_if_all_same)
+    return None
+
+
+def distribution_suppression(
+    group: ScoreHistogram | CellSummary, rules: PublicationRules = DEFAULT_RULES
+) -> Finding | None:
+    """Why a group's distribution (SD, median, shares, score counts) is withheld although its
+    mean may be published, or ``None``.
+
+    Examples
+    --------
+    >>> distribution_suppression(ScoreHistogram.from_scores([4, 5, 6, 7, 8]))
+    Withheld.FEW_RATERS_FOR_DISTRIBUTION(min_raters=10)
+    """
+    raters = group.raters_or_n if isinstance(group, ScoreHistogram) else (
+        group.n if group.raters is None else group.raters)
+    if raters < rules.min_raters_distribution:
+        return Withheld.FEW_RATERS_FOR_DISTRIBUTION(min_raters=rules.min_raters_distribution)
     return None
 
 
@@ -135,7 +115,7 @@ def publishable_groups(
     >>> H = ScoreHistogram.from_scores
     >>> kept, withheld = publishable_groups({"BDO": H([4, 5, 6, 7, 8]), "WDO": H([2, 3])})
     >>> list(kept), withheld
-    (['BDO'], {'WDO': 'fewer than 5 distinct raters'})
+    (['BDO'], {'WDO': Withheld.FEW_RATERS(min_raters=5)})
     """
     kept, withheld = {}, {}
     for key, hist in by_group.items():
@@ -175,8 +155,8 @@ class PublishedCell:
     bca95: tuple[float, float] | None
     flags: tuple[str, ...]
     publishable: bool
-    suppressed_reason: str | None
-    suppressed: tuple[tuple[str, str], ...] = field(default=())
+    suppressed_reason: Finding | None
+    suppressed: tuple[tuple[str, Finding], ...] = field(default=())
 
     def to_dict(self) -> dict:
         return {
@@ -212,9 +192,8 @@ def publish_cell(summary: CellSummary, rules: PublicationRules = DEFAULT_RULES) 
     >>> from analysis.summary import summarize
     >>> cell = publish_cell(summarize(ScoreHistogram.from_scores([6, 7, 8, 9, 10, 7])))
     >>> cell.n_band, cell.mean, cell.share_7plus, dict(cell.suppressed)["share_7plus"]
-    ('5-9', 7.8, None, 'fewer than 10 distinct raters')
+    ('5-9', 7.8, None, Withheld.FEW_RATERS_FOR_DISTRIBUTION(min_raters=10))
     """
-    raters = summary.n if summary.raters is None else summary.raters
     group_reason = group_suppression(summary, rules)
     suppressed = []
     mean_figures = ("mean", "ci95", "bca95")
@@ -239,12 +218,13 @@ def publish_cell(summary: CellSummary, rules: PublicationRules = DEFAULT_RULES) 
             tuple(suppressed),
         )
     digits = rules.mean_decimals
-    distribution_ok = raters >= rules.min_raters_distribution
+    distribution_reason = distribution_suppression(summary, rules)
+    distribution_ok = distribution_reason is None
     flags = summary.flags
     if not distribution_ok:
-        reason = _reason_few(rules.min_raters_distribution)
-        suppressed.extend((name, reason) for name in distribution_figures)
-        flags = tuple(f for f in flags if f not in (FLAG_MOSTLY_FLOOR, FLAG_MOSTLY_CEILING))
+        suppressed.extend((name, distribution_reason) for name in distribution_figures)
+        flags = tuple(f for f in flags
+                      if f not in (CellFlag.MOSTLY_FLOOR, CellFlag.MOSTLY_CEILING))
     share_digits = rules.share_decimals
     return PublishedCell(
         office=summary.office,
@@ -297,6 +277,7 @@ def publish_trend(trend: Trend, rules: PublicationRules = DEFAULT_RULES) -> Publ
     for key in ("slope_p", "kendall_p", "first_last_p"):
         figures[key] = _round(figures[key], rules.p_decimals)
     figures["kendall_tau"] = _round(figures["kendall_tau"], 2)
+    del figures["centre"]  # the line's point of balance is for drawing inside the network
     figures["n_per_cycle"] = [count_band(n, rules) for n in trend.n_per_cycle]
     for key in ("slope_ci95", "theil_sen_ci95", "first_last_ci95"):
         if figures[key] is not None:

@@ -12,7 +12,8 @@ API for callers (the web service, the command line)
 
 Intervals are ``(low, high)`` tuples computed unclipped; :attr:`CellSummary.ci95_shown`
 clips the mean's interval to 1..10 for display. Where every rating is the same there is no
-interval (``None``) and the flag ``"all_same"`` says why.
+interval (``None``) and the flag :attr:`CellFlag.ALL_SAME` says why. Flags are
+:class:`analysis.vocabulary.Finding` values of :class:`analysis.vocabulary.CellFlag`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis._moments import mean_and_variance
 from analysis._quantiles import t_quantiles
-from analysis.histogram import SCORES, ScoreHistogram
+from analysis.histogram import ScoreHistogram
 from analysis.intervals import (
     BOOTSTRAP_MIN_N,
     BOOTSTRAP_RESAMPLES,
@@ -30,17 +32,13 @@ from analysis.intervals import (
     bca_interval,
     wilson_interval,
 )
+from analysis.vocabulary import CellFlag, Finding
 
 __all__ = [
     "BOOTSTRAP_RESAMPLES",
     "BOOTSTRAP_SEED",
     "BOOTSTRAP_MIN_N",
     "CellSummary",
-    "FLAG_ALL_SAME",
-    "FLAG_MOSTLY_CEILING",
-    "FLAG_MOSTLY_FLOOR",
-    "FLAG_NO_BOOTSTRAP",
-    "FLAG_SMALL_N",
     "SMALL_N",
     "bca_interval",
     "summarize",
@@ -51,14 +49,6 @@ __all__ = [
 #: Below this n the t-interval's coverage is unreliable on skewed 1-10 data (see
 #: ``benchmarks/coverage.py``), so the summary says so.
 SMALL_N = 10
-
-FLAG_ALL_SAME = "all_same"
-FLAG_SMALL_N = "small_n"
-FLAG_MOSTLY_FLOOR = "mostly_floor"
-FLAG_MOSTLY_CEILING = "mostly_ceiling"
-FLAG_NO_BOOTSTRAP = "no_bootstrap_below_15"
-
-_SCORE_VECTOR = np.array(SCORES, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +73,10 @@ class CellSummary:
         Its Wilson 95% interval.
     bca95 : (float, float) or None
         BCa bootstrap 95% interval for the mean, only when asked for and n >= 15.
-    flags : tuple of str
-        Any of ``"small_n"`` (n < 10), ``"all_same"``, ``"mostly_floor"`` (more than half
-        at 1-2), ``"mostly_ceiling"`` (more than half at 9-10), ``"no_bootstrap_below_15"``.
+    flags : tuple of Finding
+        :class:`~analysis.vocabulary.CellFlag` findings: ``small_n`` (n < ``min_n``, 10),
+        ``all_same``, ``mostly_floor`` (more than half at 1-2), ``mostly_ceiling`` (more than
+        half at 9-10), ``no_bootstrap_below_15`` (a bootstrap asked for below ``min_n``).
     """
 
     office: str | None
@@ -99,7 +90,7 @@ class CellSummary:
     share_7plus: float
     share_7plus_ci95: tuple[float, float]
     bca95: tuple[float, float] | None
-    flags: tuple[str, ...]
+    flags: tuple[Finding, ...]
 
     @property
     def ci95_shown(self) -> tuple[float, float] | None:
@@ -133,13 +124,8 @@ def _cell_figures(counts: np.ndarray, confidence: float = 0.95) -> dict[str, np.
     Cells must have n >= 1. Figures undefined in a cell are NaN in the arrays.
     """
     counts = np.asarray(counts, dtype=np.int64)
-    n = counts.sum(axis=1)
-    t1 = counts @ _SCORE_VECTOR
-    t2 = counts @ (_SCORE_VECTOR * _SCORE_VECTOR)
-    mean = t1 / n
+    n, mean, var = mean_and_variance(counts)
     has_two = n >= 2
-    safe_pairs = np.where(has_two, n * (n - 1), 1)
-    var = np.where(has_two, (n * t2 - t1 * t1) / safe_pairs, np.nan)
     sd = np.sqrt(var)
     distinct = (counts > 0).sum(axis=1)
     all_same = distinct == 1
@@ -184,16 +170,18 @@ def _summaries_from_figures(
     # Going through .tolist() once is far cheaper than indexing numpy scalars per cell.
     columns = {key: value.tolist() for key, value in figures.items()}
     summaries = []
+    small, all_same = CellFlag.SMALL_N(min_n=small_n), CellFlag.ALL_SAME()
+    floor, ceiling = CellFlag.MOSTLY_FLOOR(), CellFlag.MOSTLY_CEILING()
     for i, n in enumerate(columns["n"]):
         flags = []
         if n < small_n:
-            flags.append(FLAG_SMALL_N)
+            flags.append(small)
         if columns["all_same"][i]:
-            flags.append(FLAG_ALL_SAME)
+            flags.append(all_same)
         if columns["mostly_floor"][i]:
-            flags.append(FLAG_MOSTLY_FLOOR)
+            flags.append(floor)
         if columns["mostly_ceiling"][i]:
-            flags.append(FLAG_MOSTLY_CEILING)
+            flags.append(ceiling)
         low, high = columns["ci_low"][i], columns["ci_high"][i]
         sd = columns["sd"][i]
         summaries.append(
@@ -318,7 +306,7 @@ def summarize(
     interval = bca_interval(hist, confidence=confidence)
     flags = summary.flags
     if hist.n < BOOTSTRAP_MIN_N:
-        flags = (*flags, FLAG_NO_BOOTSTRAP)
+        flags = (*flags, CellFlag.NO_BOOTSTRAP(min_n=BOOTSTRAP_MIN_N))
     return CellSummary(**{**_fields(summary), "bca95": interval, "flags": flags})
 
 

@@ -1,4 +1,4 @@
-"""Trend of one office over ordered rating cycles, with a verdict in words.
+"""Trend of one office over ordered rating cycles, with a verdict (a code).
 
 API
 ---
@@ -9,7 +9,7 @@ API
 
 The primary slope is weighted least squares on the cycle means (weights n), identical to
 least squares on the individual ratings. Kendall's tau and Theil-Sen are checks on the
-cycle means. The verdict says "improving" or "declining" only when everything agrees.
+cycle means. The verdict is "improving" or "declining" only when everything agrees.
 """
 
 from __future__ import annotations
@@ -23,22 +23,17 @@ from scipy import special
 from analysis._nonparametric import kendall_tau, theil_sen
 from analysis._quantiles import t_quantile
 from analysis.histogram import ScoreHistogram
+from analysis.rules import TrendRules
 from analysis.twogroup import MeanDifference, welch_arrays
+from analysis.vocabulary import Finding, TrendVerdict
 
 __all__ = [
-    "DECLINING",
-    "IMPROVING",
-    "NOT_ENOUGH_DATA",
-    "NO_CLEAR_CHANGE",
     "Trend",
     "office_trend",
     "trend_from_arrays",
 ]
 
-IMPROVING = "improving"
-DECLINING = "declining"
-NO_CLEAR_CHANGE = "no clear change"
-NOT_ENOUGH_DATA = "not enough data"
+_DEFAULT = TrendRules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +66,12 @@ class Trend:
         ``slope * (last position - first position)``.
     first_last : MeanDifference or None
         Welch's difference last cycle minus first cycle.
-    verdict : str
-        ``"improving"``, ``"declining"``, ``"no clear change"`` or ``"not enough data"``.
+    verdict : Finding
+        A :class:`~analysis.vocabulary.TrendVerdict`: improving, declining, no clear change,
+        or not enough data (with ``min_cycles``, the cycles it needed).
+    centre : (float, float) or None
+        The fitted line's point of balance: the n-weighted mean position and mean score
+        (``None`` below 2 cycles). The line is ``centre[1] + slope * (x - centre[0])``.
     """
 
     office: str | None
@@ -90,7 +89,14 @@ class Trend:
     theil_sen_ci95: tuple[float, float] | None
     change_over_window: float | None
     first_last: MeanDifference | None
-    verdict: str
+    verdict: Finding
+    centre: tuple[float, float] | None = None
+
+    def fitted(self, position: float) -> float | None:
+        """The fitted line's mean score at a position of the cycle axis."""
+        if self.slope is None or self.centre is None:
+            return None
+        return self.centre[1] + self.slope * (position - self.centre[0])
 
     def to_dict(self) -> dict:
         """JSON-ready dict; intervals as ``[low, high]``."""
@@ -116,6 +122,7 @@ class Trend:
             ),
             "first_last_p": None if first_last is None else first_last.p,
             "verdict": self.verdict,
+            "centre": None if self.centre is None else list(self.centre),
         }
 
 
@@ -125,9 +132,9 @@ def office_trend(
     labels: Mapping[int, str] | None = None,
     *,
     confidence: float = 0.95,
-    min_cycles: int = 4,
-    min_n: int = 5,
-    min_change: float = 1.0,
+    min_cycles: int = _DEFAULT.min_cycles,
+    min_n: int = _DEFAULT.min_n,
+    min_change: float = _DEFAULT.min_change,
 ) -> Trend:
     """Trend of one office's ratings over cycles.
 
@@ -175,7 +182,7 @@ def office_trend(
     >>> H = ScoreHistogram.from_scores
     >>> t = office_trend({0: H([3, 4, 5]), 1: H([4, 5, 6]), 3: H([6, 7, 8])})
     >>> t.slope, t.verdict
-    (1.0, 'not enough data')
+    (1.0, TrendVerdict.NOT_ENOUGH_DATA(min_cycles=4))
     """
     positions = sorted(p for p, hist in by_position.items() if hist.n > 0)
     for position in positions:
@@ -214,9 +221,9 @@ def trend_from_arrays(
     var: np.ndarray,
     *,
     confidence: float = 0.95,
-    min_cycles: int = 4,
-    min_n: int = 5,
-    min_change: float = 1.0,
+    min_cycles: int = _DEFAULT.min_cycles,
+    min_n: int = _DEFAULT.min_n,
+    min_change: float = _DEFAULT.min_change,
 ) -> Trend:
     """:func:`office_trend` on per-cycle arrays (n >= 1, sorted by position; var NaN if n<2).
 
@@ -225,7 +232,7 @@ def trend_from_arrays(
     k = len(positions)
     x = np.asarray(positions, dtype=float)
     n = np.asarray(n, dtype=float)
-    slope = slope_ci = slope_p = scale_name = change = None
+    slope = slope_ci = slope_p = scale_name = change = centre = None
     if k >= 2:
         total = n.sum()
         x_centre = n @ x / total
@@ -233,7 +240,7 @@ def trend_from_arrays(
         sxx = n @ dx**2
         y_centre = n @ mean / total
         b = float(n @ (dx * (mean - y_centre)) / sxx)
-        slope = b
+        slope, centre = b, (float(x_centre), float(y_centre))
         change = b * float(x[-1] - x[0])
         if k >= 3:
             residual = mean - (y_centre + b * dx)
@@ -271,15 +278,15 @@ def trend_from_arrays(
             first_last = MeanDifference(float(diff), (float(low), float(high)), float(p), float(df))
 
     if k < min_cycles:
-        verdict = NOT_ENOUGH_DATA
+        verdict = TrendVerdict.NOT_ENOUGH_DATA(min_cycles=min_cycles)
     else:
-        verdict = NO_CLEAR_CHANGE
+        verdict = TrendVerdict.NO_CLEAR_CHANGE()
         enough = int(np.count_nonzero(n >= min_n)) >= min_cycles
         if enough and slope_ci is not None and tau is not None and abs(change) >= min_change:
             if slope_ci[0] > 0 and tau > 0:
-                verdict = IMPROVING
+                verdict = TrendVerdict.IMPROVING()
             elif slope_ci[1] < 0 and tau < 0:
-                verdict = DECLINING
+                verdict = TrendVerdict.DECLINING()
     return Trend(
         office=office,
         cycles_used=tuple(cycle_labels),
@@ -297,4 +304,5 @@ def trend_from_arrays(
         change_over_window=change,
         first_last=first_last,
         verdict=verdict,
+        centre=centre,
     )

@@ -13,12 +13,9 @@ import numpy as np
 from scipy import special
 
 from analysis._quantiles import t_quantiles
-from analysis.histogram import SCORES, ScoreHistogram
+from analysis.histogram import ScoreHistogram
 
 __all__ = ["MeanDifference", "brunner_munzel", "welch_arrays", "welch_difference"]
-
-_SCORE_VECTOR = np.array(SCORES, dtype=float)
-
 
 @dataclass(frozen=True, slots=True)
 class MeanDifference:

@@ -23,6 +23,7 @@ from analysis import (
     publish_before_after,
 )
 from analysis.beforeafter import HIGHER_AFTER, LOWER_AFTER, NO_CLEAR_CHANGE, NOT_ENOUGH_DATA
+from analysis.vocabulary import Withheld
 
 H = ScoreHistogram.from_scores
 
@@ -144,7 +145,7 @@ def test_action_outside_the_history_is_not_enough_data(
     assert result.verdict == NOT_ENOUGH_DATA
     assert f"no ratings {missing} the action" in result.sentence()
     published = publish_before_after(result)
-    assert published["withheld"] == f"{missing}: no ratings"
+    assert published["withheld"] == {missing: Withheld.NO_RATINGS}
 
 
 def test_no_cycles_at_all():
@@ -153,7 +154,8 @@ def test_no_cycles_at_all():
     assert result.before.n == result.after.n == 0
     assert result.verdict == NOT_ENOUGH_DATA
     assert "no ratings before the action and no ratings after the action" in result.sentence()
-    assert publish_before_after(result)["withheld"] == "before: no ratings; after: no ratings"
+    assert publish_before_after(result)["withheld"] == {"before": Withheld.NO_RATINGS,
+                                                    "after": Withheld.NO_RATINGS}
 
 
 def test_numpy_positions_are_accepted():
@@ -351,7 +353,8 @@ def test_side_with_fewer_than_5_raters_is_withheld():
     assert result.verdict == HIGHER_AFTER  # known inside the network
     published = publish_before_after(result)
     assert published["verdict"] == NOT_ENOUGH_DATA
-    assert published["withheld"] == "after: fewer than 5 distinct raters"
+    assert published["withheld"] == {"after": Withheld.FEW_RATERS}
+    assert published["withheld"]["after"].params == {"min_raters": 5}
     assert _all_figures_none(published)
 
 
@@ -360,33 +363,33 @@ def test_pooling_cycles_does_not_turn_few_leaders_into_many():
     office = {0: H([5, 6, 7]), 1: H([4, 6, 7]), 2: H([5, 5, 7]), 4: H([2, 3, 4, 3, 2, 3])}
     result = before_after(office, 3.0)
     assert result.before.n == 9 and result.before.raters == 3
-    assert publish_before_after(result)["withheld"] == "before: fewer than 5 distinct raters"
+    assert publish_before_after(result)["withheld"] == {"before": Withheld.FEW_RATERS}
     known = {p: h.with_raters(min(h.n, 3)) if p < 3 else h for p, h in office.items()}
     result = before_after(known, 3.0)
-    assert publish_before_after(result)["withheld"] == "before: fewer than 5 distinct raters"
+    assert publish_before_after(result)["withheld"] == {"before": Withheld.FEW_RATERS}
 
 
 def test_small_all_same_side_is_withheld():
     result = before_after({0: H([5] * 8), 2: H([6, 7, 6, 8, 7])}, 1.5)
     published = publish_before_after(result)
-    assert published["withheld"] == "before: all ratings the same and fewer than 10"
+    assert published["withheld"] == {"before": Withheld.ALL_SAME}
+    assert published["withheld"]["before"].params == {"min_n": 10}
     assert published["verdict"] == NOT_ENOUGH_DATA and _all_figures_none(published)
 
 
 def test_both_sides_withheld_gives_both_reasons():
     result = before_after({0: H([5, 6]), 2: H([6] * 9)}, 1.5)
-    assert publish_before_after(result)["withheld"] == (
-        "before: fewer than 5 distinct raters; after: all ratings the same and fewer than 10"
-    )
+    assert publish_before_after(result)["withheld"] == {
+        "before": Withheld.FEW_RATERS, "after": Withheld.ALL_SAME}
 
 
 def test_stricter_rules_withhold_more():
     result = before_after({0: H([3, 4, 5, 4, 3, 4]), 2: H([6, 7, 6, 8, 7, 9])}, 1.5)
     assert publish_before_after(result)["withheld"] is None
     strict = PublicationRules(min_raters_mean=7, min_raters_distribution=10)
-    assert publish_before_after(result, strict)["withheld"] == (
-        "before: fewer than 7 distinct raters; after: fewer than 7 distinct raters"
-    )
+    withheld = publish_before_after(result, strict)["withheld"]
+    assert withheld == {"before": Withheld.FEW_RATERS, "after": Withheld.FEW_RATERS}
+    assert [reason.params["min_raters"] for reason in withheld.values()] == [7, 7]
 
 
 # -- to_dict, validation, purity -------------------------------------------------------------

@@ -71,8 +71,13 @@ def test_json_has_the_three_lists_with_the_agreed_keys(write, capsys):
     assert all(comparison_keys <= set(c) for c in result["comparisons"])
     bdo = result["cells"][0]
     assert bdo["mean"] == pytest.approx(3.4) and bdo["n"] == 5
-    assert result["cells"][1]["suppressed_reason"] == "fewer than 5 distinct raters"
-    assert result["comparisons"][0]["flag"] == "below the network"
+    assert result["cells"][1]["suppressed_reason"] == {"code": "few_raters",
+                                                       "params": {"min_raters": 5}}
+    assert result["comparisons"][0]["flag"] == {"code": "below_network",
+                                                "params": {"false_discovery_rate": 0.05}}
+    assert result["trends"][0]["verdict"] == {"code": "not_enough_data",
+                                              "params": {"min_cycles": 4}}
+    assert result["cells"][0]["flags"] == [{"code": "small_n", "params": {"min_n": 10}}]
 
 
 def test_publish_bands_counts_and_drops_withheld_cycles(write, capsys):
@@ -87,7 +92,7 @@ def test_publish_bands_counts_and_drops_withheld_cycles(write, capsys):
 def test_table_is_readable(write, capsys):
     assert main(["summarize", write(GOOD)]) == 0
     out = capsys.readouterr().out
-    assert "Cells (office x cycle)" in out and "Trends" in out and "below the network" in out
+    assert "Cells (office x cycle)" in out and "Trends" in out and "below_network" in out
 
 
 def test_cycles_ordered_by_cycle_start(write, capsys):

@@ -6,7 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from analysis import ScoreHistogram, bh_qvalues, brunner_munzel, compare_offices, welch_difference
+from analysis import (
+    ComparisonFlag,
+    ScoreHistogram,
+    bh_qvalues,
+    brunner_munzel,
+    compare_offices,
+    welch_difference,
+)
 
 H = ScoreHistogram.from_scores
 
@@ -34,11 +41,12 @@ def test_welch_against_the_rest_equals_scipy():
         p_values.append(welch.pvalue)
     q = stats.false_discovery_control(p_values)
     assert [results[o].q for o in compared] == pytest.approx(q)
-    assert results["BDO Gaighata"].flag == "below the network"
-    assert results["WDO Habra"].flag == "above the network"
-    assert results["DSWO"].flag == "no clear difference"
+    assert results["BDO Gaighata"].flag == ComparisonFlag.BELOW_NETWORK
+    assert results["WDO Habra"].flag == ComparisonFlag.ABOVE_NETWORK
+    assert results["DSWO"].flag == ComparisonFlag.NO_CLEAR_DIFFERENCE
     skipped = results["BLDO Amdanga"]
-    assert skipped.flag == "not compared: fewer than 5 distinct raters"
+    assert skipped.flag == ComparisonFlag.NOT_COMPARED_FEW_RATERS
+    assert skipped.flag.params == {"min_raters": 5}
     assert skipped.p is None and skipped.eb_mean is None
 
 
@@ -46,7 +54,7 @@ def test_raters_not_ratings_decide_eligibility():
     hists = {o: H(s) for o, s in CYCLE.items()}
     hists["DSWO"] = hists["DSWO"].with_raters(3)
     flags = {c.office: c.flag for c in compare_offices(hists)}
-    assert flags["DSWO"].startswith("not compared")
+    assert flags["DSWO"] == ComparisonFlag.NOT_COMPARED_FEW_RATERS
 
 
 def test_floor_heavy_small_office_needs_brunner_munzel_to_agree():
@@ -62,12 +70,12 @@ def test_floor_heavy_small_office_needs_brunner_munzel_to_agree():
     if result.q < 0.05:
         assert result.brunner_munzel_p == pytest.approx(expected.pvalue)
     agrees = expected.pvalue < 0.05
-    assert (result.flag == "below the network") == (result.q < 0.05 and agrees)
+    assert (result.flag == ComparisonFlag.BELOW_NETWORK) == (result.q < 0.05 and agrees)
 
 
 def test_alone_in_the_cycle_is_not_compared():
     (only,) = compare_offices({"BDO": H([5, 6, 7, 8, 9])})
-    assert only.flag == "not compared: no other office to compare with"
+    assert only.flag == ComparisonFlag.NOT_COMPARED_NO_REST
 
 
 @given(st.lists(st.floats(0, 1), min_size=1, max_size=40))

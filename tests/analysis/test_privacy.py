@@ -13,6 +13,7 @@ from analysis import (
     publishable_groups,
     summarize,
 )
+from analysis.vocabulary import Withheld
 
 H = ScoreHistogram.from_scores
 
@@ -20,15 +21,17 @@ H = ScoreHistogram.from_scores
 @pytest.mark.parametrize(
     ("hist", "reason"),
     [
-        (H([3, 4, 5, 6]), "fewer than 5 distinct raters"),
+        (H([3, 4, 5, 6]), Withheld.FEW_RATERS(min_raters=5)),
         (H([3, 4, 5, 6, 7]), None),
-        (H([3, 4, 5, 6, 7, 8], raters=4), "fewer than 5 distinct raters"),
-        (H([6] * 9), "all ratings the same and fewer than 10"),
+        (H([3, 4, 5, 6, 7, 8], raters=4), Withheld.FEW_RATERS(min_raters=5)),
+        (H([6] * 9), Withheld.ALL_SAME(min_n=10)),
         (H([6] * 10), None),
     ],
 )
 def test_group_suppression_table(hist, reason):
-    assert group_suppression(hist) == reason
+    found = group_suppression(hist)
+    assert found == reason
+    assert reason is None or found.params == reason.params
     assert group_suppression(summarize(hist)) == reason
 
 
@@ -43,7 +46,8 @@ def test_mean_only_from_5_distribution_only_from_10():
     small = publish_cell(summarize(H([1, 2, 2, 1, 9, 4])))
     assert small.mean == 3.2 and small.n_band == "5-9"
     assert small.share_7plus is None and small.sd is None
-    assert dict(small.suppressed)["share_7plus"] == "fewer than 10 distinct raters"
+    assert dict(small.suppressed)["share_7plus"] == Withheld.FEW_RATERS_FOR_DISTRIBUTION
+    assert dict(small.suppressed)["share_7plus"].params == {"min_raters": 10}
     assert "mostly_floor" not in small.flags  # a distribution statement
     large = publish_cell(summarize(H([1, 2, 2, 1, 9, 4] * 2)))
     assert large.share_7plus == round(2 / 12, 2) and not large.suppressed
@@ -53,8 +57,8 @@ def test_mean_only_from_5_distribution_only_from_10():
 def test_withheld_cell_carries_its_reason_for_every_figure():
     cell = publish_cell(summarize(H([7, 8, 9])))
     assert not cell.publishable and cell.mean is None and cell.n_band is None
-    assert set(dict(cell.suppressed).values()) == {"fewer than 5 distinct raters"}
-    assert cell.to_dict()["suppressed_reason"] == "fewer than 5 distinct raters"
+    assert set(dict(cell.suppressed).values()) == {Withheld.FEW_RATERS}
+    assert cell.to_dict()["suppressed_reason"] == Withheld.FEW_RATERS
 
 
 def test_published_interval_is_clipped_and_rounded():
@@ -73,7 +77,7 @@ def test_rules_are_parameters():
 def test_publishable_groups_split():
     kept, withheld = publishable_groups({"a": H([5, 6, 7, 8, 9]), "b": H([4] * 6)})
     assert list(kept) == ["a"]
-    assert withheld == {"b": "all ratings the same and fewer than 10"}
+    assert withheld == {"b": Withheld.ALL_SAME}
 
 
 def test_withheld_office_is_not_in_the_published_rest_of_the_network():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis import ScoreHistogram, office_trend
+from analysis import ScoreHistogram, TrendVerdict, office_trend
 
 H = ScoreHistogram.from_scores
 
@@ -90,14 +90,14 @@ def _cycles(means, n=8):
 @pytest.mark.parametrize(
     ("office", "verdict"),
     [
-        (_cycles([3, 4, 5, 6, 7]), "improving"),
-        (_cycles([8, 7, 6, 5]), "declining"),
-        (_cycles([3, 5, 7]), "not enough data"),
-        (_cycles([5, 6, 5, 6, 5, 6]), "no clear change"),
+        (_cycles([3, 4, 5, 6, 7]), TrendVerdict.IMPROVING),
+        (_cycles([8, 7, 6, 5]), TrendVerdict.DECLINING),
+        (_cycles([3, 5, 7]), TrendVerdict.NOT_ENOUGH_DATA),
+        (_cycles([5, 6, 5, 6, 5, 6]), TrendVerdict.NO_CLEAR_CHANGE),
         # steep but too few cycles with n >= 5
-        (_cycles([3, 4, 5, 6, 7], n=4), "no clear change"),
+        (_cycles([3, 4, 5, 6, 7], n=4), TrendVerdict.NO_CLEAR_CHANGE),
         # a clear but tiny change (less than 1 point over the window)
-        ({p: H([5] * 30 + [6] * (10 + 2 * p)) for p in range(5)}, "no clear change"),
+        ({p: H([5] * 30 + [6] * (10 + 2 * p)) for p in range(5)}, TrendVerdict.NO_CLEAR_CHANGE),
     ],
 )
 def test_verdict_table(office, verdict):
@@ -117,7 +117,7 @@ def test_all_ratings_identical_gives_no_interval():
     trend = office_trend({p: H([6] * 5) for p in range(5)})
     assert trend.slope == 0.0
     assert trend.slope_ci95 is None and trend.kendall_tau is None
-    assert trend.verdict == "no clear change"
+    assert trend.verdict == TrendVerdict.NO_CLEAR_CHANGE
 
 
 def test_labels_and_empty_cycles():
