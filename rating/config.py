@@ -10,6 +10,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from analysis import NETWORK_RULES
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a service that can safely start."""
@@ -105,4 +107,6 @@ def load_config(instance_path: str) -> dict:
         "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "default"),
         "LOCKOUT_THRESHOLD": 5,
         "LOCKOUT_MAX_MINUTES": 60,
+        # Every threshold of the statistics and the publication rules (analysis.Rules).
+        "STATISTICS_RULES": NETWORK_RULES,
     }

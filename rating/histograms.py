@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 
 from analysis import NetworkCounts
-from rating.cycles.models import Cycle
+from rating.cycles.models import Cycle, Rating
 from rating.directory.models import Office, Place
 from rating.extensions import db
-from rating.survey.models import Rating
 
 
 @dataclass(frozen=True)
@@ -88,8 +87,8 @@ def count_scores(criteria: RatingFilter, cycles: list[Cycle] | None = None) -> N
 
 
 def count_answers(criteria: RatingFilter, cycles: list[Cycle]) -> dict:
-    """Answers to "treated with respect?" and "work done?" per office and cycle:
-    ``{(office_id, cycle_id): {"respect": {"yes": n, ...}, "resolved": {...}}}``."""
+    """Answers to "treated with respect?" and "was the work done?" per office and cycle:
+    ``{(office_id, cycle_id): {"respect": {"yes": n, ...}, "work_done": {...}}}``."""
     answers: dict = {}
     order = [cycle.id for cycle in cycles]
     if not order:
@@ -100,9 +99,9 @@ def count_answers(criteria: RatingFilter, cycles: list[Cycle]) -> dict:
         select(Rating.office_id, Rating.cycle_id, Rating.respect, Rating.work_done, func.count()),
         criteria, order).group_by(Rating.office_id, Rating.cycle_id, Rating.respect,
                                   Rating.work_done)
-    for office_id, cycle_id, respect, resolved, count in db.session.execute(statement):
-        cell = answers.setdefault((office_id, cycle_id), {"respect": {}, "resolved": {}})
-        for name, answer in (("respect", respect), ("resolved", resolved)):
+    for office_id, cycle_id, respect, work_done, count in db.session.execute(statement):
+        cell = answers.setdefault((office_id, cycle_id), {"respect": {}, "work_done": {}})
+        for name, answer in (("respect", respect), ("work_done", work_done)):
             if answer is not None:
                 cell[name][answer] = cell[name].get(answer, 0) + count
     return answers

@@ -1,6 +1,7 @@
 """Languages: Bengali first for leaders and visitors, English for whoever chooses it."""
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 BENGALI_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
@@ -18,6 +19,11 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or "bn"
+
+
+def current_locale() -> str:
+    """"bn" or "en": the language this response is written in."""
+    return str(get_locale() or "bn")
 
 
 def local_digits(value, locale: str) -> str:

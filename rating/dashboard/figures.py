@@ -5,15 +5,18 @@ compute nothing statistical. Texts go through gettext and figures through `numbe
 titles, axes and hover texts read in the page's language.
 """
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
-from rating.dashboard.wording import flag, number, verdict, withheld
-from rating.i18n import local_digits
-from rating.templating import current_locale
+from analysis import ComparisonFlag
+from rating.directory.forms import LEVEL_LABELS
+from rating.escalation.wording import KINDS, STATUSES
+from rating.i18n import current_locale, local_digits
+from rating.wording import number, sharing_note, word
 
 SCORE_COLOURS = ["#d7301f", "#e34a33", "#f16913", "#fd8d3c", "#fdae6b", "#c7e9c0", "#a1d99b",
                  "#74c476", "#41ab5d", "#238b45"]
-FLAG_COLOURS = {"below the network": "#c0392b", "above the network": "#1e7a3c"}
+FLAG_COLOURS = {ComparisonFlag.BELOW_NETWORK: "#c0392b", ComparisonFlag.ABOVE_NETWORK: "#1e7a3c"}
 FONT = {"family": "Noto Sans Bengali, Noto Sans, sans-serif", "size": 14}
 
 
@@ -69,9 +72,9 @@ def _hover_office(row) -> str:
              _("mean %(mean)s (95%% interval %(low)s–%(high)s)", mean=number(row.mean),
                low=number(row.ci95[0]) if row.ci95 else "–",
                high=number(row.ci95[1]) if row.ci95 else "–"),
-             _("%(n)s ratings", n=local_digits(row.n, current_locale())), flag(row.flag)]
+             _("%(n)s ratings", n=local_digits(row.n, current_locale())), word(row.flag)]
     if row.not_for_sharing:
-        parts.append(withheld(row.not_for_sharing))
+        parts.append(sharing_note(row.not_for_sharing))
     return "<br>".join(parts)
 
 
@@ -113,7 +116,7 @@ def heatmap(view) -> dict:
             text += (_("mean %(mean)s from %(n)s ratings", mean=number(mean),
                        n=local_digits(n, current_locale())) if mean is not None else "")
             if reason:
-                text += ("<br>" if mean is not None else "") + withheld(reason)
+                text += ("<br>" if mean is not None else "") + sharing_note(reason)
             row.append(text)
         hover.append(row)
     data = [{"type": "heatmap", "z": view.means, "x": cycles, "y": names, "zmin": 1, "zmax": 10,
@@ -150,15 +153,9 @@ def office_trend(page, marks=()) -> dict:
     trend = page.trend
     if trend is not None and trend.slope is not None and trend.positions:
         first, last = trend.positions[0], trend.positions[-1]
-        mean_x = sum(p * n for p, n in zip(trend.positions, trend.n_per_cycle, strict=True)) / \
-            sum(trend.n_per_cycle)
-        mean_y = sum(page.points[p].histogram.mean * page.points[p].n
-                     for p in trend.positions) / sum(trend.n_per_cycle)
         data.append({"type": "scatter", "mode": "lines", "name": _("trend: %(v)s",
-                                                                     v=verdict(trend.verdict)),
-                     "x": [first, last],
-                     "y": [mean_y + trend.slope * (first - mean_x),
-                           mean_y + trend.slope * (last - mean_x)],
+                                                                     v=word(trend.verdict)),
+                     "x": [first, last], "y": [trend.fitted(first), trend.fitted(last)],
                      "line": {"color": "#7f8c8d", "dash": "dash"}, "hoverinfo": "skip"})
     shapes, notes = [], []
     for change in page.changes:
@@ -188,9 +185,6 @@ PROMISE_COLOURS = {"pending": "#7f8c8d", "kept": "#1e7a3c", "broken": "#c0392b",
 def _trail_traces(marks) -> list[dict]:
     """Letters, meetings and appeals at the top of the chart on their dates; promises at the
     bottom on the dates they are due, coloured by whether they were kept."""
-    from rating.directory.forms import LEVEL_LABELS
-    from rating.escalation.wording import KINDS, STATUSES
-
     actions = [m for m in marks if m.kind == "action"]
     promises = [m for m in marks if m.kind == "commitment"]
     traces = []
@@ -219,8 +213,6 @@ def _trail_traces(marks) -> list[dict]:
 
 
 def _date(day) -> str:
-    from flask_babel import format_date
-
     return local_digits(format_date(day, "medium"), current_locale())
 
 
@@ -236,7 +228,7 @@ def _hover_point(point) -> str:
               high=number(summary.ci95[1]) if summary.ci95 else "–"),
             _("%(n)s ratings", n=local_digits(point.n, current_locale()))]
     if point.not_for_sharing:
-        text.append(withheld(point.not_for_sharing))
+        text.append(sharing_note(point.not_for_sharing))
     return "<br>".join(text)
 
 
@@ -264,7 +256,7 @@ def answers(page) -> dict:
     names = [p.cycle.name for p in shown]
     data = []
     for key, label, colour in (("respect", _("treated with respect"), "#0b5cad"),
-                               ("resolved", _("work done"), "#1e7a3c")):
+                               ("work_done", _("work done"), "#1e7a3c")):
         shares = []
         for point in shown:
             answered = sum(getattr(point, key).values())

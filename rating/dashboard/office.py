@@ -6,14 +6,23 @@ from datetime import date
 
 from sqlalchemy import select
 
-from analysis import CellSummary, ScoreHistogram, Trend, office_trend, redact_quote, summarize
+from analysis import (
+    CellSummary,
+    Finding,
+    ScoreHistogram,
+    Trend,
+    office_trend,
+    redact_quote,
+    summarize,
+)
 from rating.auth.models import User
-from rating.cycles.models import Cycle
-from rating.dashboard.services import MIN_SHOWN, sharing_reason
+from rating.cycles.models import Cycle, Rating
+from rating.cycles.services import axis_position
+from rating.dashboard.services import hidden_reason, sharing_reason, shown_to_staff
 from rating.directory.models import Office, Officer, Posting
 from rating.extensions import db
 from rating.histograms import RatingFilter, count_answers, count_scores, cycles_in_range
-from rating.survey.models import Rating
+from rating.rules import current_rules
 
 
 @dataclass
@@ -21,14 +30,19 @@ class CyclePoint:
     cycle: Cycle
     position: int
     histogram: ScoreHistogram
-    summary: CellSummary | None  # None when fewer than MIN_SHOWN ratings
-    not_for_sharing: str | None
+    summary: CellSummary | None  # None when too few ratings to show (min_ratings_staff)
+    not_for_sharing: Finding | None
     respect: dict[str, int] = field(default_factory=dict)
-    resolved: dict[str, int] = field(default_factory=dict)
+    work_done: dict[str, int] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
         return self.histogram.n
+
+    @property
+    def hidden(self) -> Finding | None:
+        """Why the cycle is not shown at all, if it is not."""
+        return None if self.summary is not None else hidden_reason(self.n)
 
 
 @dataclass(frozen=True)
@@ -61,30 +75,31 @@ def build_office_page(office: Office, criteria: RatingFilter) -> OfficePage:
                      else ScoreHistogram.empty())
         if histogram.n:
             by_position[position] = histogram
-        shown = histogram.n >= MIN_SHOWN
+        shown = shown_to_staff(histogram.n)
         summary = summarize(histogram, office.id, cycle.id) if shown else None
         cell = answers.get((office.id, cycle.id), {})
         points.append(CyclePoint(
             cycle=cycle, position=position, histogram=histogram, summary=summary,
             not_for_sharing=sharing_reason(summary) if summary else None,
-            respect=cell.get("respect", {}), resolved=cell.get("resolved", {})))
+            respect=cell.get("respect", {}), work_done=cell.get("work_done", {})))
+    rules = current_rules().trend
     trend = office_trend(by_position, office=office.id,
-                         labels={p: cycles[p].id for p in by_position}) if by_position else None
+                         labels={p: cycles[p].id for p in by_position},
+                         min_cycles=rules.min_cycles, min_n=rules.min_n,
+                         min_change=rules.min_change) if by_position else None
     return OfficePage(office=office, cycles=cycles, points=points, trend=trend,
                       changes=_officer_changes(office, cycles), quotes=_quotes(office, cycles))
 
 
 def _officer_changes(office: Office, cycles: list[Cycle]) -> list[OfficerChange]:
-    """Each new officer in post, placed on the cycle axis by the date they took over."""
+    """Each new officer who took over during one of the cycles, placed on the cycle axis by
+    the date (`axis_position`, as letters are)."""
     changes = []
     for posting in db.session.scalars(select(Posting).where(Posting.office_id == office.id)
                                       .order_by(Posting.started_on)):
-        for position, cycle in enumerate(cycles):
-            if cycle.starts_on <= posting.started_on <= cycle.ends_on:
-                span = (cycle.ends_on - cycle.starts_on).days or 1
-                offset = (posting.started_on - cycle.starts_on).days / span
-                changes.append(OfficerChange(posting.started_on, posting.officer,
-                                             position - 0.5 + offset))
+        if any(cycle.starts_on <= posting.started_on <= cycle.ends_on for cycle in cycles):
+            changes.append(OfficerChange(posting.started_on, posting.officer,
+                                         axis_position(posting.started_on, cycles)))
     return changes
 
 

@@ -2,36 +2,36 @@
 
 Each function runs the one histogram query (`rating.histograms`), hands the counts to
 `analysis`, and returns small dataclasses that `figures` draws and templates tabulate.
-Internal pages, but careful: no group under 3 ratings is shown anywhere, and every group
-under the publication rules is marked "not for sharing" with its reason.
+Internal pages, but careful: no group under the rules' ``min_ratings_staff`` (3) ratings is
+shown anywhere, and every group under the publication rules is marked "not for sharing" with
+its reason (an `analysis.Withheld` finding, worded by `rating.wording`).
 """
 
 from dataclasses import dataclass, field
 
-import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from analysis import (
-    DEFAULT_RULES,
-    NetworkCounts,
-    Trend,
+    ComparisonFlag,
+    Finding,
+    TrendVerdict,
+    Withheld,
     analyse_network,
+    distribution_suppression,
+    funnel_limits,
     group_suppression,
+    network_trends,
     summarize_counts,
 )
-from analysis.trend import trend_from_arrays
 from rating.auth.models import User
 from rating.auth.services import rater_key_for
-from rating.cycles.models import Cycle
-from rating.cycles.services import count_participation
+from rating.cycles.models import Cycle, Rating
+from rating.cycles.services import count_participation, find_open_cycle
 from rating.directory.models import Office, Place
 from rating.extensions import db
 from rating.histograms import RatingFilter, count_scores, cycles_in_range
-from rating.survey.models import Rating
-
-MIN_SHOWN = 3  # below this many ratings a group is not shown, even to staff
-Z95, Z998 = 1.959964, 3.090232  # two-sided 95% and 99.8% normal quantiles for funnel limits
+from rating.rules import current_rules
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,11 @@ class OfficeRow:
     diff_vs_rest: float | None = None
     diff_ci95: tuple[float, float] | None = None
     q: float | None = None
-    flag: str | None = None
+    flag: Finding | None = None  # analysis.ComparisonFlag
     eb_mean: float | None = None
     eb_rank_interval: tuple[int, int] | None = None
-    verdict: str | None = None
-    not_for_sharing: str | None = None  # the publication rule it falls under, if any
+    verdict: Finding | None = None  # analysis.TrendVerdict
+    not_for_sharing: Finding | None = None  # the publication rule it falls under, if any
 
 
 @dataclass
@@ -58,19 +58,46 @@ class Overview:
     cycle: Cycle | None
     cycles: list[Cycle]
     rows: list[OfficeRow] = field(default_factory=list)
-    hidden_small: int = 0  # offices rated fewer than MIN_SHOWN times in the cycle
+    hidden_small: int = 0  # offices rated fewer than min_ratings_staff times in the cycle
     network_mean: float | None = None
     network_sd: float | None = None
     trends: dict[int, object] = field(default_factory=dict)
 
+    def flagged(self, code) -> list[OfficeRow]:
+        """The rows whose comparison flag or trend verdict is this code."""
+        return [row for row in self.rows if code in (row.flag, row.verdict)]
 
-def sharing_reason(cell) -> str | None:
-    """Why a group may not leave the network: its mean (under 5 leaders, or all the same),
-    or its spread and shares (under 10 leaders). None when all of it may be shared."""
-    reason = group_suppression(cell, DEFAULT_RULES)
-    if reason is None and cell.n < DEFAULT_RULES.min_raters_distribution:
-        reason = f"fewer than {DEFAULT_RULES.min_raters_distribution} distinct raters"
-    return reason
+    @property
+    def below(self) -> list[OfficeRow]:
+        return self.flagged(ComparisonFlag.BELOW_NETWORK)
+
+    @property
+    def above(self) -> list[OfficeRow]:
+        return self.flagged(ComparisonFlag.ABOVE_NETWORK)
+
+    @property
+    def declining(self) -> list[OfficeRow]:
+        return self.flagged(TrendVerdict.DECLINING)
+
+
+def shown_to_staff(n: int) -> bool:
+    """Whether a group of n ratings is shown at all, even inside the network."""
+    return n >= current_rules().publication.min_ratings_staff
+
+
+def hidden_reason(n: int) -> Finding:
+    """Why a group too small for the staff pages is not shown."""
+    if n == 0:
+        return Withheld.NO_RATINGS()
+    return Withheld.FEW_RATINGS(min_ratings=current_rules().publication.min_ratings_staff)
+
+
+def sharing_reason(cell) -> Finding | None:
+    """Why a group may not leave the network: its mean (too few leaders, or all the same),
+    or its spread and shares (fewer leaders than distributions need). None when all of it
+    may be shared."""
+    publication = current_rules().publication
+    return group_suppression(cell, publication) or distribution_suppression(cell, publication)
 
 
 def offices_by_id(ids) -> dict[int, Office]:
@@ -102,26 +129,20 @@ def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overv
     overview = Overview(cycle=cycle, cycles=cycles)
     if cycle is None:
         return overview
+    rules = current_rules()
     network = count_scores(criteria, cycles)
-    position = network.cycles.index(cycle.id)
-    overview.trends = office_trends(network)
+    overview.trends = {t.office: t for t in network_trends(network, rules=rules)}
     # Cells and comparisons of the cycle shown only: comparing every cycle (with its rank
     # simulations) was most of the overview's time at 1,000,000 ratings, and none is shown.
-    shown = analyse_network(NetworkCounts(
-        network.offices, (cycle.id,), network.counts[:, position:position + 1].copy(),
-        network.raters[:, position:position + 1].copy()))
+    shown = analyse_network(network.only_cycle(cycle.id), rules=rules)
     cells = {c.office: c for c in shown.cells if c.n}
     comparisons = {c.office: c for c in shown.comparisons}
     offices = offices_by_id(cells)
-    pooled = network.counts[:, position, :].sum(axis=0)
-    total = int(pooled.sum())
-    if total >= 2:
-        scores = range(1, 11)
-        mean = sum(s * c for s, c in zip(scores, pooled, strict=True)) / total
-        variance = sum(c * (s - mean) ** 2 for s, c in zip(scores, pooled, strict=True))
-        overview.network_mean, overview.network_sd = mean, (variance / (total - 1)) ** 0.5
+    pooled = network.pooled(cycle.id)
+    if pooled.n >= 2:
+        overview.network_mean, overview.network_sd = pooled.mean, pooled.sd
     for office_id, cell in cells.items():
-        if cell.n < MIN_SHOWN:
+        if not shown_to_staff(cell.n):
             overview.hidden_small += 1
             continue
         comparison = comparisons.get(office_id)
@@ -141,40 +162,15 @@ def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overv
     return overview
 
 
-def office_trends(network: NetworkCounts) -> dict[int, Trend]:
-    """Each office's trend over the network's cycles, from every cell's n, mean and variance
-    at once: `analysis`' own `trend_from_arrays`, as `analyse_network` calls it, without
-    the per-cycle comparisons that `analyse_network` also makes."""
-    counts = network.counts.astype(float)
-    n = counts.sum(axis=2)
-    scores = np.arange(1, 11, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = counts @ scores / n
-        variance = (counts @ scores**2 - n * mean**2) / (n - 1)
-    trends = {}
-    for o, office in enumerate(network.offices):
-        positions = np.flatnonzero(n[o])
-        if positions.size:
-            trends[office] = trend_from_arrays(
-                office, [network.cycles[p] for p in positions], positions.tolist(),
-                n[o, positions], mean[o, positions],
-                np.where(n[o, positions] >= 2, variance[o, positions], np.nan))
-    return trends
-
-
-def funnel_limits(overview: Overview, points: int = 40) -> dict[str, list[float]]:
-    """Funnel-plot control limits around the network mean: mean +/- z * SD / sqrt(n)."""
+def overview_funnel(overview: Overview, points: int = 40) -> dict[str, list[float]]:
+    """The funnel's control limits around the network mean, from the smallest group shown
+    to the largest office (`analysis.funnel_limits`)."""
     if overview.network_mean is None or not overview.rows:
         return {}
+    smallest = current_rules().publication.min_ratings_staff
     largest = max(row.n for row in overview.rows)
-    ns = sorted({MIN_SHOWN + (largest - MIN_SHOWN) * i / (points - 1) for i in range(points)})
-    limits = {"n": ns}
-    for name, z in (("95", Z95), ("998", Z998)):
-        limits[f"low{name}"] = [overview.network_mean - z * overview.network_sd / n ** 0.5
-                                for n in ns]
-        limits[f"high{name}"] = [overview.network_mean + z * overview.network_sd / n ** 0.5
-                                 for n in ns]
-    return limits
+    return funnel_limits(overview.network_mean, overview.network_sd, smallest, largest,
+                         points=points)
 
 
 @dataclass
@@ -183,7 +179,7 @@ class Heatmap:
     offices: list[Office]
     means: list[list[float | None]]  # offices x cycles; None where not shown
     counts: list[list[int]]
-    reasons: list[list[str | None]]  # why a cell is hidden or not for sharing
+    reasons: list[list[Finding | None]]  # why a cell is hidden or not for sharing
 
 
 def build_heatmap(criteria: RatingFilter) -> Heatmap:
@@ -205,9 +201,9 @@ def build_heatmap(criteria: RatingFilter) -> Heatmap:
             cell = cells.get((office.id, cycle.id))
             n = cell.n if cell else 0
             counts.append(n)
-            if n < MIN_SHOWN:
+            if not shown_to_staff(n):
                 means.append(None)
-                reasons.append("few" if n else "none")
+                reasons.append(hidden_reason(n))
             else:
                 means.append(cell.mean)
                 reasons.append(sharing_reason(cell))
@@ -230,7 +226,7 @@ class GroupView:
 def build_group_view(criteria: RatingFilter) -> GroupView:
     cycles = cycles_in_range(criteria)
     network = count_scores(criteria, cycles)
-    analysis = analyse_network(network)
+    analysis = analyse_network(network, rules=current_rules())
     trends = {t.office: t for t in analysis.trends}
     cells = {(c.office, c.cycle): c for c in analysis.cells}
     offices = offices_by_id(network.offices)
@@ -238,9 +234,9 @@ def build_group_view(criteria: RatingFilter) -> GroupView:
     latest = None
     for office_id, office in offices.items():
         shown = [(cycle, cells.get((office_id, cycle.id))) for cycle in cycles]
-        series[office_id] = [cell.mean if cell and cell.n >= MIN_SHOWN else None
+        series[office_id] = [cell.mean if cell and shown_to_staff(cell.n) else None
                              for _, cell in shown]
-        recent = [(cycle, cell) for cycle, cell in shown if cell and cell.n >= MIN_SHOWN]
+        recent = [(cycle, cell) for cycle, cell in shown if cell and shown_to_staff(cell.n)]
         if not recent:
             continue
         cycle, cell = recent[-1]
@@ -278,11 +274,7 @@ def count_block_participation(cycle: Cycle) -> list[BlockParticipation]:
 
 
 def open_cycle_participation():
-    cycle = db.session.scalar(select(Cycle).where(Cycle.status == "open"))
+    cycle = find_open_cycle()
     if cycle is None:
         return None, [], []
     return cycle, count_participation(cycle), count_block_participation(cycle)
-
-
-def count_open_ratings(cycle: Cycle) -> int:
-    return db.session.scalar(select(func.count(Rating.id)).where(Rating.cycle_id == cycle.id))

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from rating.csvio import safe_cell
-from rating.dashboard.wording import flag, verdict, withheld
-from rating.templating import current_locale
+from rating.directory.forms import LEVEL_LABELS
+from rating.escalation.wording import KINDS, STATUSES
+from rating.i18n import current_locale
+from rating.wording import sharing_note, word
 
 
 @dataclass
@@ -35,7 +37,7 @@ def ranking_table(overview) -> Table:
         rows.append([row.office.code, row.office.name(current_locale()), row.n,
                      _round(row.mean), low, high, _round(row.eb_mean),
                      _round(row.diff_vs_rest), diff_low, diff_high, _round(row.q, 4),
-                     flag(row.flag), verdict(row.verdict), withheld(row.not_for_sharing)])
+                     word(row.flag), word(row.verdict), sharing_note(row.not_for_sharing)])
     return Table("offices", [
         _("office code"), _("office"), _("ratings"), _("mean"), _("low (95%)"), _("high (95%)"),
         _("shrunk mean"), _("difference from the rest"), _("difference low (95%)"),
@@ -48,8 +50,8 @@ def heatmap_table(view) -> Table:
     for o, office in enumerate(view.offices):
         for c, cycle in enumerate(view.cycles):
             rows.append([office.code, office.name(current_locale()), cycle.name,
-                         view.counts[o][c] if view.counts[o][c] >= 3 else None,
-                         _round(view.means[o][c]), withheld(view.reasons[o][c])])
+                         None if view.means[o][c] is None else view.counts[o][c],
+                         _round(view.means[o][c]), sharing_note(view.reasons[o][c])])
     return Table("heatmap", [_("office code"), _("office"), _("cycle"), _("ratings"), _("mean"),
                              _("note")], rows)
 
@@ -60,13 +62,13 @@ def office_table(page) -> Table:
         summary = point.summary
         if summary is None:
             rows.append([point.cycle.name, None, None, None, None, None, None, None, None,
-                         withheld("few" if point.n else "none")])
+                         sharing_note(point.hidden)])
             continue
         low, high = _pair(summary.ci95)
         share_low, share_high = _pair(summary.share_7plus_ci95)
         rows.append([point.cycle.name, point.n, _round(summary.mean), low, high,
                      _round(summary.sd), _round(summary.share_7plus), share_low, share_high,
-                     withheld(point.not_for_sharing)])
+                     sharing_note(point.not_for_sharing)])
     return Table("cycles", [_("cycle"), _("ratings"), _("mean"), _("low (95%)"), _("high (95%)"),
                             _("SD"), _("share at 7 or more"), _("share low (95%)"),
                             _("share high (95%)"), _("note")], rows)
@@ -79,8 +81,8 @@ def answers_table(page) -> Table:
             continue
         rows.append([point.cycle.name,
                      *(point.respect.get(a, 0) for a in ("yes", "partly", "no")),
-                     *(point.resolved.get(a, 0) for a in ("yes", "partly", "no")),
-                     withheld(point.not_for_sharing)])
+                     *(point.work_done.get(a, 0) for a in ("yes", "partly", "no")),
+                     sharing_note(point.not_for_sharing)])
     return Table("answers", [_("cycle"), _("respect: yes"), _("respect: partly"),
                              _("respect: no"), _("work done: yes"), _("work done: partly"),
                              _("work done: no"), _("note")], rows)
@@ -89,7 +91,7 @@ def answers_table(page) -> Table:
 def spread_table(page) -> Table:
     # Score counts are a distribution: under 10 leaders they must carry the same mark as
     # the cycle's mean, or the CSV could leave the network unmarked.
-    rows = [[point.cycle.name, *point.histogram.counts, withheld(point.not_for_sharing)]
+    rows = [[point.cycle.name, *point.histogram.counts, sharing_note(point.not_for_sharing)]
             for point in page.points if point.summary is not None]
     return Table("spread", [_("cycle"), *[str(s) for s in range(1, 11)], _("note")], rows)
 
@@ -99,7 +101,7 @@ def group_table(view) -> Table:
     for row in view.rows:
         low, high = _pair(row.ci95)
         rows.append([row.office.code, row.office.name(current_locale()), row.n, _round(row.mean),
-                     low, high, verdict(row.verdict), withheld(row.not_for_sharing)])
+                     low, high, word(row.verdict), sharing_note(row.not_for_sharing)])
     return Table("offices", [_("office code"), _("office"), _("ratings (latest cycle)"),
                              _("mean"), _("low (95%)"), _("high (95%)"), _("trend"), _("sharing")],
                  rows)
@@ -107,9 +109,6 @@ def group_table(view) -> Table:
 
 def escalation_table(trail) -> Table:
     """The office's letters and promises, as the trend chart marks them."""
-    from rating.directory.forms import LEVEL_LABELS
-    from rating.escalation.wording import KINDS, STATUSES
-
     rows = []
     for mark in trail.markers:
         action = mark.action

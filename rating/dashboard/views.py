@@ -1,10 +1,13 @@
 """Staff charts: thin views that run a service, build figures and tables, and render."""
 
+import gzip
 from pathlib import Path
 
 from flask import abort, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from analysis import TrendVerdict
+from rating import wording
 from rating.access import roles
 from rating.dashboard import bp, figures, tables
 from rating.dashboard.forms import ChartFilterForm
@@ -13,16 +16,16 @@ from rating.dashboard.services import (
     build_group_view,
     build_heatmap,
     build_overview,
-    funnel_limits,
     open_cycle_participation,
+    overview_funnel,
 )
-from rating.dashboard.wording import trend_sentence
 from rating.directory.models import DepartmentType, Office, Place
 from rating.escalation.services import next_steps, office_history
 from rating.escalation.trail import build_office_trail
 from rating.extensions import db
 from rating.histograms import RatingFilter
-from rating.templating import current_locale
+from rating.i18n import current_locale
+from rating.rules import current_rules
 from rating.timeutil import local_today
 
 PLOTLY_BUNDLE = "plotly-cartesian-4.1.1.min.js.gz"
@@ -71,7 +74,7 @@ def overview():
     form, criteria = _filters()
     view = build_overview(criteria, form.cycle.data)
     open_cycle, collectives, blocks = open_cycle_participation()
-    charts = {"funnel": figures.funnel(view, funnel_limits(view)),
+    charts = {"funnel": figures.funnel(view, overview_funnel(view)),
               "ranking": figures.ranking(view)} if view.rows else {}
     table_list = [tables.ranking_table(view), tables.participation_table(collectives, blocks)]
     return _render("dashboard/overview.html", charts, table_list, form=form, view=view,
@@ -95,9 +98,11 @@ def office(office_id: int):
     office = db.session.get(Office, office_id) or abort(404)
     form, criteria = _filters()
     page = build_office_page(office, criteria)
-    concerns = ("declining",) if page.trend and page.trend.verdict == "declining" else ()
+    declining = page.trend is not None and page.trend.verdict == TrendVerdict.DECLINING
+    concerns = (TrendVerdict.DECLINING,) if declining else ()
     today = local_today()
-    trail = build_office_trail(page, office_history(office.id), today, concerns)
+    trail = build_office_trail(page, office_history(office.id), today, concerns,
+                               current_rules().before_after)
     charts = {}
     if any(point.summary for point in page.points):
         charts = {"trend": figures.office_trend(page, trail.markers),
@@ -105,7 +110,7 @@ def office(office_id: int):
     table_list = [tables.office_table(page), tables.spread_table(page),
                   tables.answers_table(page), tables.escalation_table(trail)]
     return _render("dashboard/office.html", charts, table_list, form=form, page=page,
-                   office=office, sentence=trend_sentence(page.trend), trail=trail,
+                   office=office, sentence=wording.trend_sentence(page.trend), trail=trail,
                    today=today)
 
 
@@ -142,8 +147,6 @@ def plotly_bundle():
     """plotly.js from the app, never a CDN: stored gzipped, cached for a year."""
     path = Path(current_app.static_folder) / "vendor" / PLOTLY_BUNDLE
     if "gzip" not in request.headers.get("Accept-Encoding", ""):
-        import gzip
-
         response = current_app.response_class(gzip.decompress(path.read_bytes()),
                                               mimetype="text/javascript")
     else:

@@ -8,24 +8,24 @@ evidence packs call them.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from analysis import BeforeAfter, ScoreHistogram, before_after
+from analysis import (
+    NETWORK_RULES,
+    BeforeAfter,
+    BeforeAfterRules,
+    ComparisonFlag,
+    ScoreHistogram,
+    TrendVerdict,
+    before_after,
+)
+from rating.cycles.services import axis_position
 from rating.directory.models import LEVELS
 
 ANSWER_WITHIN_DAYS = 30  # the letters ask for an answer within 30 days
-CONCERNS = ("below the network", "declining")
+# Why an office needs attention: the findings that suggest the next escalation step.
+CONCERNS = (ComparisonFlag.BELOW_NETWORK, TrendVerdict.DECLINING)
 
-
-def axis_position(day: date, cycles) -> float:
-    """A date's place on the axis where cycle p sits at p: inside a cycle strictly between
-    p - 0.5 and p + 0.5 (by the day), between two cycles at p + 0.5, before the first at -0.5,
-    after the last at len(cycles) - 0.5."""
-    for position, cycle in enumerate(cycles):
-        if day < cycle.starts_on:
-            return position - 0.5
-        if day <= cycle.ends_on:
-            days = (cycle.ends_on - cycle.starts_on).days + 1
-            return position - 0.5 + ((day - cycle.starts_on).days + 0.5) / days
-    return len(cycles) - 0.5
+__all__ = ["ANSWER_WITHIN_DAYS", "CONCERNS", "axis_position", "build_office_trail", "effects",
+           "markers", "suggest_next_step"]
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,11 @@ def markers(history, cycles, today: date) -> list[Marker]:
     return sorted(marks, key=lambda m: (m.day, m.kind))
 
 
-def effects(history, cycles, by_position: dict[int, ScoreHistogram]) -> dict[int, BeforeAfter]:
+def effects(history, cycles, by_position: dict[int, ScoreHistogram],
+            rules: BeforeAfterRules = NETWORK_RULES.before_after) -> dict[int, BeforeAfter]:
     """For each action, the office's ratings in the cycles before it against those after."""
-    return {action.id: before_after(by_position, axis_position(action.acted_on, cycles))
+    return {action.id: before_after(by_position, axis_position(action.acted_on, cycles),
+                                    window=rules.window, min_per_side=rules.min_per_side)
             for action in history}
 
 
@@ -112,10 +114,11 @@ class OfficeTrail:
     suggestion: Suggestion | None
 
 
-def build_office_trail(page, history, today: date, concerns=()) -> OfficeTrail:
+def build_office_trail(page, history, today: date, concerns=(),
+                       rules: BeforeAfterRules = NETWORK_RULES.before_after) -> OfficeTrail:
     """An office page's trail: its actions and promises on the cycle axis, the ratings before
     and after each action (every group the page shows, staff only), the next step."""
     by_position = {p.position: p.histogram for p in page.points if p.histogram.n}
     return OfficeTrail(history=history, markers=markers(history, page.cycles, today),
-                       effects=effects(history, page.cycles, by_position),
+                       effects=effects(history, page.cycles, by_position, rules),
                        suggestion=suggest_next_step(page.office, concerns, history, today))

@@ -13,29 +13,27 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from analysis import (
-    DEFAULT_RULES,
+    Rules,
+    Withheld,
     before_after,
     publish_before_after,
     publish_network,
     redact_quote,
 )
 from rating.auth.models import User
-from rating.cycles.models import Cycle
+from rating.cycles.models import Cycle, Rating
+from rating.cycles.services import axis_position
 from rating.directory.models import DepartmentType, Office, Officer, Place
 from rating.escalation.services import histories_for
-from rating.escalation.trail import axis_position
 from rating.extensions import db
 from rating.histograms import RatingFilter, count_answers, count_scores, cycles_in_range
-from rating.survey.models import Rating
+from rating.refusal import Refused
+from rating.rules import current_rules
 from rating.timeutil import local_today, utcnow
 
-MIN_ANSWERS = DEFAULT_RULES.min_raters_distribution  # shares of answers need 10 answers
 
-
-class PackError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class PackError(Refused):
+    """A pack that cannot be built as asked."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ class OfficeSection:
     cells: list  # PublishedCell per cycle of the pack (withheld ones carry their reason)
     trend: dict | None  # PublishedTrend.to_dict()
     comparison: dict | None  # the latest cycle's PublishedComparison.to_dict()
-    answers: list[dict]  # per cycle: {"cycle", "respect_yes", "resolved_yes", "answered"}
+    answers: list[dict]  # per cycle: {"cycle", "respect_yes", "work_done_yes"}
     quotes: list[tuple[Cycle, str]]
     history: list = field(default_factory=list)  # AdvocacyAction, oldest first
     effects: dict = field(default_factory=dict)  # action id -> publish_before_after(...)
@@ -75,11 +73,14 @@ class PackContent:
     fingerprint: str = ""
     built_at: datetime = field(default_factory=utcnow)
     as_of: date = field(default_factory=local_today)  # promises' statuses are on this day
+    rules: Rules = field(default_factory=current_rules)  # every threshold the pack applied
 
-    def count(self, flag: str) -> int:
+    def count(self, flag) -> int:
+        """Offices whose latest comparison has this `analysis.ComparisonFlag`."""
         return sum(1 for s in self.sections if s.comparison and s.comparison["flag"] == flag)
 
-    def count_verdict(self, verdict: str) -> int:
+    def count_verdict(self, verdict) -> int:
+        """Offices whose trend has this `analysis.TrendVerdict`."""
         return sum(1 for s in self.sections if s.trend and s.trend["verdict"] == verdict)
 
 
@@ -116,7 +117,7 @@ def assemble_pack(params: PackParams, progress=lambda percent, stage: None) -> P
     progress(10, "counting")
     # The whole network, so that "the rest of the network" is every publishable office.
     network = count_scores(cycle_range, cycles)
-    published = publish_network(network, DEFAULT_RULES)
+    published = publish_network(network, content.rules)
     progress(30, "analysing")
     scope_network = count_scores(RatingFilter(**{**criteria.__dict__,
                                                  "cycle_from": params.cycle_from,
@@ -136,7 +137,8 @@ def assemble_pack(params: PackParams, progress=lambda percent, stage: None) -> P
         office_cells = [cells.get(office.id, {}).get(cycle.id) for cycle in cycles]
         if not any(cell is not None and cell.publishable for cell in office_cells):
             reasons = {cell.suppressed_reason for cell in office_cells if cell is not None}
-            content.withheld.append((office, sorted(reasons)[0] if reasons else "no ratings"))
+            content.withheld.append((office, sorted(reasons)[0] if reasons
+                                     else Withheld.NO_RATINGS()))
             continue
         content.sections.append(OfficeSection(
             office=office, cells=office_cells, trend=trends.get(office.id),
@@ -162,9 +164,11 @@ def _add_trails(content: PackContent, scope_network, cells) -> None:
             position: scope_network.histogram(section.office.id, cycle.id)
             for position, cycle in enumerate(content.cycles)
             if office_cells.get(cycle.id) is not None and office_cells[cycle.id].publishable}
+        rules = content.rules.before_after
         section.effects = {
             action.id: publish_before_after(before_after(
-                by_position, axis_position(action.acted_on, content.cycles)), DEFAULT_RULES)
+                by_position, axis_position(action.acted_on, content.cycles),
+                window=rules.window, min_per_side=rules.min_per_side), content.rules.publication)
             for action in section.history}
 
 
@@ -175,10 +179,12 @@ def _answer_shares(office_id, cycles, office_cells, answers) -> list[dict]:
             continue
         counts = answers.get((office_id, cycle.id), {})
         row = {"cycle": cycle}
-        for key in ("respect", "resolved"):
+        # shares of answers are distributions: they need as many answers as the rules ask
+        needed = current_rules().publication.min_raters_distribution
+        for key in ("respect", "work_done"):
             answered = sum(counts.get(key, {}).values())
             row[f"{key}_yes"] = (round(counts[key].get("yes", 0) / answered, 2)
-                                 if answered >= MIN_ANSWERS else None)
+                                 if answered >= needed else None)
         rows.append(row)
     return rows
 

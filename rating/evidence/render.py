@@ -11,10 +11,11 @@ from docx import Document
 from docx.shared import Pt
 from flask import current_app, render_template
 
+from analysis import ComparisonFlag, TrendVerdict, count_band
+from rating import wording
 from rating.csvio import safe_cell
-from rating.escalation import wording as trail_text
-from rating.escalation.trail import axis_position
-from rating.evidence import charts
+from rating.cycles.services import axis_position
+from rating.evidence import charts, pdftext
 from rating.evidence.words import (
     LANGUAGES,
     level_name,
@@ -23,6 +24,7 @@ from rating.evidence.words import (
     make_say,
     translate,
 )
+from rating.i18n import local_digits
 
 PLOTLY_BUNDLE = "vendor/plotly-cartesian-4.1.1.min.js.gz"
 
@@ -31,8 +33,9 @@ def _context(content, interactive: bool) -> dict:
     cycle_names = [cycle.name for cycle in content.cycles]
     return {
         "content": content, "say": make_say(content.params.language),
-        "words": lambda message: {language: translate(message, language)
-                                  for language in ("bn", "en")},
+        "not_compared": (ComparisonFlag.NOT_COMPARED_FEW_RATERS,
+                         ComparisonFlag.NOT_COMPARED_NO_REST),
+        "bands": _bands(content.rules.publication),
         "number": make_number(content.params.language),
         "languages": LANGUAGES[content.params.language], "cycle_names": cycle_names,
         "level": {language: level_name(content.params.recipient_level, language)
@@ -42,9 +45,15 @@ def _context(content, interactive: bool) -> dict:
         "day": make_day(content.params.language),
         "level_of": lambda level: " / ".join(level_name(level, language) for language
                                              in LANGUAGES[content.params.language]),
-        "effect_text": lambda figures: trail_text.before_after_sentence(
+        "effect_text": lambda figures: wording.before_after_sentence(
             _with_counts(figures), say=make_say(content.params.language), number=_figure),
     }
+
+
+def _bands(publication) -> dict[str, str]:
+    """The count bands as the methods text names them ("5-9, 10-19, 20+"), in each language."""
+    text = ", ".join(count_band(low, publication) for low, _ in publication.count_bands)
+    return {language: local_digits(text, language) for language in ("bn", "en")}
 
 
 def _figure(value):
@@ -60,9 +69,7 @@ def _with_counts(figures: dict) -> dict:
 
 def render_pdf(content) -> bytes:
     """report.pdf: WeasyPrint, with the fonts that ship with the app named in the CSS."""
-    from weasyprint import HTML
-
-    from rating.evidence import pdftext
+    from weasyprint import HTML  # a second to import: only when a PDF is made
 
     pdftext.install()
     context = _context(content, interactive=False)
@@ -127,6 +134,11 @@ CSV_COLUMNS = ["office_code", "office_en", "office_bn", "cycle", "ratings_band",
                "latest_q"]
 
 
+def _english(finding) -> str | None:
+    """A finding in the CSVs' language (their columns are named in English)."""
+    return None if finding is None else wording.word(finding, "en")
+
+
 def render_csv(content) -> str:
     """data.csv: one row per office and cycle, publishable groups only, formula-safe."""
     out = io.StringIO()
@@ -147,9 +159,9 @@ def render_csv(content) -> str:
             writer.writerow([safe_cell(v) for v in (
                 section.office.code, section.office.name_en, section.office.name_bn, cycle.name,
                 cell.n_band, cell.mean, ci[0], ci[1], cell.share_7plus, share_ci[0], share_ci[1],
-                answer.get("respect_yes"), answer.get("resolved_yes"), trend.get("verdict"),
-                trend.get("slope"), slope_ci[0], slope_ci[1],
-                comparison.get("flag") if latest else None,
+                answer.get("respect_yes"), answer.get("work_done_yes"),
+                _english(trend.get("verdict")), trend.get("slope"), slope_ci[0], slope_ci[1],
+                _english(comparison.get("flag")) if latest else None,
                 comparison.get("diff_vs_rest") if latest else None,
                 comparison.get("q") if latest else None)])
     return out.getvalue()
@@ -167,6 +179,7 @@ def render_letter(content) -> bytes:
 
         number = make_number(language)
         scope = content.scope_names
+        no_trend = TrendVerdict.NOT_ENOUGH_DATA(min_cycles=content.rules.trend.min_cycles)
         document.add_paragraph(say("To: %(name)s", name=content.params.recipient_name))
         document.add_paragraph(say("Subject: how survivors experience %(scope)s — evidence "
                                    "from %(first)s to %(last)s", scope=scope,
@@ -176,8 +189,8 @@ def render_letter(content) -> bytes:
             "scale from 1 to 10, in each cycle. Of %(total)s offices in %(scope)s with enough "
             "ratings, %(below)s were below the network average in %(cycle)s and %(declining)s "
             "were getting worse.", total=len(content.sections), scope=scope,
-            below=content.count("below the network"), cycle=content.latest.name,
-            declining=content.count_verdict("declining")))
+            below=content.count(ComparisonFlag.BELOW_NETWORK), cycle=content.latest.name,
+            declining=content.count_verdict(TrendVerdict.DECLINING)))
         for section in content.sections:
             latest = next((c for c in reversed(section.cells) if c is not None and c.publishable),
                           None)
@@ -189,13 +202,14 @@ def render_letter(content) -> bytes:
                 "%(verdict)s.", office={"bn": section.office.name_bn,
                                         "en": section.office.name_en},
                 mean=number(latest.mean), low=number(low), high=number(high),
-                verdict=translate((section.trend or {}).get("verdict", "not enough data"),
-                                  language)), style="List Bullet")
+                verdict=wording.word((section.trend or {}).get("verdict") or no_trend,
+                                     language)), style="List Bullet")
         _add_trail_to_letter(document, content, language, say)
         document.add_paragraph(say(
             "We ask you to look into these findings and to tell us, within 30 days, what will "
             "be done. The attached report explains how the figures were made; groups rated by "
-            "fewer than 5 leaders are not shown, to protect them."))
+            "fewer than %(min_raters)s leaders are not shown, to protect them.",
+            min_raters=content.rules.publication.min_raters_mean))
         document.add_paragraph(say("Yours sincerely,"))
         document.add_paragraph("")
     buffer = io.BytesIO()
@@ -232,7 +246,7 @@ def _add_trail_to_letter(document, content, language: str, say) -> None:
                     who=commitment.by_whom, date=day(commitment.due_on), what=commitment.what,
                     status=translate(commitment.status(content.as_of), language),
                     today=day(content.as_of)))
-            document.add_paragraph(trail_text.before_after_sentence(
+            document.add_paragraph(wording.before_after_sentence(
                 _with_counts(section.effects[action.id]),
                 say=lambda message, **params: translate(message, language, **params),
                 number=_figure))
@@ -243,6 +257,13 @@ TRAIL_COLUMNS = ["office_code", "office_en", "office_bn", "action_date", "action
                  "before_cycles", "after_cycles", "ratings_before_band", "ratings_after_band",
                  "mean_before", "mean_after", "difference", "difference_ci95_low",
                  "difference_ci95_high", "p", "before_after", "withheld"]
+
+
+def _withheld(sides: dict | None) -> str | None:
+    """Which side of a before-and-after was withheld, and why: "before: ...; after: ..."."""
+    if not sides:
+        return None
+    return "; ".join(f"{side}: {_english(reason)}" for side, reason in sides.items())
 
 
 def render_trail_csv(content) -> str:
@@ -266,5 +287,5 @@ def render_trail_csv(content) -> str:
                 action.asked, action.pack_sha256, answers, promises, figures["before_cycles"],
                 figures["after_cycles"], figures["before_band"], figures["after_band"],
                 figures["before_mean"], figures["after_mean"], figures["diff"], ci[0], ci[1],
-                figures["p"], figures["verdict"], figures["withheld"])])
+                figures["p"], _english(figures["verdict"]), _withheld(figures["withheld"]))])
     return out.getvalue()

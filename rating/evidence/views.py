@@ -4,25 +4,23 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from analysis import redact_quote
 from rating.access import roles
 from rating.auth.forms import EmptyForm
+from rating.cycles.models import Rating
 from rating.evidence import bp, services
 from rating.evidence.content import PackError, PackParams, assemble_pack
 from rating.evidence.forms import PackForm
 from rating.evidence.models import Pack
 from rating.extensions import db
-from rating.survey.models import Rating
-from rating.templating import current_locale
+from rating.i18n import current_locale
 
 BUILDERS = ("staff", "advocacy")
 
 
 @bp.context_processor
 def evidence_helpers():
-    from analysis import redact_quote
-    from rating.dashboard.wording import withheld
-
-    return {"withheld_reason": withheld, "redact": lambda text: redact_quote(text or "")}
+    return {"redact": lambda text: redact_quote(text or "")}
 
 
 def _problem(code: str) -> str:

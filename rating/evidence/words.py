@@ -1,12 +1,18 @@
 """Texts in a pack's language(s): one call gives Bengali, English, or both side by side.
 
-Templates call ``say("...", n=3)``; `make extract-messages` collects ``say`` like ``_``.
+Templates call ``say("...", n=3)``; `make extract-messages` collects ``say`` like ``_``. A
+finding of `analysis` (a flag, a verdict, a withheld reason), as the message or as a
+parameter, is worded by `rating.wording` in each language.
 """
 
+from babel.dates import format_date
 from flask_babel import force_locale, gettext
 from markupsafe import Markup, escape
 
+from analysis import Finding
+from rating.directory.forms import LEVEL_LABELS
 from rating.i18n import local_digits
+from rating.wording import word
 
 LANGUAGES = {"bn": ("bn",), "en": ("en",), "both": ("bn", "en")}
 
@@ -14,6 +20,8 @@ LANGUAGES = {"bn": ("bn",), "en": ("en",), "both": ("bn", "en")}
 def _format(value, language: str):
     if isinstance(value, bool) or value is None:
         return value
+    if isinstance(value, Finding):
+        return word(value, language)
     if isinstance(value, tuple):  # (figure, decimals): digits of each language
         figure, decimals = value
         return "–" if figure is None else local_digits(f"{figure:.{decimals}f}", language)
@@ -28,7 +36,9 @@ def _format(value, language: str):
     return value
 
 
-def translate(message: str, language: str, **params) -> str:
+def translate(message: str | Finding, language: str, **params) -> str:
+    if isinstance(message, Finding):
+        return word(message, language)
     with force_locale(language):
         return gettext(message, **{k: _format(v, language) for k, v in params.items()})
 
@@ -64,16 +74,12 @@ def make_number(pack_language: str):
 
 def level_name(level: str, language: str) -> str:
     """An escalation level ("district") in a language."""
-    from rating.directory.forms import LEVEL_LABELS
-
     with force_locale(language):
         return str(LEVEL_LABELS.get(level, level))
 
 
 def make_day(pack_language: str):
     """Dates in the pack's first language ("৩ মার্চ, ২০২৬")."""
-    from babel.dates import format_date
-
     language = LANGUAGES[pack_language][0]
 
     def day(value) -> str:

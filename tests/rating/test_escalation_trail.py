@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 import rating.models  # noqa: F401  (every table, so that the mappers can be configured)
+from analysis import ComparisonFlag
 from rating.escalation.models import Commitment
 from rating.escalation.trail import ANSWER_WITHIN_DAYS, axis_position, suggest_next_step
 
@@ -69,7 +70,7 @@ def test_a_letter_still_within_its_30_days_waits():
 ])
 def test_a_broken_or_overdue_promise_suggests_the_next_level(promises, reason):
     letter = action("district", date(2025, 11, 1), answered=True, promises=promises)
-    suggestion = suggest_next_step(OFFICE, ("below the network",), [letter], TODAY)
+    suggestion = suggest_next_step(OFFICE, (ComparisonFlag.BELOW_NETWORK,), [letter], TODAY)
     assert (suggestion.next_level, suggestion.reason) == ("state", reason)
 
 

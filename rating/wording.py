@@ -1,0 +1,202 @@
+"""The statistics' codes in words: the one place that turns a finding into Bengali or English.
+
+`analysis` reports flags, verdicts and withheld reasons as findings (a code and its
+parameters, `analysis.vocabulary`). `WORDS` gives each code its English words, with its
+parameters as placeholders; the Bengali is in the catalogue. `word` fills in the numbers from
+the finding's parameters, in the digits of the language, for a page (the reader's language)
+or a pack (each of its languages). Nothing here reads a sentence back: pages and packs hold
+findings until the moment they are written.
+
+Adding a code: its member in `analysis.vocabulary`, one line in `WORDS` here, then
+``make extract-messages`` and the Bengali in messages.po. `tests/rating/test_wording.py`
+fails until every code has words in both languages with exactly its parameters.
+"""
+
+from contextlib import nullcontext
+
+from flask_babel import force_locale, gettext
+
+from analysis import (
+    CellFlag,
+    ChangeVerdict,
+    Code,
+    ComparisonFlag,
+    Finding,
+    TrendVerdict,
+    Withheld,
+)
+from rating.i18n import current_locale, local_digits
+
+
+def N_(message: str) -> str:  # noqa: N802  (Babel's own name for "mark, translate later")
+    """Mark a message for the catalogue; it is translated when a finding is worded."""
+    return message
+
+
+WORDS = {
+    ComparisonFlag.ABOVE_NETWORK: N_("above the network"),
+    ComparisonFlag.BELOW_NETWORK: N_("below the network"),
+    ComparisonFlag.NO_CLEAR_DIFFERENCE: N_("no clear difference"),
+    ComparisonFlag.NOT_COMPARED_FEW_RATERS: N_(
+        "not compared (fewer than %(min_raters)s leaders rated it)"),
+    ComparisonFlag.NOT_COMPARED_NO_REST: N_("not compared (no other office to compare with)"),
+    TrendVerdict.IMPROVING: N_("improving"),
+    TrendVerdict.DECLINING: N_("declining"),
+    TrendVerdict.NO_CLEAR_CHANGE: N_("no clear change"),
+    TrendVerdict.NOT_ENOUGH_DATA: N_("not enough data"),
+    ChangeVerdict.HIGHER_AFTER: N_("higher after"),
+    ChangeVerdict.LOWER_AFTER: N_("lower after"),
+    ChangeVerdict.NO_CLEAR_CHANGE: N_("no clear change"),
+    ChangeVerdict.NOT_ENOUGH_DATA: N_("not enough data"),
+    Withheld.FEW_RATERS: N_("fewer than %(min_raters)s leaders rated it"),
+    Withheld.FEW_RATERS_FOR_DISTRIBUTION: N_("spread and shares need %(min_raters)s leaders"),
+    Withheld.ALL_SAME: N_("every rating is the same in a small group"),
+    Withheld.FEW_RATINGS: N_("fewer than %(min_ratings)s ratings: not shown"),
+    Withheld.NO_RATINGS: N_("no ratings"),
+    CellFlag.SMALL_N: N_("fewer than %(min_n)s ratings: the interval is rough"),
+    CellFlag.ALL_SAME: N_("every rating is the same"),
+    CellFlag.MOSTLY_FLOOR: N_("more than half the ratings are 1 or 2"),
+    CellFlag.MOSTLY_CEILING: N_("more than half the ratings are 9 or 10"),
+    CellFlag.NO_BOOTSTRAP: N_("no bootstrap interval below %(min_n)s ratings"),
+}
+
+#: The same codes said as the reason an office needs attention ("below the network and
+#: getting worse").
+CONCERNS = {
+    ComparisonFlag.BELOW_NETWORK: N_("below the network"),
+    TrendVerdict.DECLINING: N_("getting worse"),
+}
+
+#: Reasons a group is not shown at all (rather than shown and marked "not for sharing").
+NOT_SHOWN = (Withheld.FEW_RATINGS, Withheld.NO_RATINGS)
+
+
+def _language(language: str | None):
+    return nullcontext() if language is None else force_locale(language)
+
+
+def _figure(value, language: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return local_digits(f"{value:g}", language)
+
+
+def word(finding: Finding | None, language: str | None = None, table=WORDS) -> str:
+    """A finding in words, in ``language`` (default: this page's), its numbers in that
+    language's digits; "–" for none."""
+    if finding is None:
+        return "–"
+    if isinstance(finding, Code) and not finding.param_names:
+        finding = finding()  # a code that needs no parameters is its own finding
+    if not isinstance(finding, Finding):
+        raise ValueError(f"only a finding of analysis can be worded, not {finding!r}")
+    language = language or current_locale()
+    params = {key: _figure(value, language) for key, value in finding.params.items()}
+    with _language(language):
+        return gettext(table[finding.code], **params)
+
+
+def words_in(finding: Finding | None, languages) -> dict[str, str]:
+    """The finding in each language, ``{"bn": ..., "en": ...}``."""
+    return {language: word(finding, language) for language in languages}
+
+
+def number(value, digits: int = 1) -> str:
+    """A figure for reading: rounded, with Bengali digits on Bengali pages."""
+    if value is None:
+        return "–"
+    return local_digits(f"{value:.{digits}f}", current_locale())
+
+
+def sharing_note(reason: Finding | None) -> str:
+    """Why a group is not shown, or not for sharing outside the network; "" when it may be."""
+    if reason is None:
+        return ""
+    if reason.code in NOT_SHOWN:
+        return word(reason)
+    return gettext("not for sharing: %(reason)s", reason=word(reason))
+
+
+def concern_words(concerns) -> str:
+    """Why an office needs attention, in words: "below the network and getting worse"."""
+    return gettext(" and ").join(word(concern, table=CONCERNS) for concern in concerns)
+
+
+def trend_sentence(trend) -> str:
+    """'improving: 0.5 points a cycle, 95% interval 0.2 to 0.8, over 6 cycles'."""
+    if trend is None or trend.slope is None:
+        return gettext("Not enough data for a trend.")
+    cycles = local_digits(len(trend.cycles_used), current_locale())
+    if trend.slope_ci95 is None:
+        return gettext("%(verdict)s: %(slope)s points a cycle over %(cycles)s cycles (no "
+                       "interval)", verdict=word(trend.verdict), slope=number(trend.slope),
+                       cycles=cycles)
+    low, high = trend.slope_ci95
+    return gettext("%(verdict)s: %(slope)s points a cycle, 95%% interval %(low)s to %(high)s, "
+                   "over %(cycles)s cycles", verdict=word(trend.verdict),
+                   slope=number(trend.slope), low=number(low), high=number(high),
+                   cycles=cycles)
+
+
+def page_say(message: str, **params) -> str:
+    """gettext for this page, whole numbers in its digits (packs have their own ``say``)."""
+    locale = current_locale()
+    return gettext(message, **{key: local_digits(value, locale)
+                               if isinstance(value, int) and not isinstance(value, bool)
+                               else value for key, value in params.items()})
+
+
+def before_after_sentence(figures: dict, say=page_say, number=None) -> str:
+    """What the ratings before and after an action show, and what they do not.
+
+    ``figures``: ``publish_before_after(...)`` (packs: counts as bands) or the same keys with
+    exact counts (staff pages, `staff_figures`): verdict, before_cycles, after_cycles,
+    before_mean, after_mean, before_n, after_n, diff, ci95.
+    """
+    number = number or (lambda value: f"{value:.1f}")
+    verdict = figures["verdict"]
+    if verdict == ChangeVerdict.NOT_ENOUGH_DATA:
+        return say("Not enough ratings to compare before and after this action yet: each side "
+                   "needs ratings from at least %(needed)s leaders, in the cycles wholly before "
+                   "it and wholly after it.", needed=verdict.params["min_per_side"])
+    params = dict(after_cycles=figures["after_cycles"], before_cycles=figures["before_cycles"],
+                  after=number(figures["after_mean"]), before=number(figures["before_mean"]),
+                  after_n=figures["after_n"], before_n=figures["before_n"],
+                  diff=number(abs(figures["diff"])), low=number(figures["ci95"][0]),
+                  high=number(figures["ci95"][1]))
+    if verdict == ChangeVerdict.NO_CLEAR_CHANGE:
+        return say(
+            "Mean score %(after)s in the %(after_cycles)s cycles after it (%(after_n)s ratings) "
+            "against %(before)s in the %(before_cycles)s cycles before (%(before_n)s ratings). "
+            "The 95%% interval of the change, %(low)s to %(high)s points, includes 0: the "
+            "ratings show no clear change either way, which is not proof that nothing "
+            "changed.", **params)
+    if verdict == ChangeVerdict.HIGHER_AFTER:
+        text = say(
+            "Mean score %(after)s in the %(after_cycles)s cycles after it (%(after_n)s ratings) "
+            "against %(before)s in the %(before_cycles)s cycles before (%(before_n)s ratings): "
+            "%(diff)s points higher (95%% interval %(low)s to %(high)s points higher).",
+            **params)
+    else:  # lower after: the interval as sizes of the fall, so no minus signs to misread
+        params.update(low=number(-figures["ci95"][1]), high=number(-figures["ci95"][0]))
+        text = say(
+            "Mean score %(after)s in the %(after_cycles)s cycles after it (%(after_n)s ratings) "
+            "against %(before)s in the %(before_cycles)s cycles before (%(before_n)s ratings): "
+            "%(diff)s points lower (95%% interval %(low)s to %(high)s points lower).",
+            **params)
+    return text + " " + say(
+        "This shows that leaders' experience changed after the action; it does not show that "
+        "the action caused the change: a new officer, the season or other events may also "
+        "have changed.")
+
+
+def staff_figures(result) -> dict:
+    """An `analysis.BeforeAfter` as `before_after_sentence` reads it, with exact counts."""
+    difference = result.difference
+    return {"verdict": result.verdict, "before_cycles": len(result.before_positions),
+            "after_cycles": len(result.after_positions),
+            "before_mean": result.before.mean if result.before.n else None,
+            "after_mean": result.after.mean if result.after.n else None,
+            "before_n": result.before.n, "after_n": result.after.n,
+            "diff": difference.diff if difference else None,
+            "ci95": difference.ci95 if difference else None}
