@@ -7,68 +7,16 @@ import os
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from rating import cli, models, pipeline, templating  # noqa: F401  (models: every table known)
 from rating.config import load_config
-from rating.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
-
-__version__ = "0.1.0"
+from rating.escalation import citations
+from rating.evidence import commands as pack_commands
+from rating.evidence.shelf import PackShelf
+from rating.extensions import db, migrate
+from rating.version import __version__  # noqa: F401  (rating.__version__)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def create_app(config: dict | None = None) -> Flask:
-    """Build the app: settings, extensions, blueprints, in that order."""
-    app = Flask(
-        __name__,
-        template_folder=os.path.join(ROOT, "templates"),
-        static_folder=os.path.join(ROOT, "static"),
-        instance_path=os.environ.get("RATING_INSTANCE_PATH", os.path.join(ROOT, "instance")),
-    )
-    app.config.from_mapping(load_config(app.instance_path))
-    if config:
-        app.config.from_mapping(config)
-    if app.config.get("PROXY_FIX"):
-        # Behind nginx or a load balancer: the client's address (for rate limits) and whether
-        # it came over HTTPS (for Secure cookies) are in the X-Forwarded-* headers.
-        hops = app.config["PROXY_FIX"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-
-    from rating import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
-
-    db.init_app(app)
-    migrate.init_app(
-        app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True
-    )
-    from rating.templating import static_is_not_personal
-
-    # Registered before Flask-Login so that it runs after its hooks (Flask runs them in reverse).
-    app.after_request(static_is_not_personal)
-    login_manager.init_app(app)
-    csrf.init_app(app)
-    limiter.init_app(app)
-    compress.init_app(app)
-
-    from rating import i18n
-
-    babel.init_app(
-        app,
-        locale_selector=i18n.select_locale,
-        default_translation_directories=os.path.join(ROOT, "rating", "translations"),
-    )
-
-    _register_blueprints(app)
-    _register_hooks(app)
-
-    from rating import cli
-
-    cli.register(app)
-    from rating.evidence import commands as pack_commands
-
-    pack_commands.register(app)
-    logging.getLogger("rating").setLevel(logging.INFO)
-    return app
-
 
 BLUEPRINTS = [  # (feature package, URL prefix)
     ("errors", None),
@@ -86,21 +34,35 @@ BLUEPRINTS = [  # (feature package, URL prefix)
 ]
 
 
-def _register_blueprints(app: Flask) -> None:
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings, database, the request pipeline, templates, blueprints,
+    commands, in that order."""
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+        instance_path=os.environ.get("RATING_INSTANCE_PATH", os.path.join(ROOT, "instance")),
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    pipeline.init_app(app)  # extensions and every hook around a request, in the order they run
+    templating.init_app(app)
+
     for feature, prefix in BLUEPRINTS:
         package = importlib.import_module(f"rating.{feature}")
         # The views module attaches its routes to the package's blueprint when imported.
         importlib.import_module(f"rating.{feature}.views")
         app.register_blueprint(package.bp, url_prefix=prefix)
+    citations.init_app(app, PackShelf())  # escalation cites the packs evidence builds
 
-
-def _register_hooks(app: Flask) -> None:
-    from rating import access, templating
-
-    app.before_request(access.enforce_roles)
-    templating.init_app(app)
-    # Flask's own static route is public: the login page needs its stylesheet.
-    app.view_functions["static"].allowed_roles = access.PUBLIC
+    cli.init_app(app)
+    pack_commands.init_app(app)
+    logging.getLogger("rating").setLevel(logging.INFO)
+    return app
 
 
 @event.listens_for(Engine, "connect")

@@ -1,127 +1,134 @@
 """Command line: ``flask --app wsgi init-db | demo-data | create-user | import-offices |
-import-ratings | backup | restore``."""
+import-ratings | backup | restore``. Each command is a module-level function, registered by
+`init_app` (as the Flask tutorial's ``db.py`` does)."""
 
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask_babel import force_locale
 from flask_migrate import upgrade
 
+from rating import demo
+from rating.admin import services as accounts
+from rating.auth.models import Collective
+from rating.csvio import decode_upload
+from rating.directory import importing
+from rating.extensions import db
+from rating.ops.backup import BackupError, backup_database, restore_database
+from rating.survey import history
 
-def register(app: Flask) -> None:
-    @app.cli.command("init-db")
-    def init_db():
-        """Create or upgrade the database schema (runs the Alembic migrations)."""
-        upgrade()
-        click.echo("Database schema is up to date.")
 
-    @app.cli.command("demo-data")
-    @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
-    @click.option("--seed", default=2468, show_default=True)
-    def demo_data(if_empty, seed):
-        """Fill an empty database with the demo network (deterministic for a given seed)."""
-        from rating import demo
+@click.command("init-db")
+def init_db():
+    """Create or upgrade the database schema (runs the Alembic migrations)."""
+    upgrade()
+    click.echo("Database schema is up to date.")
 
-        if if_empty and demo.has_users():
-            click.echo("The database already has accounts; demo data not added.")
-            return
-        summary = demo.create_demo(seed=seed, progress=click.echo)
-        click.echo(summary)
-        click.echo(demo.LOGINS)
 
-    @app.cli.command("create-user")
-    @click.option("--login", required=True, help="Member code (leaders) or username.")
-    @click.option("--name", "display_name", default="")
-    @click.option("--role", type=click.Choice(["leader", "staff", "advocacy", "admin"]),
-                  required=True)
-    @click.option("--collective", default=None, help="Collective code, for leaders (BJ, UT).")
-    @click.password_option("--secret", help="PIN (leaders) or password (others).")
-    def create_user(login, display_name, role, collective, secret):
-        """Create one account."""
-        from rating.admin import services
-        from rating.auth.models import Collective
-        from rating.extensions import db
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
+@click.option("--seed", default=2468, show_default=True)
+def demo_data(if_empty, seed):
+    """Fill an empty database with the demo network (deterministic for a given seed)."""
+    if if_empty and demo.has_users():
+        click.echo("The database already has accounts; demo data not added.")
+        return
+    summary = demo.create_demo(seed=seed, progress=click.echo)
+    click.echo(summary)
+    click.echo(demo.LOGINS)
 
-        group = None
-        if collective:
-            group = db.session.scalar(db.select(Collective).where(
-                Collective.code == collective.upper()))
-            if group is None:
-                raise click.BadParameter(f"unknown collective {collective}")
-        try:
-            user = services.create_user(login=login, display_name=display_name, role=role,
-                                        secret=secret, collective=group)
-        except services.AccountError as refused:
-            raise click.ClickException(f"not created: {refused.code}") from None
-        click.echo(f"Created {user.role} {user.login}.")
 
-    @app.cli.command("import-offices")
-    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
-    def import_offices_command(csv_file, dry_run):
-        """Import offices from a CSV (code, department, district, block, ...)."""
-        from rating.directory import importing
+@click.command("create-user")
+@click.option("--login", required=True, help="Member code (leaders) or username.")
+@click.option("--name", "display_name", default="")
+@click.option("--role", type=click.Choice(["leader", "staff", "advocacy", "admin"]),
+              required=True)
+@click.option("--collective", default=None, help="Collective code, for leaders (BJ, UT).")
+@click.password_option("--secret", help="PIN (leaders) or password (others).")
+def create_user(login, display_name, role, collective, secret):
+    """Create one account."""
+    group = None
+    if collective:
+        group = db.session.scalar(db.select(Collective).where(
+            Collective.code == collective.upper()))
+        if group is None:
+            raise click.BadParameter(f"unknown collective {collective}")
+    try:
+        user = accounts.create_user(login=login, display_name=display_name, role=role,
+                                    secret=secret, collective=group)
+    except accounts.AccountError as refused:
+        raise click.ClickException(f"not created: {refused.code}") from None
+    click.echo(f"Created {user.role} {user.login}.")
 
-        text = _read_csv(csv_file)
-        plan = (importing.plan_office_import if dry_run else importing.import_offices)(text)
-        _report(plan.problems, len(plan.items), "offices", dry_run)
 
-    @app.cli.command("import-ratings")
-    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
-    def import_ratings_command(csv_file, dry_run):
-        """Import historical ratings (office_code, cycle, score, date, rater_code)."""
-        from rating.survey import history
+@click.command("import-offices")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
+def import_offices(csv_file, dry_run):
+    """Import offices from a CSV (code, department, district, block, ...)."""
+    text = _read_csv(csv_file)
+    plan = (importing.plan_office_import if dry_run else importing.import_offices)(text)
+    _report(plan.problems, len(plan.items), "offices", dry_run)
 
-        text = _read_csv(csv_file)
-        with click.progressbar(length=1, label="Checking", file=sys.stderr) as bar:
-            def progress(done, total, label):
-                bar.label = label
-                bar.length = total
-                bar.update(done - bar.pos)
 
-            plan = history.import_ratings(text, dry_run=dry_run, progress=progress)
-        for name in plan.new_cycles:
-            click.echo(f"new closed cycle: {name}")
-        _report(plan.problems, len(plan.items), "ratings", dry_run)
+@click.command("import-ratings")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
+def import_ratings(csv_file, dry_run):
+    """Import historical ratings (office_code, cycle, score, date, rater_code)."""
+    text = _read_csv(csv_file)
+    with click.progressbar(length=1, label="Checking", file=sys.stderr) as bar:
+        def progress(done, total, label):
+            bar.label = label
+            bar.length = total
+            bar.update(done - bar.pos)
 
-    @app.cli.command("backup")
-    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-    def backup_command(path):
-        """Copy the database to PATH while the service runs (SQLite: online backup API;
-        PostgreSQL: pg_dump). Keep RATER_KEY_SECRET with it, and both away from outsiders."""
-        from rating.ops.backup import BackupError, backup_database
+        plan = history.import_ratings(text, dry_run=dry_run, progress=progress)
+    for name in plan.new_cycles:
+        click.echo(f"new closed cycle: {name}")
+    _report(plan.problems, len(plan.items), "ratings", dry_run)
 
-        try:
-            report = backup_database(app.config["SQLALCHEMY_DATABASE_URI"], path)
-        except BackupError as refused:
-            raise click.ClickException(f"no backup made: {refused}") from None
-        click.echo(report.describe("Backed up to"))
 
-    @app.cli.command("restore")
-    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--yes", is_flag=True, help="Replace the data the database holds now.")
-    def restore_command(path, yes):
-        """Replace the database's contents with a backup made by `backup`. Stop the service
-        first; without --yes a database that holds data is left alone."""
-        from rating.extensions import db
-        from rating.ops.backup import BackupError, restore_database
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path):
+    """Copy the database to PATH while the service runs (SQLite: online backup API;
+    PostgreSQL: pg_dump). Keep RATER_KEY_SECRET with it, and both away from outsiders."""
+    try:
+        report = backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as refused:
+        raise click.ClickException(f"no backup made: {refused}") from None
+    click.echo(report.describe("Backed up to"))
 
-        db.engine.dispose()  # no pooled connection of ours holds the old data open
-        try:
-            report = restore_database(app.config["SQLALCHEMY_DATABASE_URI"], path,
-                                      overwrite=yes)
-        except BackupError as refused:
-            raise click.ClickException(f"nothing restored: {refused}") from None
-        db.engine.dispose()
-        click.echo(report.describe("Restored from"))
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the data the database holds now.")
+def restore(path, yes):
+    """Replace the database's contents with a backup made by `backup`. Stop the service
+    first; without --yes a database that holds data is left alone."""
+    db.engine.dispose()  # no pooled connection of ours holds the old data open
+    try:
+        report = restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path,
+                                  overwrite=yes)
+    except BackupError as refused:
+        raise click.ClickException(f"nothing restored: {refused}") from None
+    db.engine.dispose()
+    click.echo(report.describe("Restored from"))
+
+
+COMMANDS = (init_db, demo_data, create_user, import_offices, import_ratings, backup, restore)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 def _read_csv(path: Path) -> str:
     """The file's text; a file that is not UTF-8 is reported like any other bad line."""
-    from rating.csvio import decode_upload
-
     text, problem = decode_upload(path.read_bytes())
     if problem is not None:
         _report([problem], 0, "rows", dry_run=False)
@@ -129,8 +136,6 @@ def _read_csv(path: Path) -> str:
 
 
 def _report(problems, count: int, what: str, dry_run: bool) -> None:
-    from flask_babel import force_locale
-
     if problems:
         with force_locale("en"):
             for problem in problems:

@@ -1,11 +1,11 @@
-"""What every form shares: WTForms' own messages in the user's language, and choices."""
+"""What every form shares: WTForms' own messages in the user's language, choices, ids and
+page numbers from the query."""
 
-from flask import Request, abort, request
+from flask import request
 from flask_babel import get_domain, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as ngettext
 from flask_wtf import FlaskForm
-from werkzeug.exceptions import BadRequest
 from wtforms.fields.choices import SelectChoice
 
 from rating.access import MAX_ID
@@ -67,42 +67,7 @@ def optional_id(value) -> int | None:
     return number if number is not None and 0 <= number <= MAX_ID else None
 
 
-class FormRequest(Request):
-    """Flask's request, refusing (400) a multipart body with a part that has no name: Werkzeug
-    files such a part under the key None, on which Flask-WTF's CSRF check fails with a 500."""
-
-    def _load_form_data(self):
-        super()._load_form_data()
-        if None in self.form or None in self.files:
-            raise BadRequest("A form field has no name.")
-
-
 def page_number() -> int:
     """The ``?page=`` of a list: 1 when missing or absurd (a huge page would overflow the
     database's OFFSET)."""
     return optional_id(request.args.get("page")) or 1
-
-
-def refuse_nul_bytes():
-    """Before each view: a query, form field or JSON text holding a NUL character is refused
-    (400). Nobody types one, and PostgreSQL cannot store or even compare it (its driver raises),
-    so without this a search or a comment with one answered 500. Uploaded files are not checked:
-    their readers report such bytes themselves."""
-    texts = [*request.args.keys(), *request.args.values(), *request.form.keys(),
-             *request.form.values()]
-    if request.is_json:
-        texts.extend(_strings(request.get_json(silent=True)))
-    if any("\x00" in text for text in texts if isinstance(text, str)):
-        abort(400)
-
-
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            yield key
-            yield from _strings(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _strings(inner)
