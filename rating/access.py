@@ -5,13 +5,10 @@ refuses an endpoint that declares nothing, so a forgotten declaration fails clos
 walks the URL map to catch it before it ships).
 """
 
-from functools import wraps
-
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from rating.auth.models import ROLES
-
+ROLES = ("leader", "staff", "advocacy", "admin")
 PUBLIC = "public"
 # The largest id an INTEGER primary key can hold (PostgreSQL's int4). A URL naming a larger
 # one names nothing: it is a 404, not a query that overflows the database driver.
@@ -62,18 +59,3 @@ def enforce_roles():
            for value in (request.view_args or {}).values()):
         abort(404)
     return None
-
-
-def read_only_for(*read_only_roles: str):
-    """Let some roles see a page but not change anything through it (advocacy in the directory)."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            if request.method not in ("GET", "HEAD") and current_user.role in read_only_roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate

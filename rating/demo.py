@@ -4,6 +4,7 @@ the same network, so tests and screenshots can rely on it.
 """
 
 import hashlib
+import math
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from rating.auth.models import Collective, User
 from rating.auth.services import hash_secret, rater_key_for
-from rating.cycles.models import Cycle
+from rating.cycles.models import Cycle, Rating
 from rating.demo_places import (
     AHTU_UNITS,
     BLOCK_DEPARTMENTS,
@@ -25,8 +26,9 @@ from rating.demo_places import (
     SURNAMES,
 )
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
+from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
 from rating.extensions import db
-from rating.survey.models import Rating
+from rating.timeutil import local_today
 
 DEMO_PIN = "2468"
 STAFF_ACCOUNTS = [("staff", "Network staff (demo)", "staff", "demo-staff-pass"),
@@ -283,8 +285,6 @@ def _rating_row(rng, office, cycle, leader, rater_key, mean) -> dict:
 
 def _poisson(rng: random.Random, lam: float) -> int:
     """Knuth's method; small lambdas only."""
-    import math
-
     limit, k, product = math.exp(-lam), 0, rng.random()
     while product > limit:
         k += 1
@@ -296,9 +296,6 @@ def _add_escalations(offices) -> None:
     """A few escalation stories: a promise broken at the Block (so the overview suggests the
     District), one kept at the District, and promises due soon and overdue (dated from today,
     so the due list always has something to show)."""
-    from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
-    from rating.timeutil import local_today
-
     by_code = {office.code: office for office in offices}
     today = local_today()
     gaighata = AdvocacyAction(

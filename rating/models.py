@@ -2,11 +2,11 @@
 
 from rating.audit import AuditEvent
 from rating.auth.models import Collective, User
-from rating.cycles.models import Cycle
+from rating.cycles.models import Cycle, Rating, Submission
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
 from rating.evidence.models import Pack
-from rating.survey.models import Rating, Submission, VoicePrompt
+from rating.voice.models import VoicePrompt
 
 __all__ = [
     "ActionResponse",

@@ -1,6 +1,7 @@
 """Timezone-aware UTC time, the only kind stored."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -33,6 +34,4 @@ class UTCDateTime(TypeDecorator):
 
 def local_today(zone: str = "Asia/Kolkata"):
     """Today's date where the network works (West Bengal): what "due" and "overdue" mean."""
-    from zoneinfo import ZoneInfo
-
     return datetime.now(ZoneInfo(zone)).date()

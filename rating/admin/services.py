@@ -14,15 +14,14 @@ from rating.auth.models import LANGUAGES, ROLES, Collective, User
 from rating.csvio import Problem, read_rows
 from rating.directory.services import find_place
 from rating.extensions import db
+from rating.refusal import Refused
 
 MEMBER_CODE = re.compile(r"^[A-Z]{1,8}-[0-9]{1,6}$")
 USERNAME = re.compile(r"^[a-z0-9_.-]{3,64}$")
 
 
-class AccountError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class AccountError(Refused):
+    """An account change that the rules refuse."""
 
 
 def login_taken(login: str) -> bool:

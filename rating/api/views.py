@@ -10,12 +10,13 @@ from flask_wtf.csrf import generate_csrf
 
 from rating.access import roles
 from rating.api import bp
+from rating.cycles.services import find_open_cycle
 from rating.directory import services as directory
 from rating.directory.models import Office
 from rating.extensions import db
 from rating.survey import services
 from rating.survey.checks import check_rating
-from rating.survey.messages import REFUSALS
+from rating.survey.messages import REFUSALS, STATUS
 from rating.timeutil import local_today
 
 SCALARS = (str, int, float, bool)
@@ -38,7 +39,7 @@ def rate_context(office_id: int):
     office = db.session.get(Office, office_id)
     if office is None or not office.active:
         return jsonify(error="no_such_office"), 404
-    cycle = services.open_cycle()
+    cycle = find_open_cycle()
     if cycle is None:
         return jsonify(error="no_cycle"), 409
     language = current_user.language
@@ -54,7 +55,7 @@ def rate_context(office_id: int):
 @bp.route("/cycles/open")
 @roles("leader", "staff", "advocacy")
 def open_cycle():
-    cycle = services.open_cycle()
+    cycle = find_open_cycle()
     if cycle is None:
         return jsonify(cycle=None)
     return jsonify(cycle={"id": cycle.id, "name": cycle.name,
@@ -67,7 +68,7 @@ def open_cycle():
 def offices():
     """The offices leaders can rate in the open cycle: the same list for everyone, so the
     phone may keep it for offline use."""
-    cycle = services.open_cycle()
+    cycle = find_open_cycle()
     rows = []
     if cycle is not None:
         officers = directory.officers_in_post(local_today())
@@ -89,7 +90,7 @@ def offices():
 @bp.route("/ratings/mine")
 @roles("leader")
 def my_ratings():
-    cycle = services.open_cycle()
+    cycle = find_open_cycle()
     return jsonify(cycle_id=cycle.id if cycle else None, ratings=[
         {"office_id": r.office_id, "score": r.score, "purpose": r.purpose,
          "respect": r.respect, "resolved": r.work_done, "comment": r.comment,
@@ -119,7 +120,8 @@ def submit_rating():
     except services.RatingRefused as refused:
         message = str(REFUSALS[refused.code])
         return jsonify(error=refused.code, message=message,
-                       fields={refused.field: message} if refused.field else {}), refused.status
+                       fields={refused.field: message} if refused.field else {}), \
+            STATUS[refused.code]
     return jsonify(stored.body), stored.status
 
 

@@ -6,10 +6,10 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from rating.access import ROLES
 from rating.extensions import db
 from rating.timeutil import UTCDateTime, utcnow
 
-ROLES = ("leader", "staff", "advocacy", "admin")
 LANGUAGES = ("bn", "en")
 
 
@@ -61,7 +61,3 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    @property
-    def is_leader(self) -> bool:
-        return self.role == "leader"

@@ -7,22 +7,33 @@ from sqlalchemy.exc import IntegrityError
 
 from rating import audit
 from rating.auth.models import Collective, User
-from rating.cycles.models import Cycle
+from rating.cycles.models import Cycle, Rating
 from rating.extensions import db
-from rating.survey.models import Rating
+from rating.refusal import Refused
 from rating.timeutil import utcnow
 
 
-class CycleError(ValueError):
-    """A cycle change that the rules forbid; ``code`` names the rule for the message."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class CycleError(Refused):
+    """A cycle change that the rules forbid."""
 
 
-def open_cycle_now() -> Cycle | None:
+def find_open_cycle() -> Cycle | None:
+    """The cycle open for rating now, if any (the database allows at most one)."""
     return db.session.scalar(select(Cycle).where(Cycle.status == "open"))
+
+
+def axis_position(day, cycles) -> float:
+    """A date's place on the cycle axis, where cycle p sits at p: inside a cycle strictly
+    between p - 0.5 and p + 0.5 (by the day), between two cycles at p + 0.5, before the first
+    at -0.5, after the last at len(cycles) - 0.5. The one formula that places letters,
+    promises and officer changes on every chart and in every before-and-after comparison."""
+    for position, cycle in enumerate(cycles):
+        if day < cycle.starts_on:
+            return position - 0.5
+        if day <= cycle.ends_on:
+            days = (cycle.ends_on - cycle.starts_on).days + 1
+            return position - 0.5 + ((day - cycle.starts_on).days + 0.5) / days
+    return len(cycles) - 0.5
 
 
 def list_cycles() -> list[Cycle]:
@@ -54,7 +65,7 @@ def open_cycle(cycle: Cycle, actor=None) -> Cycle:
     """Open a draft cycle for rating. Refused while another cycle is open, or once closed."""
     if cycle.status != "draft":
         raise CycleError("not_draft")
-    other = open_cycle_now()
+    other = find_open_cycle()
     if other is not None:
         raise CycleError("another_open")
     cycle.status = "open"

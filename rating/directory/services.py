@@ -7,17 +7,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from rating import audit
+from rating.cycles.models import Rating
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.extensions import db
-from rating.survey.models import Rating
+from rating.refusal import Refused
 
 
-class DirectoryError(ValueError):
-    # ``code`` is positional-only: the params may hold a ``code`` of their own (an office code).
-    def __init__(self, code: str, /, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
+class DirectoryError(Refused):
+    """A change to the directory that the rules refuse (``params``: e.g. the office code)."""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from rating.access import roles
 from rating.auth.forms import EmptyForm
+from rating.csvio import decode_upload
 from rating.directory import bp, importing, services
 from rating.directory.forms import (
     ConfirmImportForm,
@@ -17,7 +18,7 @@ from rating.directory.forms import (
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.extensions import db
 from rating.formtools import options, page_number
-from rating.templating import current_locale
+from rating.i18n import current_locale
 
 
 def _get_or_404(model, ident: int):
@@ -209,8 +210,6 @@ def import_csv():
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("directory/import.html", form=form), status
-    from rating.csvio import decode_upload
-
     text, problem = decode_upload(form.file.data.read())
     plan = importing.ImportPlan(form.kind.data, problems=[problem]) if problem else \
         IMPORTERS[form.kind.data][0](text)

@@ -1,6 +1,7 @@
 """One place that answers every error: a page in the user's language, or JSON under /api/."""
 
 from flask import current_app, g, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -36,8 +37,6 @@ def _answer(code: int, detail: str | None = None):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error):
-    from flask_babel import gettext as _
-
     return _answer(400, _("The form had expired or was not from this site. "
                           "Open the page again and resend."))
 

@@ -21,8 +21,9 @@ from rating.escalation.models import (
     Commitment,
     action_offices,
 )
-from rating.evidence.models import Pack
+from rating.escalation.trail import CONCERNS, suggest_next_step
 from rating.extensions import db
+from rating.refusal import Refused
 
 MAX_SCAN_BYTES = 1900 * 1024  # under the 2 MB body limit of every request, with the form around it
 DUE_WITHIN_DAYS = 30
@@ -31,12 +32,8 @@ SIGNATURES = {"application/pdf": (b"%PDF-",), "image/png": (b"\x89PNG\r\n\x1a\n"
               "image/jpeg": (b"\xff\xd8\xff",)}
 
 
-class EscalationError(ValueError):
-    """A change the rules refuse; ``code`` names the rule for the message."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class EscalationError(Refused):
+    """A change to the escalation trail that the rules refuse."""
 
 
 def record_action(*, kind: str, acted_on: date, level: str, recipient: str, asked: str,
@@ -168,36 +165,11 @@ def due_commitments(today: date, days: int = DUE_WITHIN_DAYS) -> DueList:
     return DueList(today=today, overdue=list(overdue), due=list(due))
 
 
-def pack_by_hash(sha256: str | None) -> Pack | None:
-    """The built pack with this manifest hash, if this server built it."""
-    if not sha256:
-        return None
-    return db.session.scalar(select(Pack).where(Pack.manifest_sha256 == sha256.lower(),
-                                                Pack.status == "done"))
-
-
-def recent_packs(limit: int = 50) -> list[Pack]:
-    return list(db.session.scalars(select(Pack).where(Pack.status == "done").order_by(
-        Pack.created_at.desc()).limit(limit)))
-
-
-def offices_of_pack(pack: Pack) -> list[int]:
-    """The offices a pack's scope covers (what a letter citing it was about)."""
-    from rating.directory.services import OfficeFilter, offices_statement
-
-    if pack.scope == "office":
-        return [pack.scope_id]
-    criteria = OfficeFilter(**{f"{pack.scope}_id": pack.scope_id})
-    return [office.id for office in db.session.scalars(offices_statement(criteria))]
-
-
 def next_steps(rows, today: date) -> list:
     """Suggested escalations for the overview's offices that are below the network or
     declining (``rows``: objects with ``office``, ``flag`` and ``verdict``)."""
-    from rating.escalation.trail import suggest_next_step
-
     concerns = {row.office.id: (row.office, tuple(c for c in (row.flag, row.verdict)
-                                                  if c in ("below the network", "declining")))
+                                                  if c in CONCERNS))
                 for row in rows}
     concerns = {k: v for k, v in concerns.items() if v[1]}
     histories = histories_for(concerns)

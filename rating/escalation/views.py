@@ -6,39 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from rating.access import roles
-from rating.dashboard.wording import number
-from rating.escalation import bp, services
+from rating.escalation import bp, citations, services
 from rating.escalation.forms import ActionForm, CommitmentForm, ResolveForm, ResponseForm
 from rating.escalation.models import SCAN_TYPES, ActionResponse, AdvocacyAction, Commitment
-from rating.escalation.wording import (
-    KINDS,
-    REASONS,
-    STATUSES,
-    before_after_sentence,
-    concern_words,
-    staff_figures,
-    suggested_recipient,
-)
+from rating.escalation.wording import STATUSES
 from rating.extensions import db
 from rating.formtools import optional_id
-from rating.templating import current_locale
+from rating.i18n import current_locale
 from rating.timeutil import local_today
 
 TEAM = ("staff", "advocacy")
-
-
-@bp.app_context_processor
-def escalation_words():
-    """Words for the trail on any page (the office page lists an office's trail too)."""
-    return {"kind_word": lambda kind: str(KINDS.get(kind, kind)),
-            "status_word": lambda word: str(STATUSES.get(word, word)),
-            "reason_word": lambda word: str(REASONS.get(word, word)),
-            "concern_words": concern_words,
-            "effect_sentence": lambda result: before_after_sentence(staff_figures(result),
-                                                                    number=number),
-            "suggested_recipient": lambda office, level: suggested_recipient(
-                office, level, name=lambda thing: thing.name(current_locale()))}
-
 
 
 def _problem(code: str) -> str:
@@ -64,8 +41,8 @@ def index():
 @roles(*TEAM)
 def new():
     """Record an action; `?pack=SHA256` (from a pack's page) or `?office=ID` fill it in."""
-    packs = services.recent_packs()
-    cited = services.pack_by_hash(request.values.get("pack", "")[:64])
+    packs = citations.recent_packs()
+    cited = citations.pack_by_hash(request.values.get("pack", "")[:64])
     if cited is not None and cited not in packs:  # an older pack, named in the link or form
         packs.append(cited)
     form = ActionForm().fill_choices(current_locale(), packs)
@@ -95,7 +72,7 @@ def _prefill(form: ActionForm, pack) -> None:
         form.pack.data = pack.manifest_sha256
         form.level.data = pack.recipient_level
         form.recipient.data = pack.recipient_name
-        form.offices.data = services.offices_of_pack(pack)
+        form.offices.data = citations.offices_of_pack(pack)
     office_id = optional_id(request.args.get("office"))
     if office_id is not None:
         form.offices.data = [office_id]
@@ -108,7 +85,7 @@ def _action_page(action: AdvocacyAction, status: int = 200, **forms):
     commitment_form.response.choices = [("", _("none"))] + [
         (str(r.id), f"{r.received_on:%Y-%m-%d}") for r in action.responses]
     return render_template("escalation/action.html", action=action, today=local_today(),
-                           pack=services.pack_by_hash(action.pack_sha256),
+                           pack=citations.pack_by_hash(action.pack_sha256),
                            response_form=response_form, commitment_form=commitment_form,
                            resolve_form=ResolveForm()), status
 

@@ -5,7 +5,6 @@ blocks a leader's submission or a staff page; `build_pack` does the work and kee
 pack's progress up to date; the zip lands in ``instance/packs/``.
 """
 
-import io
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -14,14 +13,14 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from rating import __version__ as software_version
 from rating import audit
+from rating.cycles.models import Rating
 from rating.evidence import render, signing
 from rating.evidence.content import PackError, PackParams, assemble_pack
 from rating.evidence.models import Pack
 from rating.extensions import db
-from rating.survey.models import Rating
 from rating.timeutil import utcnow
+from rating.version import __version__ as software_version
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack")
 STALE_AFTER = timedelta(minutes=30)
@@ -145,10 +144,3 @@ def review_quote(rating: Rating, approve: bool, actor=None) -> None:
     rating.quote_status = "approved" if approve else "rejected"
     audit.record("quote.approve" if approve else "quote.reject", "rating", rating.id, actor)
     db.session.commit()
-
-
-def read_manifest_of(data: bytes) -> dict:
-    import json
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return json.loads(archive.read(signing.MANIFEST))

@@ -15,6 +15,7 @@ from wtforms.validators import (
 )
 
 from rating.formtools import BaseForm, options
+from rating.voice.questions import QUESTION_TEXTS
 
 # \Z, not $: "$" also matches before a final newline, which let "<64 characters>\n" through.
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
@@ -78,18 +79,20 @@ class RatingForm(BaseForm):
     submission_id = HiddenField("", validators=[
         DataRequired(SUBMISSION_MISSING), Regexp(SUBMISSION_ID, message=SUBMISSION_INVALID)])
     score = AnswerField(
-        _l("How did this office treat you?"), coerce=score_choice, invalid=CHOOSE_SCORE,
+        QUESTION_TEXTS["score"], coerce=score_choice, invalid=CHOOSE_SCORE,
         choices=options((n, str(n)) for n in SCORES), validators=[InputRequired(CHOOSE_SCORE)])
     purpose = AnswerField(
-        _l("What did you go for?"), choices=options(PURPOSE_LABELS.items()),
+        QUESTION_TEXTS["purpose"], choices=options(PURPOSE_LABELS.items()),
         invalid=CHOOSE_PURPOSE, validators=[InputRequired(CHOOSE_PURPOSE)])
-    respect = AnswerField(_l("Did they treat you with respect?"),
+    respect = AnswerField(QUESTION_TEXTS["respect"],
                           choices=options(ANSWER_LABELS.items()), validators=[Optional()],
                           invalid=ANSWER_INVALID)
-    resolved = AnswerField(_l("Was the work done?"), choices=options(ANSWER_LABELS.items()),
+    # The answer is ``work_done`` everywhere inside; ``resolved`` is its name on the wire (this
+    # form, the JSON the phones' outboxes queue, the voice prompt), which phones keep cached.
+    resolved = AnswerField(QUESTION_TEXTS["resolved"], choices=options(ANSWER_LABELS.items()),
                            validators=[Optional()], invalid=ANSWER_INVALID)
     comment = TextAreaField(
-        _l("Anything you want to tell us (optional)"),
+        QUESTION_TEXTS["comment"],
         validators=[Optional(), Length(max=MAX_COMMENT, message=COMMENT_TOO_LONG)])
     quote_consent = BooleanField(_l("My words may be quoted, without my name"))
 

@@ -10,17 +10,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from rating.auth.models import User
 from rating.auth.services import rater_key_for, rater_key_for_code
 from rating.csvio import Problem, read_rows
-from rating.cycles.models import Cycle
+from rating.cycles.models import PURPOSES, Cycle, Rating
 from rating.directory.importing import parse_date
 from rating.directory.models import Office
 from rating.extensions import db
 from rating.i18n import ascii_digits
-from rating.survey.models import PURPOSES, Rating
 
 COLUMNS = ("office_code", "cycle", "score", "date", "rater_code")
 OPTIONAL = ("purpose",)
@@ -129,7 +128,3 @@ def import_ratings(text: str, dry_run: bool = False,
             progress(start + BATCH, len(rows), "Writing")
     db.session.commit()
     return plan
-
-
-def count_imported() -> int:
-    return db.session.scalar(select(func.count(Rating.id)).where(Rating.source == "import"))

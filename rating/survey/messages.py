@@ -1,4 +1,4 @@
-"""Why a rating was refused, in the leader's words and language."""
+"""Why a rating was refused, in the leader's words and language, and the HTTP answer."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -11,3 +11,8 @@ REFUSALS = {
                            "Open the form again and resend."),
     "busy": _l("The service was busy and did not save this rating. Please send it again."),
 }
+
+# 409: the rating conflicts with what is stored (a closed cycle, a used submission id, a write
+# that lost a race: send again); 422: it names something that cannot be rated.
+STATUS = {"cycle_closed": 409, "submission_taken": 409, "busy": 409, "no_such_cycle": 422,
+          "office_not_in_cycle": 422}

@@ -8,27 +8,28 @@ cycle, and the latest edit wins; nothing is acknowledged before it is committed.
 
 from dataclasses import dataclass
 
-from sqlalchemy import Date, bindparam, func, insert, or_, select, update
+from sqlalchemy import Date, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rating.auth.services import rater_key_for, rater_key_for_code
-from rating.cycles.models import Cycle
+from rating.cycles.models import Cycle, Rating, Submission
 from rating.directory.models import Office, Posting
+from rating.directory.services import OfficeFilter, offices_statement
 from rating.extensions import db
-from rating.survey.models import Rating, Submission
+from rating.refusal import Refused
 from rating.timeutil import local_today, utcnow
 from rating.writelock import one_writer
 
 ATTEMPTS = 3  # concurrent double taps can collide on a unique constraint; retry as a replay
 
 
-class RatingRefused(Exception):
-    """A submission that cannot be stored. ``status`` is the HTTP answer (409 or 422),
-    ``field`` the form field it concerns, ``code`` names the reason for the message."""
+class RatingRefused(Refused):
+    """A submission that cannot be stored: ``code`` names the reason (the views word it and
+    answer 409 or 422, `rating.survey.messages`), ``field`` is the form field it concerns."""
 
-    def __init__(self, status: int, code: str, field: str | None = None):
+    def __init__(self, code: str, field: str | None = None):
         super().__init__(code)
-        self.status, self.code, self.field = status, code, field
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,11 @@ def leader_tag(user) -> str:
     return rater_key_for_code(f"device-tag:{user.id}")[:24]
 
 
-def open_cycle() -> Cycle | None:
-    return db.session.scalar(select(Cycle).where(Cycle.status == "open"))
-
-
 def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> Stored:
     """Store a leader's rating of an office in the open cycle, exactly once per submission id.
 
-    Raises `RatingRefused` (409: cycle closed, submission id used by someone else; 422:
-    no such open cycle, office not in the cycle) and stores nothing then.
+    Raises `RatingRefused` (cycle closed, submission id used by someone else, no such open
+    cycle, office not in the cycle, busy) and stores nothing then.
 
     The busiest path of the service (every phone's queue empties through it), so it is one
     lookup and two writes in SQL rather than six ORM round trips: a rating's CPU in process went
@@ -70,7 +67,7 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
             raise refused_write[1]
         if found.submitted_by is not None:  # this submission id was stored before
             if found.submitted_by != key:
-                raise RatingRefused(409, "submission_taken", "submission_id")
+                raise RatingRefused("submission_taken", "submission_id")
             return Stored(200, found.response)
         _check_target(found.cycle_status, found.office_active)
         now = utcnow()
@@ -101,7 +98,7 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
             # this attempt is kept; look again, and it is a replay, an edit or a new rating.
             db.session.rollback()
         connection = db.session.connection()
-    raise RatingRefused(409, "busy")
+    raise RatingRefused("busy")
 
 
 def _lookup_statement():
@@ -150,11 +147,11 @@ _INSERT_SUBMISSION = insert(Submission.__table__)
 
 def _check_target(cycle_status: str | None, office_active: bool | None) -> None:
     if cycle_status is None or cycle_status == "draft":
-        raise RatingRefused(422, "no_such_cycle", "cycle_id")
+        raise RatingRefused("no_such_cycle", "cycle_id")
     if cycle_status == "closed":
-        raise RatingRefused(409, "cycle_closed", "cycle_id")
+        raise RatingRefused("cycle_closed", "cycle_id")
     if not office_active:
-        raise RatingRefused(422, "office_not_in_cycle", "office_id")
+        raise RatingRefused("office_not_in_cycle", "office_id")
 
 
 def ratings_of(user, cycle) -> list[Rating]:
@@ -188,15 +185,9 @@ def offices_for_leader(user, q: str = "", block_id: int | None = None,
                        department_id: int | None = None) -> list[tuple[Office, bool]]:
     """Active offices matching the search, those this leader rated before first; each with
     whether the leader rated it before (in any cycle)."""
-    from rating.directory.services import OfficeFilter, offices_statement
-
     rated = set(db.session.scalars(select(Rating.office_id).where(
         Rating.rater_key == rater_key_for(user.id)).distinct()))
     offices = db.session.scalars(offices_statement(OfficeFilter(
         q=q, block_id=block_id, department_id=department_id))).all()
     return sorted(((office, office.id in rated) for office in offices),
                   key=lambda pair: not pair[1])
-
-
-def count_ratings(cycle_id: int) -> int:
-    return db.session.scalar(select(func.count(Rating.id)).where(Rating.cycle_id == cycle_id))

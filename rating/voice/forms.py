@@ -4,7 +4,7 @@ from wtforms import HiddenField
 from wtforms.validators import AnyOf, DataRequired
 
 from rating.formtools import BaseForm
-from rating.survey.models import QUESTIONS
+from rating.voice.models import QUESTIONS
 
 
 class VoicePromptForm(BaseForm):

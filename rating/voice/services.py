@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from rating import audit
 from rating.extensions import db
-from rating.survey.models import QUESTIONS, VoicePrompt
+from rating.refusal import Refused
+from rating.voice.models import QUESTIONS, VoicePrompt
 
 AUDIO_TYPES = {"audio/mpeg": "mp3", "audio/ogg": "ogg", "audio/webm": "webm", "audio/mp4": "m4a",
                "audio/aac": "aac", "audio/wav": "wav", "audio/x-wav": "wav"}
@@ -14,10 +15,8 @@ SIGNATURES = (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"OggS", b"\x1aE\xd
               b"\xff\xf1", b"\xff\xf9")
 
 
-class ClipRefused(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class ClipRefused(Refused):
+    """A clip that cannot be stored as a voice prompt."""
 
 
 def prompts_for(language: str) -> set[str]:

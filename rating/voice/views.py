@@ -5,15 +5,14 @@ from flask_login import current_user
 from rating.access import roles
 from rating.auth.forms import EmptyForm
 from rating.extensions import db
-from rating.survey.forms import RatingForm
-from rating.survey.models import QUESTIONS, VoicePrompt
 from rating.voice import bp, services
 from rating.voice.forms import VoicePromptForm
+from rating.voice.models import QUESTIONS, VoicePrompt
+from rating.voice.questions import QUESTION_TEXTS
 
 
 def _question_labels() -> dict[str, str]:
-    form = RatingForm(meta={"csrf": False})
-    return {name: form[name].label.text for name in QUESTIONS}
+    return {name: QUESTION_TEXTS[name] for name in QUESTIONS}
 
 
 def _page(form=None, status=200):

@@ -255,3 +255,15 @@ def test_a_blank_optional_answer_is_not_answered(client, rating_setup, blank):
     db.session.expire_all()
     rating = db.session.scalar(select(Rating))
     assert (rating.respect, rating.work_done) == (None, None)
+
+
+def test_a_queued_rating_keeps_its_wire_name_for_work_done(client, rating_setup):
+    """Inside the service the answer to "was the work done?" is ``work_done``; phones' outboxes
+    (and cached pages) send it as ``resolved``, and such a rating must still arrive whole."""
+    body = payload(rating_setup, resolved="no")
+    assert "work_done" not in body
+    assert post(client, rating_setup, body).status_code == 201
+    db.session.expire_all()
+    assert db.session.scalar(select(Rating.work_done)) == "no"
+    mine = client.get("/api/ratings/mine").json["ratings"]
+    assert [rating["resolved"] for rating in mine] == ["no"]

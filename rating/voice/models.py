@@ -1,0 +1,30 @@
+"""Voice prompts: short recorded clips that read the rating questions aloud."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rating.extensions import db
+from rating.timeutil import UTCDateTime, utcnow
+
+# The rating form's questions a clip can read aloud, by the form's field names (the leader's
+# phone asks for /voice/<question>/<language>).
+QUESTIONS = ("score", "purpose", "respect", "resolved", "comment")
+
+
+class VoicePrompt(db.Model):
+    """A short recorded clip that reads one question aloud, in one language."""
+
+    __tablename__ = "voice_prompts"
+    __table_args__ = (
+        UniqueConstraint("question", "language"),
+        CheckConstraint(f"question IN {QUESTIONS!r}", name="question_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2))
+    mime_type: Mapped[str] = mapped_column(String(40))
+    audio: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
