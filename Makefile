@@ -13,7 +13,7 @@ TEST_WORKERS ?= auto
 # test-dates: days far from today, in Kolkata (the second crosses midnight into 1 March)
 TEST_DATES ?= 2024-09-30 2028-02-29T23:58
 
-.PHONY: run test test-dates lint fuzz translations extract-messages bench clean
+.PHONY: run test test-dates lint lint-js fuzz translations extract-messages bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,7 @@ run: $(STAMP) translations
 ## test: install dev dependencies, run ruff and pytest (on PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(DEVSTAMP) translations
 	$(VENV)/bin/ruff check .
+	@$(MAKE) --no-print-directory lint-js
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## test-dates: the tests that may depend on the day (marked `dated`) again, on SQLite, as if
@@ -56,6 +57,13 @@ fuzz: $(DEVSTAMP) translations
 
 lint: $(DEVSTAMP)
 	$(VENV)/bin/ruff check .
+
+## lint-js: ESLint over static/js (npm's eslint, package.json); skipped, and said so, without node
+lint-js:
+	@if command -v npm >/dev/null 2>&1; then \
+		[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; \
+		npx --no-install eslint static/js && echo "eslint: static/js is clean"; \
+	else echo "eslint skipped: node and npm are not installed (.ci/run installs them)"; fi
 
 ## extract-messages: refresh the Bengali catalogue after changing user-facing strings
 extract-messages: $(STAMP)

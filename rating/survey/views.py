@@ -1,8 +1,6 @@
 """The leaders' pages: home, choose an office, rate it, saved; plus the offline app shell."""
 
-import hashlib
 import uuid
-from pathlib import Path
 
 from flask import (
     abort,
@@ -16,14 +14,15 @@ from flask_babel import force_locale
 from flask_login import current_user
 
 from rating.access import public, roles
+from rating.cycles.services import find_open_cycle
 from rating.directory import services as directory
 from rating.directory.models import Office
 from rating.extensions import db
 from rating.formtools import optional_id
-from rating.survey import bp, services
+from rating.i18n import current_locale
+from rating.survey import bp, services, shell
 from rating.survey.forms import RatingForm
-from rating.survey.messages import REFUSALS
-from rating.templating import current_locale
+from rating.survey.messages import REFUSALS, STATUS
 from rating.timeutil import local_today
 from rating.voice.services import prompts_for
 
@@ -38,7 +37,7 @@ def leader_context():
 @bp.route("/")
 @roles("leader")
 def home():
-    cycle = services.open_cycle()
+    cycle = find_open_cycle()
     return render_template("survey/home.html", cycle=cycle,
                            ratings=services.ratings_of(current_user, cycle))
 
@@ -49,7 +48,7 @@ def offices():
     q = request.args.get("q", "")[:100].strip()
     block = request.args.get("block", type=optional_id)
     department = request.args.get("department", type=optional_id)
-    cycle = services.open_cycle()
+    cycle = find_open_cycle()
     rated_now = {r.office_id: r.score for r in services.ratings_of(current_user, cycle)}
     return render_template(
         "survey/offices.html", cycle=cycle, q=q, block=block, department=department,
@@ -69,7 +68,7 @@ def _office_or_404(office_id: int) -> Office:
 @roles("leader")
 def rate(office_id: int):
     office = _office_or_404(office_id)
-    cycle = services.open_cycle()
+    cycle = find_open_cycle()
     if cycle is None:
         return render_template("survey/no_cycle.html"), 409
     earlier = services.rating_of(current_user, cycle, office.id)
@@ -83,7 +82,7 @@ def rate(office_id: int):
                                    answers=form.clean())
         except services.RatingRefused as refused:
             form.form_errors.append(REFUSALS[refused.code])
-            status = refused.status
+            status = STATUS[refused.code]
         else:
             return redirect(url_for("survey.saved", office_id=office.id), 303)
     elif request.method == "POST":
@@ -98,7 +97,7 @@ def rate(office_id: int):
 @roles("leader")
 def saved(office_id: int):
     office = _office_or_404(office_id)
-    rating = services.rating_of(current_user, services.open_cycle(), office.id)
+    rating = services.rating_of(current_user, find_open_cycle(), office.id)
     if rating is None:
         return redirect(url_for("survey.rate", office_id=office.id))
     return render_template("survey/saved.html", office=office, rating=rating)
@@ -124,25 +123,13 @@ def service_worker():
     """The worker, stamped with a hash of the files it caches: a new hash, a new worker. The
     browser asks for it again on every visit to see whether it changed; the hash is its ETag,
     so the answer is a bodiless 304 until it has."""
-    version = _asset_version()
-    response = current_app.response_class(
-        _worker_source().replace("__ASSET_VERSION__", version), mimetype="text/javascript")
-    response.headers["Service-Worker-Allowed"] = "/leader/"
+    version = shell.asset_version()
+    response = current_app.response_class(shell.worker_source(version),
+                                          mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = url_for("survey.home")
     response.headers["Cache-Control"] = "no-cache"
     response.set_etag(version)
     return response.make_conditional(request)
-
-
-def _worker_source() -> str:
-    return (Path(current_app.static_folder) / "js" / "sw.js").read_text()
-
-
-def _asset_version() -> str:
-    digest = hashlib.sha256()
-    for name in ("css/app.css", "js/leader.js", "icons/icon.svg", "js/sw.js"):
-        digest.update((Path(current_app.static_folder) / name).read_bytes())
-    digest.update(current_app.config.get("ASSET_SALT", "").encode())
-    return digest.hexdigest()[:12]
 
 
 @bp.route("/manifest.webmanifest")

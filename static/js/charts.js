@@ -1,4 +1,5 @@
 /* Draw every chart of a staff page from the figure spec the server put next to it. */
+/* global Plotly */
 "use strict";
 (function () {
   function draw() {

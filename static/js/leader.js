@@ -1,121 +1,31 @@
-/* The leaders' pages: an outbox of ratings on the phone (IndexedDB), sent exactly once.
- * Runs in the page and, imported by the service worker, in the background too.
- * Every rating carries its submission id from the moment it is made, so sending it again
- * (after a timeout, a closed browser, a new login) can never count it twice. */
+/* The leaders' pages: the rating form queues to the phone's outbox (outbox.js) and sends from
+ * there; the app shell (survey/offline.html) is filled in on the phone, online from the
+ * server's JSON, offline from the cached office list. Every address comes from the page
+ * (<template id="urls">), written by the server. */
+/* global RatingQueue */
 "use strict";
 
-var RatingQueue = (function () {
-  var DB_NAME = "duty-bearer-ratings", VERSION = 1;
-
-  function open() {
-    return new Promise(function (resolve, reject) {
-      var request = indexedDB.open(DB_NAME, VERSION);
-      request.onupgradeneeded = function () {
-        var db = request.result;
-        db.createObjectStore("outbox", { keyPath: "submission_id" });
-        db.createObjectStore("meta", { keyPath: "key" });
-      };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
-    });
-  }
-
-  function run(store, mode, action) {
-    return open().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var tx = db.transaction(store, mode), result;
-        var request = action(tx.objectStore(store));
-        if (request) request.onsuccess = function () { result = request.result; };
-        tx.oncomplete = function () { db.close(); resolve(result); };
-        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
-      });
-    });
-  }
-
-  function items(tag) {
-    return run("outbox", "readonly", function (s) { return s.getAll(); }).then(function (all) {
-      return (all || []).filter(function (item) { return item.tag === tag; })
-        .sort(function (a, b) { return a.made_at < b.made_at ? -1 : 1; });
-    });
-  }
-
-  function session() {
-    return fetch("/api/session", { credentials: "same-origin", cache: "no-store", redirect: "error" })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .catch(function () { return null; });
-  }
-
-  var flushing = null;
-  /* Send every queued rating of the leader who is logged in now, oldest first. Resolves to
-   * {sent, left, needLogin}. Ratings of other leaders on a shared phone are left alone. */
-  function flush() {
-    if (flushing) return flushing;
-    flushing = session().then(function (info) {
-      if (!info || !info.leader_tag) {
-        return { sent: 0, left: null, needLogin: true };
-      }
-      return items(info.leader_tag).then(function (queued) {
-        var sent = 0, stop = false;
-        return queued.reduce(function (chain, item) {
-          return chain.then(function () {
-            if (stop) return;
-            return send(item, info.csrf_token).then(function (outcome) {
-              if (outcome === "done") sent += 1;
-              else stop = true;
-            });
-          });
-        }, Promise.resolve()).then(function () {
-          return items(info.leader_tag).then(function (left) {
-            return { sent: sent, left: left.length, needLogin: false };
-          });
-        });
-      });
-    }).finally(function () { flushing = null; });
-    return flushing;
-  }
-
-  /* "done": stored (201), stored before (200) or refused for good (409/422, kept as a
-   * problem to show); "later": no network, session or token gone - try again later. */
-  function send(item, token) {
-    return fetch("/api/ratings", {
-      method: "POST", credentials: "same-origin", cache: "no-store", redirect: "error",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify(item.payload),
-    }).then(function (response) {
-      if (response.status === 200 || response.status === 201) {
-        return remove(item.submission_id).then(function () { return "done"; });
-      }
-      if (response.status === 409 || response.status === 422) {
-        return response.json().then(function (body) {
-          item.problem = body.message || String(response.status);
-          return put(item);
-        }).then(function () { return "done"; });
-      }
-      return "later";
-    }).catch(function () { return "later"; });
-  }
-
-  function put(item) { return run("outbox", "readwrite", function (s) { return s.put(item); }); }
-  function remove(id) { return run("outbox", "readwrite", function (s) { return s.delete(id); }); }
-  function setMeta(key, value) {
-    return run("meta", "readwrite", function (s) { return s.put({ key: key, value: value }); });
-  }
-  function getMeta(key) {
-    return run("meta", "readonly", function (s) { return s.get(key); })
-      .then(function (row) { return row ? row.value : null; });
-  }
-
-  return { put: put, remove: remove, items: items, flush: flush, send: send,
-           setMeta: setMeta, getMeta: getMeta };
-})();
-
-if (typeof document !== "undefined") (function () {
+(function () {
+  var urls = (document.getElementById("urls") || {}).dataset || {};
   var texts = (document.getElementById("texts") || {}).dataset || {};
   var tagMeta = document.querySelector('meta[name="leader-tag"]');
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var tag = tagMeta ? tagMeta.content : null;
   var lang = document.documentElement.lang || "bn";
   var shell = document.getElementById("shell");
+  var logged = RatingQueue.logged;
+
+  RatingQueue.configure({ session: urls.session, ratings: urls.ratings });
+
+  /* "/leader/rate/{id}" with the id filled in, and the pattern that reads it back. */
+  function fill(pattern, id) { return pattern.replace("{id}", String(id)); }
+  function idIn(pattern, path) {
+    var parts = pattern.split("{id}").map(function (part) {
+      return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    });
+    var match = path.match(new RegExp("^" + parts.join("(\\d+)") + "$"));
+    return match ? Number(match[1]) : null;
+  }
 
   function newId() {
     if (self.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
@@ -140,7 +50,7 @@ if (typeof document !== "undefined") (function () {
         list.appendChild(li);
       });
       box.hidden = queued.length === 0;
-    });
+    }).catch(logged("showing the queue"));
   }
 
   function flushAndShow() {
@@ -153,7 +63,7 @@ if (typeof document !== "undefined") (function () {
       showQueue(tag || (shell && shell.dataset.tag));
       var notice = document.getElementById("login-again");
       if (result.needLogin && notice) notice.hidden = false;
-    });
+    }).catch(logged("sending the queue"));
   }
 
   function payloadOf(form) {
@@ -162,6 +72,7 @@ if (typeof document !== "undefined") (function () {
       submission_id: data.get("submission_id") || newId(),
       cycle_id: Number(form.dataset.cycleId), office_id: Number(form.dataset.officeId),
       score: score ? Number(score) : null, purpose: data.get("purpose"),
+      // "resolved" is the wire name of "was the work done?", which queued ratings keep
       respect: data.get("respect"), resolved: data.get("resolved"),
       comment: data.get("comment") || null, quote_consent: data.get("quote_consent") === "y",
     };
@@ -175,6 +86,13 @@ if (typeof document !== "undefined") (function () {
     note.textContent = texts.savedPhone || "";
     form.replaceWith(note);
     showQueue(item.tag);
+  }
+
+  function askWorkerToSend() {
+    if (!self.navigator.serviceWorker || !navigator.serviceWorker.ready) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) return registration.sync.register("send-ratings");
+    }).catch(logged("asking the worker to send"));
   }
 
   /* With the script, a rating goes to the phone's outbox first and is then sent; without
@@ -203,16 +121,15 @@ if (typeof document !== "undefined") (function () {
           if (mine.length && mine[0].problem) {  // refused: let the server show why
             RatingQueue.remove(item.submission_id).then(function () { form.submit(); });
           } else {
-            location.assign("/leader/saved/" + payload.office_id);
+            location.assign(fill(urls.saved, payload.office_id));
           }
         });
       }
       savedOnPhone(form, item);
-      if (self.navigator.serviceWorker && navigator.serviceWorker.ready) {
-        navigator.serviceWorker.ready.then(function (registration) {
-          if (registration.sync) return registration.sync.register("send-ratings");
-        }).catch(function () {});
-      }
+      askWorkerToSend();
+    }).catch(function (error) {  // no storage on this phone: the form posts as without script
+      logged("queueing a rating")(error);
+      form.submit();
     });
   }
 
@@ -230,10 +147,13 @@ if (typeof document !== "undefined") (function () {
       RatingQueue.items(tag).then(function (queued) {
         var waiting = queued.filter(function (i) { return !i.problem; }).length;
         if (waiting && !confirm(texts.logoutWarning)) return;
-        RatingQueue.setMeta("current", null).then(function () {
+        return RatingQueue.setMeta("current", null).then(function () {
           logout.dataset.confirmed = "1";
           logout.submit();
         });
+      }).catch(function (error) {  // the outbox cannot be read: log out all the same
+        logged("checking the queue before logging out")(error);
+        logout.submit();
       });
     });
   }
@@ -244,17 +164,20 @@ if (typeof document !== "undefined") (function () {
     return RatingQueue.getMeta("offices_at").then(function (at) {
       if (!navigator.serviceWorker.controller) return;  // not yet through the worker
       if (at && Date.now() - at < 6 * 3600 * 1000) return;
-      return fetch("/api/offices", { credentials: "same-origin" }).then(function (response) {
+      return fetch(urls.offices, { credentials: "same-origin" }).then(function (response) {
         if (response.ok) return RatingQueue.setMeta("offices_at", Date.now());
       });
-    }).catch(function () {});
+    }).catch(logged("refreshing the office list"));
   }
 
   function startLeader() {
     guardLogout();
     // Ask the browser not to evict the outbox when the phone runs short of space.
-    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
-    RatingQueue.setMeta("current", { tag: tag, lang: lang }).then(flushAndShow);
+    if (navigator.storage && navigator.storage.persist) {
+      navigator.storage.persist().catch(logged("asking to keep the outbox"));
+    }
+    RatingQueue.setMeta("current", { tag: tag, lang: lang }).then(flushAndShow)
+      .catch(logged("remembering who is logged in"));
     if ("serviceWorker" in navigator) {
       if (document.readyState === "complete") refreshOffices();
       else window.addEventListener("load", refreshOffices);
@@ -265,8 +188,8 @@ if (typeof document !== "undefined") (function () {
 
   if (tag) startLeader();
 
-  var ratePath = location.pathname.match(/^\/leader\/rate\/(\d+)$/);
-  if (shell && ratePath && navigator.onLine) startRatePage(Number(ratePath[1]));
+  var rateId = idIn(urls.ratePage || "", location.pathname);
+  if (shell && rateId !== null && navigator.onLine) startRatePage(rateId);
   else if (shell) startShell();
 
   /* The rating page from the shell, online: the personal part comes from the server now and
@@ -275,7 +198,7 @@ if (typeof document !== "undefined") (function () {
   function startRatePage(officeId) {
     showSection("shell-rate");
     document.getElementById("shell-offline").hidden = true;
-    fetch("/api/rate/" + officeId, { credentials: "same-origin" }).then(function (response) {
+    fetch(fill(urls.rateApi, officeId), { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) {
         location.replace(location.pathname + "?page=server");
         return null;
@@ -320,7 +243,7 @@ if (typeof document !== "undefined") (function () {
       officer.hidden = false;
     }
     var rateForm = document.getElementById("rating-form");
-    rateForm.action = "/leader/rate/" + data.office_id;
+    rateForm.action = fill(urls.ratePage, data.office_id);
     rateForm.dataset.officeId = data.office_id;
     rateForm.dataset.cycleId = data.cycle_id;
     rateForm.dataset.officeName = data.office;
@@ -330,12 +253,12 @@ if (typeof document !== "undefined") (function () {
   }
 
   /* The shell holds no token: each form gets this session's, for posting without the script. */
-  function withToken(form, token) {
+  function withToken(target, token) {
     var input = document.createElement("input");
     input.type = "hidden";
     input.name = "csrf_token";
     input.value = token;
-    form.appendChild(input);
+    target.appendChild(input);
   }
 
   function fillAnswers(rateForm, rating) {
@@ -359,13 +282,14 @@ if (typeof document !== "undefined") (function () {
     RatingQueue.getMeta("current").then(function (current) {
       shell.dataset.tag = current ? current.tag : "";
       if (current) showQueue(current.tag);
-      return fetch("/api/offices", { credentials: "same-origin" });
+      return fetch(urls.offices, { credentials: "same-origin" });
     }).then(function (response) { return response.json(); }).then(function (data) {
-      var offices = data.offices || [], match = location.pathname.match(/\/leader\/rate\/(\d+)/);
-      var chosen = match && offices.filter(function (o) { return o.id === Number(match[1]); })[0];
+      var offices = data.offices || [], chosenId = idIn(urls.ratePage, location.pathname);
+      var chosen = chosenId !== null && offices.filter(function (o) { return o.id === chosenId; })[0];
       if (chosen) return showForm(chosen, data.cycle_id);
       showList(offices, data.cycle_id);
-    }).catch(function () {
+    }).catch(function (error) {
+      logged("opening the office list")(error);
       document.getElementById("shell-empty").hidden = false;
     });
   }
@@ -381,7 +305,7 @@ if (typeof document !== "undefined") (function () {
         return !q || (o.name_en + " " + o.name_bn + " " + o.code).toLowerCase().indexOf(q) >= 0;
       }).forEach(function (office) {
         var li = document.createElement("li"), a = document.createElement("a");
-        a.href = "/leader/rate/" + office.id;
+        a.href = fill(urls.ratePage, office.id);
         a.textContent = nameOf(office);
         a.addEventListener("click", function (event) {
           event.preventDefault();
@@ -408,7 +332,8 @@ if (typeof document !== "undefined") (function () {
 
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
-      navigator.serviceWorker.register("/leader/sw.js", { scope: "/leader/" }).catch(function () {});
+      navigator.serviceWorker.register(urls.worker, { scope: urls.workerScope })
+        .catch(logged("installing the worker"));
     });
   }
 })();

@@ -1,35 +1,41 @@
 /* Service worker of the leaders' pages: the app shell and the office list for offline use,
- * and sending queued ratings in the background. Pages with a person's data are never cached. */
+ * and sending queued ratings in the background. Pages with a person's data are never cached.
+ * The server writes its addresses and the list of files it keeps (SHELL below) when it
+ * serves this script (rating/survey/shell.py): any change to those files is a new worker. */
+/* global RatingQueue */
 "use strict";
-importScripts("/static/js/leader.js");
 
-// The server writes the assets' version here, so any change to them installs a new worker,
-// which fetches them afresh; until then they are served from the cache without asking.
-var VERSION = "__ASSET_VERSION__";
-var CACHE = "leader-shell-" + VERSION;
-var ASSETS = ["/static/css/app.css", "/static/js/leader.js", "/static/icons/icon.svg"];
+var SHELL = JSON.parse("__SHELL__");
+importScripts(SHELL.outbox);
+RatingQueue.configure({ session: SHELL.session, ratings: SHELL.ratings });
+
+var CACHE = "leader-shell-" + SHELL.version;
+var ASSETS = SHELL.assets;
+var logged = RatingQueue.logged;
+
+function offlineShell(lang) { return SHELL.offline.replace("{language}", lang); }
 
 self.addEventListener("install", function (event) {
   event.waitUntil(Promise.all([caches.open(CACHE), currentLanguage()]).then(function (both) {
     var cache = both[0];
     // Fetched without cookies: the shell must hold nothing of whoever installed it.
-    var urls = ASSETS.concat(["/leader/offline/" + both[1]]);
+    var urls = ASSETS.concat([offlineShell(both[1])]);
     return Promise.all(urls.map(function (url) {
       return fetch(url, { credentials: "omit" }).then(function (response) {
         if (response.ok) return cache.put(url, response);
       });
-    }).concat(RatingQueue.setMeta("shell_at", Date.now()).catch(function () {}))
-      .concat(fetch("/api/offices", { credentials: "same-origin" }).then(function (response) {
-      if (!response.ok) return;
-      return cache.put("/api/offices", response).then(function () {
-        return RatingQueue.setMeta("offices_at", Date.now());
-      });
-    }).catch(function () {})));
+    }).concat(RatingQueue.setMeta("shell_at", Date.now()).catch(logged("noting the shell's age")))
+      .concat(fetch(SHELL.offices, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) return;
+        return cache.put(SHELL.offices, response).then(function () {
+          return RatingQueue.setMeta("offices_at", Date.now());
+        });
+      }).catch(logged("keeping the office list"))));
   }).then(function () { return self.skipWaiting(); }));
 });
 
 function currentLanguage() {
-  return RatingQueue.getMeta("current").catch(function () { return null; })
+  return RatingQueue.getMeta("current").catch(logged("reading who is logged in"))
     .then(function (current) { return current && current.lang === "en" ? "en" : "bn"; });
 }
 
@@ -42,22 +48,30 @@ self.addEventListener("activate", function (event) {
 
 function shellFor() {
   return currentLanguage().then(function (lang) {
-    return caches.match("/leader/offline/" + lang).then(function (shell) {
-      return shell || caches.match("/leader/offline/" + (lang === "bn" ? "en" : "bn"));
+    return caches.match(offlineShell(lang)).then(function (shell) {
+      return shell || caches.match(offlineShell(lang === "bn" ? "en" : "bn"));
     });
   });
 }
 
+/* "/leader/rate/<office>" (the server's pattern, with {id}): the rating page's address. */
+function isRatePage(pathname) {
+  var parts = SHELL.ratePage.split("{id}").map(function (part) {
+    return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  });
+  return new RegExp("^" + parts.join("\\d+") + "$").test(pathname);
+}
+
 /* The rating page of a leader known on this phone comes from the shell at once, online too:
- * the page then asks GET /api/rate/<office> for what is personal (a few hundred bytes, never
- * stored). With a query ("?page=server"), or for nobody logged in here, the server's page. */
+ * the page then asks the server for what is personal (a few hundred bytes, never stored).
+ * With a query ("?page=server"), or for nobody logged in here, the server's page. */
 function ratePageShell(url) {
-  if (!/^\/leader\/rate\/\d+$/.test(url.pathname) || url.search) return Promise.resolve(null);
-  return RatingQueue.getMeta("current").catch(function () { return null; })
+  if (!isRatePage(url.pathname) || url.search) return Promise.resolve(null);
+  return RatingQueue.getMeta("current").catch(logged("reading who is logged in"))
     .then(function (current) {
       if (!current || !current.tag) return null;
       // Only the shell in the leader's own language; the other one is fetched for next time.
-      return caches.match("/leader/offline/" + (current.lang === "en" ? "en" : "bn"));
+      return caches.match(offlineShell(current.lang === "en" ? "en" : "bn"));
     }).then(function (shell) { return shell || null; });
 }
 
@@ -66,7 +80,7 @@ function ratePageShell(url) {
  * in the leader's language is not on the phone yet. */
 function refreshShell() {
   return Promise.all([RatingQueue.getMeta("shell_at"), currentLanguage()]).then(function (both) {
-    var url = "/leader/offline/" + both[1];
+    var url = offlineShell(both[1]);
     return caches.match(url).then(function (cached) {
       if (cached && both[0] && Date.now() - both[0] < 6 * 3600 * 1000) return;
       return fetch(url, { credentials: "omit" }).then(function (response) {
@@ -75,27 +89,28 @@ function refreshShell() {
           .then(function () { return RatingQueue.setMeta("shell_at", Date.now()); });
       });
     });
-  }).catch(function () {});
+  }).catch(logged("refreshing the shell"));
 }
 
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (request.mode === "navigate" && url.pathname.indexOf("/leader/") === 0) {
+  if (request.mode === "navigate" && url.pathname.indexOf(SHELL.scope) === 0) {
     event.respondWith(ratePageShell(url).then(function (shell) {
       event.waitUntil(refreshShell());
       return shell || fetch(request).catch(shellFor);
     }));
     return;
   }
-  if (url.pathname === "/api/offices") {
+  if (url.pathname === SHELL.offices) {
     event.respondWith(fetch(request).then(function (response) {
       if (response.ok) {
         var copy = response.clone();
-        caches.open(CACHE).then(function (cache) { cache.put("/api/offices", copy); });
+        caches.open(CACHE).then(function (cache) { return cache.put(SHELL.offices, copy); })
+          .catch(logged("keeping the office list"));
       }
       return response;
-    }).catch(function () { return caches.match("/api/offices"); }));
+    }).catch(function () { return caches.match(SHELL.offices); }));
     return;
   }
   if (ASSETS.indexOf(url.pathname) >= 0) {
