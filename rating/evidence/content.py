@@ -13,7 +13,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from analysis import (
+    ComparisonFlag,
     Rules,
+    TrendVerdict,
     Withheld,
     before_after,
     publish_before_after,
@@ -78,6 +80,22 @@ class PackContent:
     def count(self, flag) -> int:
         """Offices whose latest comparison has this `analysis.ComparisonFlag`."""
         return sum(1 for s in self.sections if s.comparison and s.comparison["flag"] == flag)
+
+    @property
+    def below(self) -> int:
+        return self.count(ComparisonFlag.BELOW_NETWORK)
+
+    @property
+    def above(self) -> int:
+        return self.count(ComparisonFlag.ABOVE_NETWORK)
+
+    @property
+    def declining(self) -> int:
+        return self.count_verdict(TrendVerdict.DECLINING)
+
+    @property
+    def improving(self) -> int:
+        return self.count_verdict(TrendVerdict.IMPROVING)
 
     def count_verdict(self, verdict) -> int:
         """Offices whose trend has this `analysis.TrendVerdict`."""

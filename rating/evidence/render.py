@@ -35,6 +35,7 @@ def _context(content, interactive: bool) -> dict:
         "content": content, "say": make_say(content.params.language),
         "not_compared": (ComparisonFlag.NOT_COMPARED_FEW_RATERS,
                          ComparisonFlag.NOT_COMPARED_NO_REST),
+        "no_trend_yet": TrendVerdict.NOT_ENOUGH_DATA,
         "bands": _bands(content.rules.publication),
         "number": make_number(content.params.language),
         "languages": LANGUAGES[content.params.language], "cycle_names": cycle_names,
@@ -189,8 +190,7 @@ def render_letter(content) -> bytes:
             "scale from 1 to 10, in each cycle. Of %(total)s offices in %(scope)s with enough "
             "ratings, %(below)s were below the network average in %(cycle)s and %(declining)s "
             "were getting worse.", total=len(content.sections), scope=scope,
-            below=content.count(ComparisonFlag.BELOW_NETWORK), cycle=content.latest.name,
-            declining=content.count_verdict(TrendVerdict.DECLINING)))
+            below=content.below, cycle=content.latest.name, declining=content.declining))
         for section in content.sections:
             latest = next((c for c in reversed(section.cells) if c is not None and c.publishable),
                           None)
