@@ -22,8 +22,15 @@ from sqlalchemy.engine import make_url
 # corrupted each other's zips.
 os.environ["RATING_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="rating-test-instance-")
 
+from hypothesis import settings  # noqa: E402
+
 from rating import create_app  # noqa: E402
 from rating.extensions import db, limiter  # noqa: E402
+
+# Property tests have no deadline: a first call slowed by a busy machine (250-333 ms against
+# hypothesis's 200 ms) is not a failure. (The hostile-input tests register their own profiles.)
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 # Cases the hostile-input tests sent, per test (printed at the end of the run).
 HOSTILE_CASES = pytest.StashKey[dict]()
@@ -173,9 +180,9 @@ def app(database_url, _apps):
         built = create_app(base_config(database_url))
         built.test_client_class = FreshContextClient
         _apps[database_url] = (built, copy.deepcopy(dict(built.config)))
-    app, settings = _apps[database_url]
+    app, as_built = _apps[database_url]
     app.config.clear()
-    app.config.update(copy.deepcopy(settings))
+    app.config.update(copy.deepcopy(as_built))
     with app.app_context():
         limiter.reset()
         yield app
