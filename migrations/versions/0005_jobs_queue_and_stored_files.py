@@ -1,5 +1,5 @@
 """jobs with leases, files stored in the database, packs built as jobs, cycles that follow
-their dates
+their dates, scans and voice clips that may live in S3
 
 Packs lose their own progress (the job has it) and gain the job and the stored file's key.
 Zips built before this migration, in instance/packs/, are copied into stored_files; a pack
@@ -71,6 +71,14 @@ def upgrade():
         batch_op.drop_column('progress')
         batch_op.drop_column('stage')
 
+    # Scans and voice clips stay in their rows with FILE_STORAGE=database; with s3 the row
+    # holds the object's key instead of the bytes.
+    with op.batch_alter_table('action_responses', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('scan_key', sa.String(length=200), nullable=True))
+    with op.batch_alter_table('voice_prompts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('audio_key', sa.String(length=200), nullable=True))
+        batch_op.alter_column('audio', existing_type=sa.LargeBinary(), nullable=True)
+
     _carry_old_zips()
 
 
@@ -112,6 +120,12 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_packs_job_id_jobs'), type_='foreignkey')
         batch_op.drop_column('file_key')
         batch_op.drop_column('job_id')
+
+    with op.batch_alter_table('voice_prompts', schema=None) as batch_op:
+        batch_op.drop_column('audio_key')
+        batch_op.alter_column('audio', existing_type=sa.LargeBinary(), nullable=False)
+    with op.batch_alter_table('action_responses', schema=None) as batch_op:
+        batch_op.drop_column('scan_key')
 
     with op.batch_alter_table('cycles', schema=None) as batch_op:
         batch_op.drop_column('follows_dates')

@@ -1,8 +1,10 @@
-"""Files any node can serve: a pack's zip is stored in the database by default, or in an
-S3-compatible bucket (moto's S3 server, a real S3 API over HTTP on 127.0.0.1), and never on
+"""Files any node can serve: a pack's zip, an answer's scan and a voice clip are stored in the
+database by default, or in an S3-compatible bucket (moto's S3 server, a real S3 API over HTTP on 127.0.0.1), and never on
 the web node's disk; a missing file is said so."""
 
 import socket
+import urllib.request
+from datetime import date
 from pathlib import Path
 
 import boto3
@@ -10,11 +12,14 @@ import pytest
 from sqlalchemy import func, select
 
 from rating import storage
+from rating.escalation import services as escalation
+from rating.escalation.models import ActionResponse
 from rating.evidence import services as packs
 from rating.evidence.content import PackParams
 from rating.evidence.signing import verify_pack
 from rating.extensions import db
 from rating.storage.backends import StoredFile
+from rating.voice import services as voice
 
 BUCKET = "rating-packs-test"
 
@@ -32,6 +37,9 @@ def s3(app, monkeypatch):
                         ("AWS_DEFAULT_REGION", "us-east-1")):
         monkeypatch.setenv(name, value)
     endpoint = f"http://127.0.0.1:{port}"
+    # moto keeps its buckets per process, across servers: start from none.
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"),
+                           timeout=10).close()
     client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
     client.create_bucket(Bucket=BUCKET)
     app.config.update(FILE_STORAGE="s3", S3_BUCKET=BUCKET, S3_ENDPOINT_URL=endpoint,
@@ -103,3 +111,50 @@ def test_an_unknown_storage_setting_is_refused(app):
     app.config["FILE_STORAGE"] = "ftp"
     with pytest.raises(ValueError, match="database or s3"):
         storage.load_file("packs/1/x.zip")
+
+
+SCAN = b"%PDF-1.4\n" + bytes(range(256)) * 4
+CLIP = b"OggS" + bytes(range(200))
+
+
+def _answer_with_scan(make_office):
+    office = make_office()
+    action = escalation.record_action(kind="letter", acted_on=date(2026, 8, 1), level="block",
+                                      recipient="BDO", asked="Housing", office_ids=[office.id])
+    return escalation.record_response(action, received_on=date(2026, 8, 20), summary="Yes",
+                                      scan=SCAN)
+
+
+@pytest.mark.parametrize("where", ["database", "s3"])
+def test_a_scan_is_kept_where_the_setting_says_and_served_from_there(where, request,
+                                                                     make_office, login_as,
+                                                                     client):
+    bucket = request.getfixturevalue("s3") if where == "s3" else None
+    login_as("staff")
+    response = _answer_with_scan(make_office)
+    download = client.get(f"/escalation/responses/{response.id}/scan")
+    assert download.status_code == 200 and download.data == SCAN
+    db.session.expire_all()
+    row = db.session.get(ActionResponse, response.id)
+    if bucket is None:
+        assert (row.scan, row.scan_key) == (SCAN, None)
+    else:
+        assert row.scan is None and _keys(bucket) == [f"rating/scans/{row.scan_sha256}"]
+
+
+@pytest.mark.parametrize("where", ["database", "s3"])
+def test_a_voice_clip_is_kept_where_the_setting_says_and_replaced_there(where, request,
+                                                                        login_as, client):
+    bucket = request.getfixturevalue("s3") if where == "s3" else None
+    login_as("staff")
+    voice.save_prompt("score", "bn", "audio/ogg", CLIP)
+    voice.save_prompt("score", "bn", "audio/ogg", CLIP + b"new")  # replaced
+    answer = client.get("/voice/score/bn")
+    assert answer.status_code == 200 and answer.data == CLIP + b"new"
+    prompt = voice.find_prompt("score", "bn")
+    if bucket is None:
+        assert prompt.audio_key is None
+    else:
+        assert prompt.audio is None and _keys(bucket) == [f"rating/{prompt.audio_key}"]
+        voice.delete_prompt(prompt)
+        assert _keys(bucket) == []
