@@ -123,7 +123,9 @@ def compare_with_leaders(
     :func:`analysis.permutation.stratified_rank_test` (van Elteren), so its p-value is the
     permutation p-value of shuffling office labels among each leader's ratings of a cycle,
     which holds whatever the shape of the scores. q-values by Benjamini-Hochberg (1995) over
-    every compared office. An office whose leaders rated nothing else is "not compared".
+    every compared office. Offices with fewer than ``min_raters`` leaders are neither
+    compared nor counted in anyone's comparison; an office whose leaders rated no other
+    compared office is "not compared" (no rest).
 
     References
     ----------
@@ -176,8 +178,10 @@ def compare_arrays(stratum, office, score, names, distinct, groups, *, cycles: t
     """:func:`compare_with_leaders` on arrays: per rating its stratum (leader x cycle [x
     group]) and office id; per office its name, distinct leaders and group."""
     m = len(names)
-    test = stratified_rank_test(stratum, office, score, groups=m)
     totals = np.bincount(office, minlength=m)
+    # Offices with too few leaders are neither compared nor part of anyone's comparison.
+    counted = distinct[office] >= min_raters
+    test = stratified_rank_test(stratum[counted], office[counted], score[counted], groups=m)
     eligible = (distinct >= min_raters) & ~np.isnan(test.p)
     q = np.full(m, np.nan)
     if eligible.any():
