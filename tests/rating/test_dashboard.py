@@ -685,9 +685,8 @@ def test_the_overview_reads_one_histogram_and_the_window_of_ratings(app, client,
     assert len(reads_scores) == 1, reads_scores
     assert reads_scores[0].startswith("SELECT ratings.rater_key, ratings.office_id, "
                                       "ratings.cycle_id, ratings.score FROM ratings")
-    assert re.search(r"ratings\.cycle_id IN \((\?|%\(\w+\)s|\$\d+)(, [^)]+)*\)",
-                     reads_scores[0])
-    assert reads_scores[0].count(",", reads_scores[0].index(" IN (")) <= window - 1
+    cycles = re.search(r"WHERE ratings\.cycle_id IN \((.*)\)$", reads_scores[0])
+    assert cycles and 1 <= len(cycles.group(1).split(", ")) <= window, reads_scores[0]
     # The other GROUP BY over ratings counts the open cycle's participation per collective.
     over_ratings = [s for s in statements if "GROUP BY ratings." in s]
     assert all(s in histogram or "GROUP BY ratings.collective_id" in s for s in over_ratings)
