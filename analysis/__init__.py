@@ -16,8 +16,11 @@ never a sentence.
 
 from analysis.beforeafter import BeforeAfter, before_after, publish_before_after
 from analysis.compare import Comparison, bh_qvalues, compare_offices
+from analysis.cycleorder import order_cycle_labels
 from analysis.funnel import funnel_limits
 from analysis.histogram import ScoreHistogram
+from analysis.lettercheck import LetterCheck, letter_check
+from analysis.monitoring import StepMonitor, cusum_limit, monitor_step_drops
 from analysis.network import (
     NetworkAnalysis,
     NetworkCounts,
@@ -27,6 +30,8 @@ from analysis.network import (
     order_cycles,
     publish_network,
 )
+from analysis.overdispersion import OverdispersedFunnel, overdispersed_funnel
+from analysis.permutation import StratifiedRankTest, stratified_rank_test
 from analysis.privacy import (
     PublishedCell,
     PublishedComparison,
@@ -40,16 +45,20 @@ from analysis.privacy import (
     publishable_groups,
 )
 from analysis.quotes import NAME_REMOVED, NUMBER_REMOVED, redact_quote
+from analysis.raters import OneRatingPerRater, one_rating_per_rater
 from analysis.rules import (
     DEFAULT_RULES,
     NETWORK_RULES,
     BeforeAfterRules,
     ComparisonRules,
+    MonitoringRules,
     PublicationRules,
     Rules,
     TrendRules,
 )
 from analysis.shrinkage import Shrinkage, ShrunkMean, dersimonian_laird, shrink_means
+from analysis.slopes import NetworkSlopes, network_slopes, shock_variance
+from analysis.standing import Standing, assess_standing
 from analysis.summary import (
     BOOTSTRAP_RESAMPLES,
     BOOTSTRAP_SEED,
@@ -67,16 +76,21 @@ from analysis.vocabulary import (
     Code,
     ComparisonFlag,
     Finding,
+    FunnelPosition,
+    MonitorVerdict,
     TrendVerdict,
     Withheld,
     jsonable,
 )
+from analysis.withinleader import LeaderComparison, compare_with_leaders
 
 __all__ = [
     "BOOTSTRAP_RESAMPLES",
     "BOOTSTRAP_SEED",
     "DEFAULT_RULES",
+    "NAME_REMOVED",
     "NETWORK_RULES",
+    "NUMBER_REMOVED",
     "BeforeAfter",
     "BeforeAfterRules",
     "CellFlag",
@@ -87,11 +101,17 @@ __all__ = [
     "ComparisonFlag",
     "ComparisonRules",
     "Finding",
+    "FunnelPosition",
+    "LeaderComparison",
+    "LetterCheck",
     "MeanDifference",
-    "NAME_REMOVED",
-    "NUMBER_REMOVED",
+    "MonitorVerdict",
+    "MonitoringRules",
     "NetworkAnalysis",
     "NetworkCounts",
+    "NetworkSlopes",
+    "OneRatingPerRater",
+    "OverdispersedFunnel",
     "PublicationRules",
     "PublishedCell",
     "PublishedComparison",
@@ -101,25 +121,37 @@ __all__ = [
     "ScoreHistogram",
     "Shrinkage",
     "ShrunkMean",
+    "Standing",
+    "StepMonitor",
+    "StratifiedRankTest",
     "Trend",
     "TrendRules",
     "TrendVerdict",
     "Withheld",
     "analyse_network",
+    "assess_standing",
     "bca_interval",
     "before_after",
     "bh_qvalues",
     "brunner_munzel",
     "compare_offices",
+    "compare_with_leaders",
     "count_band",
+    "cusum_limit",
     "dersimonian_laird",
     "distribution_suppression",
     "funnel_limits",
     "group_suppression",
     "jsonable",
+    "letter_check",
+    "monitor_step_drops",
+    "network_slopes",
     "network_trends",
     "office_trend",
+    "one_rating_per_rater",
+    "order_cycle_labels",
     "order_cycles",
+    "overdispersed_funnel",
     "publish_before_after",
     "publish_cell",
     "publish_comparison",
@@ -127,7 +159,9 @@ __all__ = [
     "publish_trend",
     "publishable_groups",
     "redact_quote",
+    "shock_variance",
     "shrink_means",
+    "stratified_rank_test",
     "summarize",
     "summarize_counts",
     "welch_difference",

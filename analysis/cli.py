@@ -4,6 +4,12 @@ Prints three lists: every office x cycle cell, every office's trend and every cy
 comparisons. ``--publish`` applies the publication rules (:mod:`analysis.privacy`). Bad input
 prints the line number on stderr and exits with status 2.
 
+With a ``rater`` column each rater counts once per office and cycle (a repeated rating
+replaces the earlier one, and stderr says how many), and a fourth list compares each office
+with how the same leaders rated the other offices they visited over the last cycles
+(:func:`analysis.compare_with_leaders`). Cycle labels must order themselves or come with a
+``cycle_start`` column (:func:`analysis.order_cycle_labels`).
+
 Flags, verdicts and withheld reasons are codes: the JSON gives each as
 ``{"code": ..., "params": {...}}`` (:mod:`analysis.vocabulary`); the table writes them as
 ``code(param=value)``.
@@ -16,8 +22,9 @@ import json
 import sys
 from collections.abc import Sequence
 
-from analysis.csvinput import CsvError, read_ratings_csv
+from analysis.csvinput import CsvError, read_ratings
 from analysis.network import analyse_network, publish_network
+from analysis.standing import assess_standing
 from analysis.vocabulary import Finding, jsonable
 
 __all__ = ["main"]
@@ -56,6 +63,16 @@ _COMPARISON_COLUMNS = [
     ("q", "q"),
     ("eb_mean", "EB mean"),
     ("eb_rank_interval", "rank range"),
+    ("flag", "flag"),
+]
+
+_LEADER_COLUMNS = [
+    ("office", "office"),
+    ("raters", "leaders"),
+    ("diff", "adjusted diff"),
+    ("diff_ci95", "95% CI"),
+    ("p", "p"),
+    ("q", "q"),
     ("flag", "flag"),
 ]
 
@@ -113,19 +130,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 bad input)."""
     args = _parser().parse_args(argv)
     try:
-        network = read_ratings_csv(args.file)
+        ratings_file = read_ratings(args.file)
     except CsvError as error:
         print(f"error: {args.file}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
         print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    network = ratings_file.network
+    if ratings_file.repeated:
+        print(f"note: {args.file}: {ratings_file.repeated} repeated rating(s) by one rater of "
+              "one office in one cycle replaced by that rater's last one (one rater counts "
+              "once)", file=sys.stderr)
     if args.publish:
         result = publish_network(network).to_dict()
         for cell in result["cells"]:
             cell["ci95_shown"] = cell["ci95"]  # published intervals are already clipped
     else:
         result = analyse_network(network).to_dict()
+    if ratings_file.ratings is not None and not args.publish:
+        standing = assess_standing(network, ratings_file.ratings)
+        result["leader_adjusted"] = [c.to_dict() for c in standing.network.values()]
     if args.format == "json":
         print(json.dumps(jsonable(result), indent=2, allow_nan=False))
     else:
@@ -140,4 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _COMPARISON_COLUMNS,
             )
         )
+        if "leader_adjusted" in result:
+            print()
+            print(_table("Against how the same leaders rated the other offices they visited "
+                         "(last cycles)", result["leader_adjusted"], _LEADER_COLUMNS))
     return 0

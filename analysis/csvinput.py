@@ -10,9 +10,12 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analysis.network import NetworkCounts, order_cycles
+from analysis.cycleorder import order_cycle_labels
+from analysis.network import NetworkCounts
+from analysis.raters import one_rating_per_rater
 
-__all__ = ["CsvError", "REQUIRED_COLUMNS", "read_ratings_csv", "ratings_from_lines"]
+__all__ = ["CsvError", "REQUIRED_COLUMNS", "RatingsFile", "read_ratings", "read_ratings_csv",
+           "ratings_from_lines"]
 
 REQUIRED_COLUMNS = ("office", "cycle", "score")
 
@@ -41,8 +44,31 @@ def _score(text: str, line: int) -> int:
     return value
 
 
+@dataclass(frozen=True)
+class RatingsFile:
+    """A ratings file read: its counts, and with a ``rater`` column its ratings one row each.
+
+    Attributes
+    ----------
+    network : NetworkCounts
+    ratings : tuple of (rater, office, cycle, score) or None
+        After :func:`analysis.one_rating_per_rater` (``None`` without a rater column).
+    repeated : int
+        Ratings replaced by a later rating of the same rater, office and cycle.
+    """
+
+    network: NetworkCounts
+    ratings: tuple | None
+    repeated: int
+
+
 def ratings_from_lines(lines: Iterable[str]) -> NetworkCounts:
     """Parse CSV text lines into :class:`NetworkCounts` (see :func:`read_ratings_csv`)."""
+    return read_lines(lines).network
+
+
+def read_lines(lines: Iterable[str]) -> RatingsFile:
+    """Parse CSV text lines into a :class:`RatingsFile` (see :func:`read_ratings`)."""
     reader = csv.reader(lines)
     try:
         header = next(reader)
@@ -58,7 +84,7 @@ def ratings_from_lines(lines: Iterable[str]) -> NetworkCounts:
     has_rater = "rater" in where
     has_start = "cycle_start" in where
     counts: dict[tuple[str, str, int], int] = {}
-    raters: dict[tuple[str, str], set[str]] = {}
+    rated: list[tuple[str, str, str, int]] = []
     starts: dict[str, str] = {}
     rows = 0
     for row in reader:
@@ -72,12 +98,13 @@ def ratings_from_lines(lines: Iterable[str]) -> NetworkCounts:
         if not office or not cycle:
             raise CsvError(line, "office and cycle must not be blank")
         score = _score(row[where["score"]], line)
-        counts[office, cycle, score] = counts.get((office, cycle, score), 0) + 1
         if has_rater:
             rater = row[where["rater"]].strip()
             if not rater:
                 raise CsvError(line, "rater is blank; give an id or drop the rater column")
-            raters.setdefault((office, cycle), set()).add(rater)
+            rated.append((rater, office, cycle, score))
+        else:
+            counts[office, cycle, score] = counts.get((office, cycle, score), 0) + 1
         if has_start:
             start = row[where["cycle_start"]].strip()
             if not start:
@@ -87,20 +114,42 @@ def ratings_from_lines(lines: Iterable[str]) -> NetworkCounts:
         rows += 1
     if rows == 0:
         raise CsvError(2, "no ratings after the header")
-    cycles = order_cycles((cycle for _, cycle, _ in counts), starts if has_start else None)
-    return NetworkCounts.from_rows(
+    kept = one_rating_per_rater(rated) if has_rater else None
+    raters: dict[tuple[str, str], int] = {}
+    if kept is not None:
+        # One rater counts once per cell: repeated ratings by one rater of one office in one
+        # cycle are one view (the last in the file, as the service keeps the latest edit).
+        for _rater, office, cycle, score in kept.ratings:
+            counts[office, cycle, score] = counts.get((office, cycle, score), 0) + 1
+            raters[office, cycle] = raters.get((office, cycle), 0) + 1
+    labels = list(dict.fromkeys(cycle for _, cycle, _ in counts))
+    try:
+        cycles = order_cycle_labels(labels, starts if has_start else None)
+    except ValueError as error:
+        raise CsvError(1, str(error)) from None
+    network = NetworkCounts.from_rows(
         [(office, cycle, score, k) for (office, cycle, score), k in counts.items()],
         cycle_order=cycles,
-        raters={key: len(ids) for key, ids in raters.items()} if has_rater else None,
+        raters=raters if has_rater else None,
     )
+    return RatingsFile(network, None if kept is None else kept.ratings,
+                       0 if kept is None else kept.dropped)
+
+
+def read_ratings(path: str) -> RatingsFile:
+    """Read a ratings CSV into a :class:`RatingsFile` (errors as :func:`read_ratings_csv`)."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return read_lines(handle)
 
 
 def read_ratings_csv(path: str) -> NetworkCounts:
     """Read a ratings CSV into :class:`NetworkCounts`.
 
-    Columns ``office,cycle,score`` are required, ``rater`` (distinct raters are counted per
-    cell) and ``cycle_start`` (orders the cycles; else labels, numerically when all are
-    numbers) are optional. Raises :class:`CsvError` (a ``ValueError``) with the line number.
+    Columns ``office,cycle,score`` are required, ``rater`` (each rater counts once per
+    office and cycle: a repeated rating replaces the earlier one) and ``cycle_start``
+    (orders the cycles) are optional. Without ``cycle_start`` the labels must order
+    themselves (:func:`analysis.order_cycle_labels`: whole numbers such as ``7`` or
+    ``2024-2``); others are refused by name. Raises :class:`CsvError` (a ``ValueError``)
+    with the line number.
     """
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        return ratings_from_lines(handle)
+    return read_ratings(path).network

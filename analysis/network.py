@@ -42,6 +42,7 @@ from analysis.privacy import (
 )
 from analysis.rules import NETWORK_RULES, PublicationRules, Rules
 from analysis.shrinkage import RANK_SEED, RANK_SIMULATIONS
+from analysis.standing import Standing, assess_standing
 from analysis.summary import CellSummary, _cell_figures, _summaries_from_figures
 from analysis.trend import Trend, trend_from_arrays
 
@@ -228,6 +229,7 @@ class NetworkAnalysis:
     cells: tuple[CellSummary, ...]
     trends: tuple[Trend, ...]
     comparisons: tuple[Comparison, ...]
+    standing: Standing | None = None  # the headline figures, when ratings were given
 
     def to_dict(self, rules: Rules = NETWORK_RULES) -> dict:
         """Every figure as a dict; each cell also says whether it could be published and why
@@ -337,6 +339,8 @@ def analyse_network(
     rules: Rules = NETWORK_RULES,
     rank_simulations: int = RANK_SIMULATIONS,
     seed: int = RANK_SEED,
+    ratings: Iterable[tuple] | None = None,
+    peer_group: Mapping | None = None,
 ) -> NetworkAnalysis:
     """Summaries, trends and comparisons of a whole network in one vectorised pass.
 
@@ -349,12 +353,18 @@ def analyse_network(
         rate, the cycles a verdict needs ...).
     rank_simulations, seed : int
         For the EB rank intervals.
+    ratings : iterable of (rater_key, office, cycle, score), optional
+        The same ratings one row each: then ``standing`` holds the headline figures
+        (:func:`analysis.standing.assess_standing`: the leader-adjusted comparison, peers by
+        ``peer_group``, the overdispersed funnel, slopes with cycle shocks, the CUSUM).
 
     Returns
     -------
     NetworkAnalysis
         ``cells`` ordered by office then cycle; ``trends`` by office; ``comparisons`` by
-        cycle then office. Cells without ratings are left out.
+        cycle then office. Cells without ratings are left out. ``comparisons`` are the
+        per-cycle Welch comparisons, kept for the cell tables; the headline flag is
+        ``standing``'s.
 
     Notes
     -----
@@ -405,7 +415,10 @@ def analyse_network(
                 seed=seed,
             )
         )
-    return NetworkAnalysis(tuple(cells), tuple(trends), tuple(comparisons))
+    standing = None
+    if ratings is not None and network.cycles:
+        standing = assess_standing(network, ratings, peer_group=peer_group, rules=rules)
+    return NetworkAnalysis(tuple(cells), tuple(trends), tuple(comparisons), standing)
 
 
 def publish_network(

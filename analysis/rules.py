@@ -12,6 +12,7 @@ __all__ = [
     "BeforeAfterRules",
     "ComparisonRules",
     "DEFAULT_RULES",
+    "MonitoringRules",
     "NETWORK_RULES",
     "PublicationRules",
     "Rules",
@@ -36,14 +37,19 @@ class ComparisonRules:
         The Benjamini-Hochberg q-value threshold (0.05).
     floor_check_below_n : int
         Floor-heavy offices under this n also need Brunner-Munzel to agree (10).
+    window_cycles : int
+        The leader-adjusted headline comparison pools the office's last this many closed
+        cycles (3; :func:`analysis.compare_with_leaders`).
     """
 
     min_raters: int = 5
     false_discovery_rate: float = 0.05
     floor_check_below_n: int = 10
+    window_cycles: int = 3
 
     def __post_init__(self) -> None:
         _at_least(self.min_raters, 2, "min_raters")
+        _at_least(self.window_cycles, 1, "window_cycles")
         _at_least(self.floor_check_below_n, 0, "floor_check_below_n")
         if not 0 < self.false_discovery_rate < 1:
             raise ValueError("false_discovery_rate must be between 0 and 1")
@@ -72,6 +78,33 @@ class TrendRules:
         _at_least(self.min_cycles, 3, "min_cycles")
         _at_least(self.min_n, 1, "min_n")
         _at_least(self.min_change, 0, "min_change")
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoringRules:
+    """The CUSUM watching for step drops (:func:`analysis.monitor_step_drops`).
+
+    Attributes
+    ----------
+    false_alarm_rate : float
+        Chance that an office whose ratings never changed raises an alarm over its
+        history (0.05).
+    reference : float
+        Shortfalls smaller than this many standard errors are forgotten (0.5: tuned to a
+        drop of about one standard error of a cycle mean).
+    min_cycles : int
+        Cycles with ratings an office needs to be monitored (3).
+    """
+
+    false_alarm_rate: float = 0.05
+    reference: float = 0.5
+    min_cycles: int = 3
+
+    def __post_init__(self) -> None:
+        _at_least(self.reference, 0, "reference")
+        _at_least(self.min_cycles, 2, "min_cycles")
+        if not 0 < self.false_alarm_rate < 1:
+            raise ValueError("false_alarm_rate must be between 0 and 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +174,11 @@ DEFAULT_RULES = PublicationRules()
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """The comparison, trend, before-and-after and publication rules together."""
+    """The comparison, trend, monitoring, before-and-after and publication rules together."""
 
     comparison: ComparisonRules = ComparisonRules()
     trend: TrendRules = TrendRules()
+    monitoring: MonitoringRules = MonitoringRules()
     before_after: BeforeAfterRules = BeforeAfterRules()
     publication: PublicationRules = DEFAULT_RULES
 

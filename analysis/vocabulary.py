@@ -34,6 +34,8 @@ __all__ = [
     "Code",
     "ComparisonFlag",
     "Finding",
+    "FunnelPosition",
+    "MonitorVerdict",
     "TrendVerdict",
     "Withheld",
     "jsonable",
@@ -120,6 +122,13 @@ class ComparisonFlag(Code):
     NO_CLEAR_DIFFERENCE = "no_clear_difference", ("false_discovery_rate",)
     NOT_COMPARED_FEW_RATERS = "not_compared_few_raters", ("min_raters",)
     NOT_COMPARED_NO_REST = "not_compared_no_rest"  # no other office had enough raters
+    # Leader-adjusted (analysis.withinleader): against how the same leaders rated the other
+    # offices they visited, over a window of ``cycles`` cycles; or against the same leaders'
+    # ratings of offices of the same department type (``peers`` offices compared).
+    ABOVE_LEADERS_OTHERS = "above_leaders_other_offices", ("false_discovery_rate", "cycles")
+    BELOW_LEADERS_OTHERS = "below_leaders_other_offices", ("false_discovery_rate", "cycles")
+    ABOVE_PEERS = "above_peers", ("false_discovery_rate", "peers")
+    BELOW_PEERS = "below_peers", ("false_discovery_rate", "peers")
 
 
 class TrendVerdict(Code):
@@ -129,6 +138,24 @@ class TrendVerdict(Code):
     DECLINING = "declining"
     NO_CLEAR_CHANGE = "no_clear_change"
     NOT_ENOUGH_DATA = "not_enough_data", ("min_cycles",)  # fewer cycles with ratings
+
+
+class MonitorVerdict(Code):
+    """A CUSUM watching one office for a step drop (:mod:`analysis.monitoring`)."""
+
+    STEP_DROP = "step_drop", ("false_alarm_rate",)  # the CUSUM crossed its limit
+    NO_STEP_DROP = "no_step_drop", ("false_alarm_rate",)
+    NOT_MONITORED = "not_monitored", ("min_cycles",)  # fewer cycles with ratings
+
+
+class FunnelPosition(Code):
+    """Where an office lies on the overdispersed funnel (:mod:`analysis.overdispersion`)."""
+
+    ABOVE_998 = "funnel_above_998"  # above the 99.8% limit
+    ABOVE_95 = "funnel_above_95"  # above the 95% limit only
+    INSIDE = "funnel_inside"
+    BELOW_95 = "funnel_below_95"
+    BELOW_998 = "funnel_below_998"
 
 
 class ChangeVerdict(Code):
@@ -152,7 +179,8 @@ class Withheld(Code):
 
 #: Every enum of the vocabulary (the wording tests walk them). A code's value is unique across
 #: all of them, so a finding never equals a code of another enum.
-CODES = (CellFlag, ComparisonFlag, TrendVerdict, ChangeVerdict, Withheld)
+CODES = (CellFlag, ComparisonFlag, TrendVerdict, MonitorVerdict, FunnelPosition, ChangeVerdict,
+         Withheld)
 
 
 def jsonable(value):

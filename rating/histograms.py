@@ -5,11 +5,11 @@ the same SQL on SQLite and PostgreSQL) and hand the counts to `analysis`. Memory
 grow with offices x cycles, not with ratings.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, or_, select
 
-from analysis import NetworkCounts
+from analysis import NetworkCounts, Rules, Standing, assess_standing
 from rating.cycles.models import Cycle, Rating
 from rating.directory.models import Office, Place
 from rating.extensions import db
@@ -86,6 +86,23 @@ def count_scores(criteria: RatingFilter, cycles: list[Cycle] | None = None) -> N
     return NetworkCounts.from_rows(rows, cycle_order=order)
 
 
+def rater_scores(criteria: RatingFilter, cycles: list[Cycle]) -> list[tuple[str, int, int, int]]:
+    """``(rater_key, office_id, cycle_id, score)``, one row per rating of the given cycles.
+
+    The one statistic that needs to know who rated what: the leader-adjusted comparison
+    (`analysis.compare_with_leaders`) sets each rating against the same leader's ratings of
+    other offices. Callers pass only the cycles of its window (3 by the rules), so the rows
+    read are a few cycles' ratings, not the history.
+    """
+    order = [cycle.id for cycle in cycles]
+    if not order:
+        return []
+    statement = _restrict(
+        select(Rating.rater_key, Rating.office_id, Rating.cycle_id, Rating.score), criteria,
+        order)
+    return [tuple(row) for row in db.session.connection().execute(statement)]
+
+
 def count_answers(criteria: RatingFilter, cycles: list[Cycle]) -> dict:
     """Answers to "treated with respect?" and "was the work done?" per office and cycle:
     ``{(office_id, cycle_id): {"respect": {"yes": n, ...}, "work_done": {...}}}``."""
@@ -105,3 +122,34 @@ def count_answers(criteria: RatingFilter, cycles: list[Cycle]) -> dict:
             if answer is not None:
                 cell[name][answer] = cell[name].get(answer, 0) + count
     return answers
+
+
+def department_types(office_ids) -> dict[int, int]:
+    """Each office's department type: the peers it is compared with (all BDOs, ...)."""
+    ids = list(office_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Office.id, Office.department_type_id).where(Office.id.in_(ids))).all())
+
+
+def standing_at(criteria: RatingFilter, cycles: list[Cycle], cycle: Cycle,
+                network: NetworkCounts, rules: Rules, shown=None) -> Standing:
+    """The headline figures at ``cycle`` (`analysis.assess_standing`): the leader-adjusted
+    comparison over the rules' ``window_cycles`` cycles up to it, peers by department type,
+    the overdispersed funnel, slopes with cycle shocks and the step monitor.
+
+    ``shown``, when given, is the set of ``(office_id, cycle_id)`` cells that may be used
+    (a pack's publishable cells): ratings of other cells are left out of the comparison, as
+    they are of the counts the caller passes in.
+    """
+    upto = [c for c in cycles if c.starts_on <= cycle.starts_on]
+    window = upto[-rules.comparison.window_cycles:]
+    ratings = rater_scores(criteria, window)
+    if shown is not None:
+        ratings = [row for row in ratings if (row[1], row[2]) in shown]
+        # a published comparison needs as many leaders as a published mean
+        needed = max(rules.comparison.min_raters, rules.publication.min_raters_mean)
+        rules = replace(rules, comparison=replace(rules.comparison, min_raters=needed))
+    return assess_standing(network, ratings, cycle=cycle.id,
+                           peer_group=department_types(network.offices), rules=rules)

@@ -22,6 +22,8 @@ from analysis import (
     Code,
     ComparisonFlag,
     Finding,
+    FunnelPosition,
+    MonitorVerdict,
     TrendVerdict,
     Withheld,
 )
@@ -40,6 +42,22 @@ WORDS = {
     ComparisonFlag.NOT_COMPARED_FEW_RATERS: N_(
         "not compared (fewer than %(min_raters)s leaders rated it)"),
     ComparisonFlag.NOT_COMPARED_NO_REST: N_("not compared (no other office to compare with)"),
+    ComparisonFlag.ABOVE_LEADERS_OTHERS: N_(
+        "above how the same leaders rated the other offices they visited (last %(cycles)s "
+        "cycles)"),
+    ComparisonFlag.BELOW_LEADERS_OTHERS: N_(
+        "below how the same leaders rated the other offices they visited (last %(cycles)s "
+        "cycles)"),
+    ComparisonFlag.ABOVE_PEERS: N_("above its peers (%(peers)s offices of its type compared)"),
+    ComparisonFlag.BELOW_PEERS: N_("below its peers (%(peers)s offices of its type compared)"),
+    MonitorVerdict.STEP_DROP: N_("sudden drop"),
+    MonitorVerdict.NO_STEP_DROP: N_("no sudden drop"),
+    MonitorVerdict.NOT_MONITORED: N_("not watched (fewer than %(min_cycles)s cycles)"),
+    FunnelPosition.ABOVE_998: N_("above the 99.8 percent limit"),
+    FunnelPosition.ABOVE_95: N_("above the 95 percent limit"),
+    FunnelPosition.INSIDE: N_("inside the limits"),
+    FunnelPosition.BELOW_95: N_("below the 95 percent limit"),
+    FunnelPosition.BELOW_998: N_("below the 99.8 percent limit"),
     TrendVerdict.IMPROVING: N_("improving"),
     TrendVerdict.DECLINING: N_("declining"),
     TrendVerdict.NO_CLEAR_CHANGE: N_("no clear change"),
@@ -64,7 +82,10 @@ WORDS = {
 #: getting worse").
 CONCERNS = {
     ComparisonFlag.BELOW_NETWORK: N_("below the network"),
+    ComparisonFlag.BELOW_LEADERS_OTHERS: N_("below how its leaders rated other offices"),
+    ComparisonFlag.BELOW_PEERS: N_("below its peers"),
     TrendVerdict.DECLINING: N_("getting worse"),
+    MonitorVerdict.STEP_DROP: N_("a sudden drop"),
 }
 
 #: Reasons a group is not shown at all (rather than shown and marked "not for sharing").

@@ -8,7 +8,7 @@ titles, axes and hover texts read in the page's language.
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from analysis import ComparisonFlag
+from analysis import ComparisonFlag, FunnelPosition
 from rating.directory.forms import LEVEL_LABELS
 from rating.escalation.wording import KINDS, STATUSES
 from rating.i18n import current_locale, local_digits
@@ -16,7 +16,11 @@ from rating.wording import number, sharing_note, word
 
 SCORE_COLOURS = ["#d7301f", "#e34a33", "#f16913", "#fd8d3c", "#fdae6b", "#c7e9c0", "#a1d99b",
                  "#74c476", "#41ab5d", "#238b45"]
-FLAG_COLOURS = {ComparisonFlag.BELOW_NETWORK: "#c0392b", ComparisonFlag.ABOVE_NETWORK: "#1e7a3c"}
+FLAG_COLOURS = {ComparisonFlag.BELOW_LEADERS_OTHERS: "#c0392b",
+                ComparisonFlag.ABOVE_LEADERS_OTHERS: "#1e7a3c"}
+# The funnel's colours come from its own limits, never from another test's flags.
+FUNNEL_COLOURS = {FunnelPosition.BELOW_998: "#a93226", FunnelPosition.BELOW_95: "#e67e22",
+                  FunnelPosition.ABOVE_95: "#52be80", FunnelPosition.ABOVE_998: "#1e7a3c"}
 FONT = {"family": "Noto Sans Bengali, Noto Sans, sans-serif", "size": 14}
 
 
@@ -40,7 +44,8 @@ def _layout(title: str, **extra) -> dict:
 
 
 def funnel(overview, limits) -> dict:
-    """Office mean against its number of ratings, with 95% and 99.8% limits."""
+    """Office mean against its number of ratings, with the overdispersed funnel's 95% and
+    99.8% limits; each office is coloured by where it falls against those limits."""
     data = []
     if limits:
         for name, dash, label in (("95", "dash", _("95%\u00a0limits")),
@@ -58,7 +63,8 @@ def funnel(overview, limits) -> dict:
     data.append({
         "type": "scatter", "mode": "markers", "name": _("offices"),
         "x": [row.n for row in rows], "y": [row.mean for row in rows],
-        "marker": {"size": 9, "color": [FLAG_COLOURS.get(row.flag, "#0b5cad") for row in rows],
+        "marker": {"size": 9, "color": [FUNNEL_COLOURS.get(row.funnel_position, "#0b5cad")
+                                        for row in rows],
                    "line": {"width": 1, "color": "#ffffff"}},
         "text": [_hover_office(row) for row in rows], "hovertemplate": "%{text}<extra></extra>"})
     return {"data": data, "layout": _layout(
@@ -73,6 +79,8 @@ def _hover_office(row) -> str:
                low=number(row.ci95[0]) if row.ci95 else "–",
                high=number(row.ci95[1]) if row.ci95 else "–"),
              _("%(n)s ratings", n=local_digits(row.n, current_locale())), word(row.flag)]
+    if row.funnel_position is not None:
+        parts.append(_("funnel: %(where)s", where=word(row.funnel_position)))
     if row.not_for_sharing:
         parts.append(sharing_note(row.not_for_sharing))
     return "<br>".join(parts)

@@ -15,11 +15,11 @@ from sqlalchemy.orm import joinedload
 from analysis import (
     ComparisonFlag,
     Finding,
+    Standing,
     TrendVerdict,
     Withheld,
     analyse_network,
     distribution_suppression,
-    funnel_limits,
     group_suppression,
     network_trends,
     summarize_counts,
@@ -30,7 +30,7 @@ from rating.cycles.models import Cycle, Rating
 from rating.cycles.services import count_participation, find_open_cycle
 from rating.directory.models import Office, Place
 from rating.extensions import db
-from rating.histograms import RatingFilter, count_scores, cycles_in_range
+from rating.histograms import RatingFilter, count_scores, cycles_in_range, standing_at
 from rating.rules import current_rules
 
 
@@ -43,14 +43,18 @@ class OfficeRow:
     mean: float
     ci95: tuple[float, float] | None
     share_7plus: float | None
-    diff_vs_rest: float | None = None
+    diff_vs_rest: float | None = None  # leader-adjusted, over the headline window
     diff_ci95: tuple[float, float] | None = None
     q: float | None = None
-    flag: Finding | None = None  # analysis.ComparisonFlag
+    flag: Finding | None = None  # analysis.ComparisonFlag, leader-adjusted (analysis.standing)
     eb_mean: float | None = None
     eb_rank_interval: tuple[int, int] | None = None
     verdict: Finding | None = None  # analysis.TrendVerdict
     not_for_sharing: Finding | None = None  # the publication rule it falls under, if any
+    peer_flag: Finding | None = None  # against offices of its department type
+    peer_rank: tuple[int, int] | None = None  # (place from the bottom, peers compared)
+    monitor: Finding | None = None  # analysis.MonitorVerdict (step drops)
+    funnel_position: Finding | None = None  # analysis.FunnelPosition
 
 
 @dataclass
@@ -62,6 +66,7 @@ class Overview:
     network_mean: float | None = None
     network_sd: float | None = None
     trends: dict[int, object] = field(default_factory=dict)
+    standing: Standing | None = None
 
     def flagged(self, code) -> list[OfficeRow]:
         """The rows whose comparison flag or trend verdict is this code."""
@@ -69,11 +74,11 @@ class Overview:
 
     @property
     def below(self) -> list[OfficeRow]:
-        return self.flagged(ComparisonFlag.BELOW_NETWORK)
+        return self.flagged(ComparisonFlag.BELOW_LEADERS_OTHERS)
 
     @property
     def above(self) -> list[OfficeRow]:
-        return self.flagged(ComparisonFlag.ABOVE_NETWORK)
+        return self.flagged(ComparisonFlag.ABOVE_LEADERS_OTHERS)
 
     @property
     def declining(self) -> list[OfficeRow]:
@@ -120,8 +125,9 @@ def chosen_cycle(cycle_id: int | None) -> Cycle | None:
 
 
 def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overview:
-    """Every office of the chosen cycle against the rest of the network, ranked, with the
-    trend verdict over the filter's cycle range."""
+    """Every office of the chosen cycle: its headline flag (against how the same leaders
+    rated the other offices they visited, over the last cycles), its place among its peers,
+    the funnel, its trend and the step monitor over the filter's cycle range."""
     cycle = chosen_cycle(cycle_id)
     cycles = cycles_in_range(criteria)
     if cycle is not None and cycle.id not in {c.id for c in cycles}:
@@ -132,9 +138,10 @@ def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overv
     rules = current_rules()
     network = count_scores(criteria, cycles)
     overview.trends = {t.office: t for t in network_trends(network, rules=rules)}
-    # Cells and comparisons of the cycle shown only: comparing every cycle (with its rank
+    # Cells and EB means of the cycle shown only: comparing every cycle (with its rank
     # simulations) was most of the overview's time at 1,000,000 ratings, and none is shown.
     shown = analyse_network(network.only_cycle(cycle.id), rules=rules)
+    standing = overview.standing = standing_at(criteria, cycles, cycle, network, rules)
     cells = {c.office: c for c in shown.cells if c.n}
     comparisons = {c.office: c for c in shown.comparisons}
     offices = offices_by_id(cells)
@@ -146,31 +153,38 @@ def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overv
             overview.hidden_small += 1
             continue
         comparison = comparisons.get(office_id)
-        trend = overview.trends.get(office_id)
+        headline = standing.network.get(office_id)
+        peer = standing.peers.get(office_id)
         overview.rows.append(OfficeRow(
             office=offices[office_id], n=cell.n, mean=cell.mean, ci95=cell.ci95,
             share_7plus=cell.share_7plus,
-            diff_vs_rest=comparison.diff_vs_rest if comparison else None,
-            diff_ci95=comparison.diff_ci95 if comparison else None,
-            q=comparison.q if comparison else None,
-            flag=comparison.flag if comparison else None,
+            diff_vs_rest=headline.diff if headline else None,
+            diff_ci95=headline.diff_ci95 if headline else None,
+            q=headline.q if headline else None,
+            flag=headline.flag if headline else None,
             eb_mean=comparison.eb_mean if comparison else None,
             eb_rank_interval=comparison.eb_rank_interval if comparison else None,
-            verdict=trend.verdict if trend else None,
-            not_for_sharing=sharing_reason(cell)))
+            verdict=standing.trend_verdict(office_id),
+            not_for_sharing=sharing_reason(cell),
+            peer_flag=peer.flag if peer else None,
+            peer_rank=(peer.rank_from_bottom, peer.compared_in_group)
+            if peer and peer.rank_from_bottom else None,
+            monitor=standing.monitor_verdict(office_id),
+            funnel_position=standing.funnel_position(office_id)))
     overview.rows.sort(key=lambda row: -(row.eb_mean if row.eb_mean is not None else row.mean))
     return overview
 
 
 def overview_funnel(overview: Overview, points: int = 40) -> dict[str, list[float]]:
-    """The funnel's control limits around the network mean, from the smallest group shown
-    to the largest office (`analysis.funnel_limits`)."""
-    if overview.network_mean is None or not overview.rows:
+    """The overdispersed funnel's limits (Spiegelhalter 2005, `analysis.overdispersed_funnel`)
+    around the network mean, from the smallest group shown to the largest office; each
+    office's colour is read off these same limits (`OfficeRow.funnel_position`)."""
+    funnel = overview.standing.funnel if overview.standing else None
+    if funnel is None or not overview.rows:
         return {}
     smallest = current_rules().publication.min_ratings_staff
     largest = max(row.n for row in overview.rows)
-    return funnel_limits(overview.network_mean, overview.network_sd, smallest, largest,
-                         points=points)
+    return funnel.limits(smallest, max(largest, smallest), points=points)
 
 
 @dataclass

@@ -37,12 +37,18 @@ def ranking_table(overview) -> Table:
         rows.append([row.office.code, row.office.name(current_locale()), row.n,
                      _round(row.mean), low, high, _round(row.eb_mean),
                      _round(row.diff_vs_rest), diff_low, diff_high, _round(row.q, 4),
-                     word(row.flag), word(row.verdict), sharing_note(row.not_for_sharing)])
+                     word(row.flag), word(row.peer_flag),
+                     _("%(place)s of %(peers)s", place=row.peer_rank[0], peers=row.peer_rank[1])
+                     if row.peer_rank else None,
+                     word(row.verdict), word(row.monitor), word(row.funnel_position),
+                     sharing_note(row.not_for_sharing)])
     return Table("offices", [
         _("office code"), _("office"), _("ratings"), _("mean"), _("low (95%)"), _("high (95%)"),
-        _("shrunk mean"), _("difference from the rest"), _("difference low (95%)"),
-        _("difference high (95%)"), _("q (false discovery adjusted)"), _("compared with network"),
-        _("trend"), _("sharing")], rows)
+        _("shrunk mean"), _("difference from the same leaders' other offices"),
+        _("difference low (95%)"), _("difference high (95%)"),
+        _("q (false discovery adjusted)"), _("compared with network"),
+        _("compared with its peers"), _("place among peers, from the lowest"), _("trend"),
+        _("sudden drop"), _("funnel"), _("sharing")], rows)
 
 
 def heatmap_table(view) -> Table:

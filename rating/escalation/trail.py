@@ -22,7 +22,8 @@ from rating.directory.models import LEVELS
 
 ANSWER_WITHIN_DAYS = 30  # the letters ask for an answer within 30 days
 # Why an office needs attention: the findings that suggest the next escalation step.
-CONCERNS = (ComparisonFlag.BELOW_NETWORK, TrendVerdict.DECLINING)
+CONCERNS = (ComparisonFlag.BELOW_NETWORK, ComparisonFlag.BELOW_LEADERS_OTHERS,
+            TrendVerdict.DECLINING)
 
 __all__ = ["ANSWER_WITHIN_DAYS", "CONCERNS", "axis_position", "build_office_trail", "effects",
            "markers", "suggest_next_step"]

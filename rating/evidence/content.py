@@ -28,7 +28,13 @@ from rating.cycles.services import axis_position
 from rating.directory.models import DepartmentType, Office, Officer, Place
 from rating.escalation.services import histories_for
 from rating.extensions import db
-from rating.histograms import RatingFilter, count_answers, count_scores, cycles_in_range
+from rating.histograms import (
+    RatingFilter,
+    count_answers,
+    count_scores,
+    cycles_in_range,
+    standing_at,
+)
 from rating.refusal import Refused
 from rating.rules import current_rules
 from rating.timeutil import local_today, utcnow
@@ -83,11 +89,11 @@ class PackContent:
 
     @property
     def below(self) -> int:
-        return self.count(ComparisonFlag.BELOW_NETWORK)
+        return self.count(ComparisonFlag.BELOW_LEADERS_OTHERS)
 
     @property
     def above(self) -> int:
-        return self.count(ComparisonFlag.ABOVE_NETWORK)
+        return self.count(ComparisonFlag.ABOVE_LEADERS_OTHERS)
 
     @property
     def declining(self) -> int:
@@ -149,6 +155,10 @@ def assemble_pack(params: PackParams, progress=lambda percent, stage: None) -> P
     trends = {t.office: t.to_dict() for t in published.trends}
     comparisons = {c.office: c.to_dict() for c in published.comparisons
                    if c.cycle == content.latest.id}
+    shown = {(c.office, c.cycle) for c in published.cells if c.publishable}
+    kept = network.without([(c.office, c.cycle) for c in published.cells if not c.publishable])
+    standing = standing_at(cycle_range, cycles, content.latest, kept, content.rules, shown)
+    _headline(comparisons, trends, standing, content.rules)
     offices = {o.id: o for o in db.session.scalars(select(Office).where(Office.id.in_(in_scope)))}
     quotes = _approved_quotes(in_scope, cycles, cells)
     for office in sorted(offices.values(), key=lambda o: o.name_en):
@@ -166,6 +176,44 @@ def assemble_pack(params: PackParams, progress=lambda percent, stage: None) -> P
     _add_trails(content, scope_network, cells)
     progress(45, "assembled")
     return content
+
+
+def _headline(comparisons: dict, trends: dict, standing, rules) -> None:
+    """Put the headline figures (`analysis.Standing`) in the pack's comparison and trend
+    dicts, rounded as the publication rules say: the flag is the leader-adjusted one over
+    the last cycles, with the office's place among its peers; the trend's verdict and
+    interval are the slopes that keep cycle shocks."""
+    publication = rules.publication
+    digits, p_digits = publication.mean_decimals, publication.p_decimals
+    for office, headline in standing.network.items():
+        peer = standing.peers.get(office)
+        figures = comparisons.setdefault(office, {"cycle": standing.cycle, "office": office,
+                                                  "mean": None})
+        ci = headline.diff_ci95
+        figures.update({
+            "flag": headline.flag,
+            "diff_vs_rest": None if headline.diff is None else round(headline.diff, digits),
+            "diff_ci95": None if ci is None else [round(ci[0], digits), round(ci[1], digits)],
+            "p": None if headline.p is None else round(headline.p, p_digits),
+            "q": None if headline.q is None else round(headline.q, p_digits),
+            "window": len(standing.window),
+            "peer_flag": peer.flag if peer else None,
+            "peer_rank": [peer.rank_from_bottom, peer.compared_in_group]
+            if peer and peer.rank_from_bottom else None,
+        })
+    slopes = standing.slopes
+    if slopes is None:
+        return
+    for o, office in enumerate(standing.offices):
+        trend = trends.get(office)
+        if trend is None:
+            continue
+        trend["verdict"] = slopes.verdicts[o]
+        if slopes.slope[o] == slopes.slope[o]:
+            trend["slope"] = round(float(slopes.slope[o]), publication.slope_decimals)
+        trend["slope_ci95"] = None if slopes.low[o] != slopes.low[o] else [
+            round(float(slopes.low[o]), publication.slope_decimals),
+            round(float(slopes.high[o]), publication.slope_decimals)]
 
 
 def _add_trails(content: PackContent, scope_network, cells) -> None:

@@ -188,8 +188,9 @@ def render_letter(content) -> bytes:
         document.add_paragraph(say(
             "Survivor leaders of our network rated the offices they went to for help, on a "
             "scale from 1 to 10, in each cycle. Of %(total)s offices in %(scope)s with enough "
-            "ratings, %(below)s were below the network average in %(cycle)s and %(declining)s "
-            "were getting worse.", total=len(content.sections), scope=scope,
+            "ratings, %(below)s were below how the same leaders rated the other offices they "
+            "visited, in the cycles up to %(cycle)s, and %(declining)s were getting worse.",
+            total=len(content.sections), scope=scope,
             below=content.below, cycle=content.latest.name, declining=content.declining))
         for section in content.sections:
             latest = next((c for c in reversed(section.cells) if c is not None and c.publishable),

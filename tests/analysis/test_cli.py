@@ -141,3 +141,38 @@ def test_runs_as_a_module(write):
         check=False,
     )
     assert done.returncode == 0 and json.loads(done.stdout)["trends"]
+
+
+def test_one_rater_counts_once_in_a_cell(write, capsys):
+    """The issue's case: five raters, one of whom gave 20 of the office's 24 ratings."""
+    lines = ["office,cycle,score,rater"]
+    lines += ["A,1,1,a"] * 20 + [f"A,1,{s},{r}" for s, r in ((5, "b"), (6, "c"), (4, "d"),
+                                                               (6, "e"))]
+    for office in ("B", "C", "D"):
+        lines += [f"{office},1,{4 + i % 3},{r}" for i, r in enumerate("abcdef")]
+    assert main(["summarize", write("\n".join(lines) + "\n"), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    a = next(c for c in result["cells"] if c["office"] == "A")
+    assert a["n"] == 5 and a["mean"] == pytest.approx((1 + 5 + 6 + 4 + 6) / 5)
+    a_compared = next(c for c in result["comparisons"] if c["office"] == "A")
+    assert a_compared["p"] > 1e-3
+    assert "19 repeated rating(s)" in captured.err
+
+
+def test_cycle_labels_order_as_numbers_not_text(write, capsys):
+    text = "office,cycle,score\nA,2024-10,8\nA,2024-2,5\nA,2024-1,4\n"
+    assert main(["summarize", write(text), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [c["cycle"] for c in result["cells"]] == ["2024-1", "2024-2", "2024-10"]
+
+
+@pytest.mark.parametrize(("labels", "named"), [
+    (("spring", "autumn"), "autumn, spring"),
+    (("2024-2", "2024-02"), "2024-2 and 2024-02"),
+])
+def test_cycle_labels_that_do_not_order_themselves_are_refused(write, capsys, labels, named):
+    text = "office,cycle,score\n" + "".join(f"A,{label},5\n" for label in labels)
+    assert main(["summarize", write(text)]) == 2
+    err = capsys.readouterr().err
+    assert named in err and "cycle_start" in err

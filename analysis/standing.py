@@ -1,0 +1,136 @@
+"""Every office's standing in one pass: the headline flag, peers, funnel, trend and CUSUM.
+
+The headline "below"/"above" is the leader-adjusted comparison over the last
+``window_cycles`` cycles (:mod:`analysis.withinleader`), against how the same leaders rated
+the other offices they visited; the peer comparison is the same within a department type.
+The funnel (:mod:`analysis.overdispersion`) is the shown cycle's; trends
+(:mod:`analysis.slopes`) and the step monitor (:mod:`analysis.monitoring`) use every cycle up
+to the shown one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from analysis._moments import mean_and_variance
+from analysis.monitoring import StepMonitor, monitor_step_drops
+from analysis.overdispersion import OverdispersedFunnel, overdispersed_funnel
+from analysis.rules import NETWORK_RULES, Rules
+from analysis.slopes import NetworkSlopes, network_slopes
+from analysis.vocabulary import Finding
+from analysis.withinleader import LeaderComparison, compare_with_leaders
+
+__all__ = ["Standing", "assess_standing"]
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """The network's offices as the headline figures see them.
+
+    Attributes
+    ----------
+    cycle : hashable
+        The cycle shown; ``window`` the cycles its headline comparison pools.
+    network, peers : mapping office -> LeaderComparison
+    funnel : OverdispersedFunnel or None
+        For ``funnel_offices`` (those rated in the shown cycle), in that order.
+    slopes : NetworkSlopes or None
+    monitor : StepMonitor or None
+        Rows in the order of ``offices``.
+    """
+
+    cycle: Hashable
+    window: tuple
+    offices: tuple
+    network: Mapping[Hashable, LeaderComparison]
+    peers: Mapping[Hashable, LeaderComparison]
+    funnel: OverdispersedFunnel | None
+    funnel_offices: tuple
+    slopes: NetworkSlopes | None
+    monitor: StepMonitor | None
+
+    def trend_verdict(self, office) -> Finding | None:
+        if self.slopes is None or office not in self.offices:
+            return None
+        return self.slopes.verdicts[self.offices.index(office)]
+
+    def monitor_verdict(self, office) -> Finding | None:
+        if self.monitor is None or office not in self.offices:
+            return None
+        return self.monitor.verdicts[self.offices.index(office)]
+
+    def funnel_position(self, office) -> Finding | None:
+        if self.funnel is None or office not in self.funnel_offices:
+            return None
+        return self.funnel.positions[self.funnel_offices.index(office)]
+
+
+def assess_standing(network, ratings: Iterable[tuple], *, cycle=None,
+                    peer_group: Mapping | None = None,
+                    rules: Rules = NETWORK_RULES) -> Standing:
+    """The headline figures of every office at one cycle.
+
+    Parameters
+    ----------
+    network : NetworkCounts
+        Score counts, cycles in order.
+    ratings : iterable of (rater_key, office, cycle, score)
+        The same ratings one row each (for the leader-adjusted comparison).
+    cycle : optional
+        The cycle shown (default: the network's last).
+    peer_group : mapping office -> group, optional
+        E.g. department type; without it there is no peer comparison.
+    rules : Rules
+
+    Returns
+    -------
+    Standing
+
+    Examples
+    --------
+    >>> from analysis import NetworkCounts
+    >>> rows = [(f"L{r}", o, c, 4 + (o == "WDO") * 3 + r % 2) for c in ("1", "2", "3")
+    ...         for r in range(6) for o in ("BDO", "WDO")]
+    >>> counts = {}
+    >>> for _, o, c, s in rows:
+    ...     counts[o, c, s] = counts.get((o, c, s), 0) + 1
+    >>> net = NetworkCounts.from_rows([(o, c, s, k) for (o, c, s), k in counts.items()])
+    >>> standing = assess_standing(net, rows)
+    >>> standing.window, str(standing.network["BDO"].flag)
+    (('1', '2', '3'), 'below_leaders_other_offices')
+    """
+    cycles = list(network.cycles)
+    if not cycles:
+        raise ValueError("a standing needs at least one cycle")
+    shown = cycles[-1] if cycle is None else cycle
+    if shown not in cycles:
+        raise ValueError(f"cycle {shown!r} is not one of the network's cycles")
+    upto = cycles.index(shown) + 1
+    window = tuple(cycles[max(0, upto - rules.comparison.window_cycles):upto])
+    ratings = list(ratings)
+    options = {"cycles": window, "min_raters": rules.comparison.min_raters,
+               "alpha": rules.comparison.false_discovery_rate}
+    by_network = {c.office: c for c in compare_with_leaders(ratings, **options)}
+    by_peers = {} if peer_group is None else {
+        c.office: c for c in compare_with_leaders(ratings, peer_group=peer_group, **options)}
+
+    n, mean, var = mean_and_variance(network.counts[:, :upto])
+    n = n.astype(float)
+    slopes = monitor = funnel = None
+    funnel_offices: tuple = ()
+    if np.any(n > 1):
+        slopes = network_slopes(n, mean, var, rules=rules.trend)
+        if slopes.sigma2 > 0:
+            monitor = monitor_step_drops(n, mean, slopes.sigma2, slopes.tau2,
+                                         rules=rules.monitoring)
+        rated = np.flatnonzero(n[:, upto - 1] > 0)
+        if rated.size >= 2 and np.nansum((n[rated, upto - 1] - 1) * np.nan_to_num(
+                var[rated, upto - 1])) > 0:
+            funnel = overdispersed_funnel(n[rated, upto - 1], mean[rated, upto - 1],
+                                          var[rated, upto - 1])
+            funnel_offices = tuple(network.offices[o] for o in rated.tolist())
+    return Standing(shown, window, tuple(network.offices), by_network, by_peers, funnel,
+                    funnel_offices, slopes, monitor)
