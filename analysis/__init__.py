@@ -26,18 +26,22 @@ from analysis.network import (
     network_trends,
     order_cycles,
     publish_network,
+    staff_network,
 )
 from analysis.privacy import (
     PublishedCell,
     PublishedComparison,
     PublishedTrend,
     count_band,
+    count_distributions,
     distribution_suppression,
     group_suppression,
+    participation_band,
     publish_cell,
     publish_comparison,
     publish_trend,
     publishable_groups,
+    variance_suppression,
 )
 from analysis.quotes import NAME_REMOVED, NUMBER_REMOVED, redact_quote
 from analysis.rules import (
@@ -112,6 +116,7 @@ __all__ = [
     "brunner_munzel",
     "compare_offices",
     "count_band",
+    "count_distributions",
     "dersimonian_laird",
     "distribution_suppression",
     "funnel_limits",
@@ -120,6 +125,7 @@ __all__ = [
     "network_trends",
     "office_trend",
     "order_cycles",
+    "participation_band",
     "publish_before_after",
     "publish_cell",
     "publish_comparison",
@@ -128,8 +134,10 @@ __all__ = [
     "publishable_groups",
     "redact_quote",
     "shrink_means",
+    "staff_network",
     "summarize",
     "summarize_counts",
+    "variance_suppression",
     "welch_difference",
     "wilson_interval",
 ]
