@@ -86,6 +86,23 @@ def count_scores(criteria: RatingFilter, cycles: list[Cycle] | None = None) -> N
     return NetworkCounts.from_rows(rows, cycle_order=order)
 
 
+def count_collective_parts(criteria: RatingFilter, cycles: list[Cycle]) -> dict:
+    """Ratings per collective in each office x cycle cell the filter selects, ignoring the
+    filter's own collective: ``{(office_id, cycle_id): {collective_id: n}}``. What the staff
+    pages need to tell whether a collective's part of a cell may be shown."""
+    order = [cycle.id for cycle in cycles]
+    if not order:
+        return {}
+    everyone = RatingFilter(**{**criteria.__dict__, "collective_id": None})
+    statement = _restrict(
+        select(Rating.office_id, Rating.cycle_id, Rating.collective_id, func.count()),
+        everyone, order).group_by(Rating.office_id, Rating.cycle_id, Rating.collective_id)
+    parts: dict = {}
+    for office_id, cycle_id, collective_id, count in db.session.execute(statement):
+        parts.setdefault((office_id, cycle_id), {})[collective_id] = count
+    return parts
+
+
 def count_answers(criteria: RatingFilter, cycles: list[Cycle]) -> dict:
     """Answers to "treated with respect?" and "was the work done?" per office and cycle:
     ``{(office_id, cycle_id): {"respect": {"yes": n, ...}, "work_done": {...}}}``."""
