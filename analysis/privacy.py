@@ -177,9 +177,9 @@ def variance_suppression(
 
     Examples
     --------
-    >>> variance_suppression(ScoreHistogram.from_scores([5, 5, 5, 5, 10]))
+    >>> variance_suppression(ScoreHistogram.from_scores([3, 4, 5, 4, 3, 4]))
     Withheld.PINS_SCORES(min_raters=10)
-    >>> variance_suppression(ScoreHistogram.from_scores([4, 5, 6, 7, 8])) is None
+    >>> variance_suppression(ScoreHistogram.from_scores([6, 8, 6, 9, 5])) is None
     True
     """
     if _raters(group) >= rules.min_raters_distribution:
