@@ -29,6 +29,7 @@ from analysis.network import (
     network_trends,
     order_cycles,
     publish_network,
+    staff_network,
 )
 from analysis.overdispersion import OverdispersedFunnel, overdispersed_funnel
 from analysis.permutation import StratifiedRankTest, stratified_rank_test
@@ -37,12 +38,15 @@ from analysis.privacy import (
     PublishedComparison,
     PublishedTrend,
     count_band,
+    count_distributions,
     distribution_suppression,
     group_suppression,
+    participation_band,
     publish_cell,
     publish_comparison,
     publish_trend,
     publishable_groups,
+    variance_suppression,
 )
 from analysis.quotes import NAME_REMOVED, NUMBER_REMOVED, redact_quote
 from analysis.raters import OneRatingPerRater, one_rating_per_rater
@@ -138,6 +142,7 @@ __all__ = [
     "compare_with_leaders",
     "count_band",
     "cusum_limit",
+    "count_distributions",
     "dersimonian_laird",
     "distribution_suppression",
     "funnel_limits",
@@ -152,6 +157,7 @@ __all__ = [
     "order_cycle_labels",
     "order_cycles",
     "overdispersed_funnel",
+    "participation_band",
     "publish_before_after",
     "publish_cell",
     "publish_comparison",
@@ -162,8 +168,10 @@ __all__ = [
     "shock_variance",
     "shrink_means",
     "stratified_rank_test",
+    "staff_network",
     "summarize",
     "summarize_counts",
+    "variance_suppression",
     "welch_difference",
     "wilson_interval",
 ]

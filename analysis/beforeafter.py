@@ -61,7 +61,7 @@ import numpy as np
 
 from analysis._beforeafter_words import describe
 from analysis.histogram import ScoreHistogram
-from analysis.privacy import count_band, group_suppression
+from analysis.privacy import count_band, group_suppression, variance_suppression
 from analysis.rules import DEFAULT_RULES, BeforeAfterRules, PublicationRules
 from analysis.twogroup import MeanDifference, welch_difference
 from analysis.vocabulary import ChangeVerdict, Finding, Withheld
@@ -299,7 +299,7 @@ def before_after(
 def _side_reason(hist: ScoreHistogram, rules: PublicationRules) -> Finding | None:
     if hist.n == 0:
         return Withheld.NO_RATINGS()
-    return group_suppression(hist, rules)
+    return group_suppression(hist, rules) or variance_suppression(hist, rules)
 
 
 def publish_before_after(result: BeforeAfter, rules: PublicationRules = DEFAULT_RULES) -> dict:
@@ -307,8 +307,9 @@ def publish_before_after(result: BeforeAfter, rules: PublicationRules = DEFAULT_
 
     A side is withheld when :func:`analysis.privacy.group_suppression` withholds its pooled
     histogram (too few distinct raters, counted conservatively as explained in
-    :func:`before_after`, or all ratings the same in a small group) or when it has no
-    ratings. Then every figure is ``None``, the verdict is "not enough data" (needing, on each
+    :func:`before_after`, all ratings the same, or under ``min_raters_distribution``
+    leaders figures that fit one score distribution only: :func:`variance_suppression`) or
+    when it has no ratings. Then every figure is ``None``, the verdict is "not enough data" (needing, on each
     side, the larger of ``min_per_side`` and the rules' ``min_raters_mean``) and ``withheld``
     maps each withheld side (``"before"``, ``"after"``) to its
     :class:`~analysis.vocabulary.Withheld` reason. Otherwise counts are shown as bands,
@@ -325,11 +326,12 @@ def publish_before_after(result: BeforeAfter, rules: PublicationRules = DEFAULT_
     Examples
     --------
     >>> H = ScoreHistogram.from_scores
-    >>> r = before_after({0: H([3, 4, 5, 4, 3, 4]), 2: H([6, 7, 6, 8, 7])}, 1.5)
+    >>> r = before_after({0: H([3, 4, 5, 4, 3, 4, 6]), 2: H([6, 8, 7, 9, 4])}, 1.5)
     >>> published = publish_before_after(r)
     >>> published["before_band"], published["after_mean"], published["ci95"]
-    ('5-9', 6.8, [1.9, 4.1])
-    >>> publish_before_after(before_after({0: H([3, 4, 5, 4, 3]), 2: H([6, 7])}, 1.5))["withheld"]
+    ('5-9', 6.8, [0.3, 5.0])
+    >>> publish_before_after(before_after({0: H([3, 4, 5, 4, 3, 4, 6]), 2: H([6, 7])},
+    ...                                   1.5))["withheld"]
     {'after': Withheld.FEW_RATERS(min_raters=5)}
     """
     reasons = {}

@@ -54,6 +54,7 @@ __all__ = [
     "network_trends",
     "order_cycles",
     "publish_network",
+    "staff_network",
 ]
 
 
@@ -210,6 +211,15 @@ class NetworkCounts:
         c = self.cycles.index(cycle)
         return NetworkCounts(self.offices, (cycle,), self.counts[:, c:c + 1].copy(),
                              self.raters[:, c:c + 1].copy())
+
+    def rated_cells(self) -> set:
+        """The ``(office, cycle)`` cells that hold any rating.
+
+        >>> NetworkCounts.from_rows([("a", "Q1", 7, 2)]).rated_cells()
+        {('a', 'Q1')}
+        """
+        o, c = np.nonzero(self.counts.sum(axis=2))
+        return {(self.offices[i], self.cycles[j]) for i, j in zip(o, c, strict=True)}
 
     def without(self, cells: Iterable[tuple[str, str]]) -> NetworkCounts:
         """A copy with the given ``(office, cycle)`` cells emptied."""
@@ -421,6 +431,26 @@ def analyse_network(
     return NetworkAnalysis(tuple(cells), tuple(trends), tuple(comparisons), standing)
 
 
+def staff_network(
+    network: NetworkCounts, rules: Rules | PublicationRules = NETWORK_RULES
+) -> NetworkCounts:
+    """The cells the staff pages may show and compute from: every cell of fewer than
+    ``min_ratings_staff`` ratings emptied, so that no network mean, "rest of the network",
+    trend or pool the pages show contains a group they do not show.
+
+    Examples
+    --------
+    >>> net = NetworkCounts.from_rows([("BDO", "1", 7, 2), ("WDO", "1", 9, 5)])
+    >>> staff_network(net).pooled("1").n
+    5
+    """
+    minimum = _rules(rules).publication.min_ratings_staff
+    small = np.argwhere((network.counts.sum(axis=2) > 0) & (network.counts.sum(axis=2) < minimum))
+    if not small.size:
+        return network
+    return network.without((network.offices[o], network.cycles[c]) for o, c in small.tolist())
+
+
 def publish_network(
     network: NetworkCounts,
     rules: Rules | PublicationRules = NETWORK_RULES,
@@ -447,8 +477,10 @@ def publish_network(
         network, confidence=confidence, rules=rules, rank_simulations=rank_simulations,
         seed=seed,
     )
-    withheld = [(cell.office, cell.cycle) for cell in full.cells
-                if group_suppression(cell, publication)]
+    published_cells = tuple(publish_cell(cell, publication) for cell in full.cells)
+    # Withheld cells, and those whose variance would pin their scores, enter no trend and
+    # no "rest of the network".
+    withheld = [(cell.office, cell.cycle) for cell in published_cells if not cell.analysable]
     kept = network.without(withheld) if withheld else network
     # Only publishable offices are compared: the stricter of the two rater thresholds.
     min_raters = max(rules.comparison.min_raters, publication.min_raters_mean)
@@ -460,7 +492,7 @@ def publish_network(
         seed=seed,
     )
     return PublishedNetwork(
-        cells=tuple(publish_cell(cell, publication) for cell in full.cells),
+        cells=published_cells,
         trends=tuple(publish_trend(trend, publication) for trend in published.trends),
         comparisons=tuple(publish_comparison(c, publication) for c in published.comparisons),
     )

@@ -138,11 +138,11 @@ class PublicationRules:
     min_raters_distribution : int
         Distributions (SD, median, shares, score counts, floor/ceiling flags) and quotes need
         at least this many (10).
-    min_n_if_all_same : int
-        A group whose ratings are all the same is withheld below this n (10): its mean
-        would tell every rater's score.
     count_bands : tuple of (low, high or None)
-        Bands in which counts are shown; counts below the first band are not shown.
+        Bands for counts that are not published exactly: the pooled sides of a before and
+        after comparison say which band they fall in. Published cells carry exact counts.
+    participation_band : int
+        While a cycle is open, staff see how many leaders rated in bands this wide (10).
     mean_decimals : int
         Means, their intervals and differences of means are rounded to this (1).
     min_ratings_staff : int
@@ -151,17 +151,18 @@ class PublicationRules:
 
     min_raters_mean: int = 5
     min_raters_distribution: int = 10
-    min_n_if_all_same: int = 10
     count_bands: tuple[tuple[int, int | None], ...] = ((5, 9), (10, 19), (20, None))
     mean_decimals: int = 1
     p_decimals: int = 3
     slope_decimals: int = 2
     share_decimals: int = 2
     min_ratings_staff: int = 3
+    participation_band: int = 10
 
     def __post_init__(self) -> None:
         if self.min_ratings_staff < 1:
             raise ValueError("min_ratings_staff must be >= 1")
+        _at_least(self.participation_band, 1, "participation_band")
         if self.min_raters_mean < 1 or self.min_raters_distribution < self.min_raters_mean:
             raise ValueError(
                 "min_raters_mean must be >= 1 and min_raters_distribution >= min_raters_mean"

@@ -172,8 +172,11 @@ class Withheld(Code):
 
     FEW_RATERS = "few_raters", ("min_raters",)  # a mean needs min_raters distinct raters
     FEW_RATERS_FOR_DISTRIBUTION = "few_raters_for_distribution", ("min_raters",)
-    ALL_SAME = "all_same_small_group", ("min_n",)  # all ratings the same, fewer than min_n
+    ALL_SAME = "all_same_group"  # all ratings the same: the mean would tell every score
+    PINS_SCORES = "pins_scores", ("min_raters",)  # under min_raters, one distribution fits
     FEW_RATINGS = "few_ratings", ("min_ratings",)  # not shown even inside the network
+    # under a filter: another part of the cell is too small, so this part is not shown
+    SMALL_PART = "small_part_under_filter", ("min_ratings",)
     NO_RATINGS = "no_ratings"
 
 

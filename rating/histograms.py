@@ -101,6 +101,21 @@ def rater_scores(criteria: RatingFilter, cycles: list[Cycle]) -> list[tuple[str,
         select(Rating.rater_key, Rating.office_id, Rating.cycle_id, Rating.score), criteria,
         order)
     return [tuple(row) for row in db.session.connection().execute(statement)]
+def count_collective_parts(criteria: RatingFilter, cycles: list[Cycle]) -> dict:
+    """Ratings per collective in each office x cycle cell the filter selects, ignoring the
+    filter's own collective: ``{(office_id, cycle_id): {collective_id: n}}``. What the staff
+    pages need to tell whether a collective's part of a cell may be shown."""
+    order = [cycle.id for cycle in cycles]
+    if not order:
+        return {}
+    everyone = RatingFilter(**{**criteria.__dict__, "collective_id": None})
+    statement = _restrict(
+        select(Rating.office_id, Rating.cycle_id, Rating.collective_id, func.count()),
+        everyone, order).group_by(Rating.office_id, Rating.cycle_id, Rating.collective_id)
+    parts: dict = {}
+    for office_id, cycle_id, collective_id, count in db.session.execute(statement):
+        parts.setdefault((office_id, cycle_id), {})[collective_id] = count
+    return parts
 
 
 def count_answers(criteria: RatingFilter, cycles: list[Cycle]) -> dict:

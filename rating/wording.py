@@ -68,8 +68,12 @@ WORDS = {
     ChangeVerdict.NOT_ENOUGH_DATA: N_("not enough data"),
     Withheld.FEW_RATERS: N_("fewer than %(min_raters)s leaders rated it"),
     Withheld.FEW_RATERS_FOR_DISTRIBUTION: N_("spread and shares need %(min_raters)s leaders"),
-    Withheld.ALL_SAME: N_("every rating is the same in a small group"),
+    Withheld.ALL_SAME: N_("every rating is the same, so it would tell each leader's score"),
+    Withheld.PINS_SCORES: N_("under %(min_raters)s leaders, it would tell every score"),
     Withheld.FEW_RATINGS: N_("fewer than %(min_ratings)s ratings: not shown"),
+    Withheld.SMALL_PART: N_(
+        "not shown with this filter: another collective gave it fewer than %(min_ratings)s "
+        "ratings"),
     Withheld.NO_RATINGS: N_("no ratings"),
     CellFlag.SMALL_N: N_("fewer than %(min_n)s ratings: the interval is rough"),
     CellFlag.ALL_SAME: N_("every rating is the same"),
@@ -89,7 +93,7 @@ CONCERNS = {
 }
 
 #: Reasons a group is not shown at all (rather than shown and marked "not for sharing").
-NOT_SHOWN = (Withheld.FEW_RATINGS, Withheld.NO_RATINGS)
+NOT_SHOWN = (Withheld.FEW_RATINGS, Withheld.NO_RATINGS, Withheld.SMALL_PART)
 
 
 def _language(language: str | None):

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func, select
 from sqlalchemy.exc import IntegrityError
 
+from analysis import participation_band
 from rating import audit
 from rating.auth.models import Collective, User
 from rating.cycles.models import Cycle, Rating
 from rating.extensions import db
 from rating.refusal import Refused
+from rating.rules import current_rules
 from rating.timeutil import utcnow
 
 
@@ -116,12 +118,14 @@ def follow_cycle_dates(today) -> dict:
 class Participation:
     collective: Collective
     leaders: int  # active leader accounts in the collective
-    raters: int  # of whom rated at least one office in the cycle
-    ratings: int
+    raters: int | str  # of whom rated at least one office in the cycle; a band while open
+    ratings: int | str
 
 
 def count_participation(cycle: Cycle) -> list[Participation]:
-    """Per collective, how many leaders rated and how many ratings: counts only, no names."""
+    """Per collective, how many leaders rated and how many ratings: counts only, no names.
+    While the cycle is open they are bands (`analysis.participation_band`): exact counts
+    that change with each rating tell whoever watches them who has just rated."""
     leaders = dict(
         db.session.execute(
             select(User.collective_id, func.count(User.id))
@@ -142,6 +146,12 @@ def count_participation(cycle: Cycle) -> list[Participation]:
         )
     }
     collectives = db.session.scalars(select(Collective).order_by(Collective.name_en))
-    return [
+    rows = [
         Participation(c, leaders.get(c.id, 0), *rated.get(c.id, (0, 0))) for c in collectives
     ]
+    if cycle.status != "open":
+        return rows
+    publication = current_rules().publication
+    return [Participation(row.collective, row.leaders,
+                          participation_band(row.raters, publication),
+                          participation_band(row.ratings, publication)) for row in rows]

@@ -32,8 +32,9 @@ class ChartFilterForm(BaseForm):
             (d.id, f"{d.code}: {d.name(locale)}") for d in directory.department_types()])
         self.collective.choices = options(everything + [
             (c.id, c.name(locale)) for c in db.session.scalars(db.select(Collective))])
+        # Closed cycles only: an open cycle has no figures until it closes.
         cycles = [(c.id, c.name) for c in db.session.scalars(
-            db.select(Cycle).where(Cycle.status != "draft").order_by(Cycle.starts_on))]
+            db.select(Cycle).where(Cycle.status == "closed").order_by(Cycle.starts_on))]
         self.cycle_from.choices = options([(None, _l("first"))] + cycles)
         self.cycle_to.choices = options([(None, _l("last"))] + cycles)
         self.cycle.choices = options([(None, _l("latest closed"))] + cycles)

@@ -19,9 +19,10 @@ from rating.auth.models import User
 from rating.cycles.models import Cycle, Rating
 from rating.cycles.services import axis_position
 from rating.dashboard.services import hidden_reason, sharing_reason, shown_to_staff
+from rating.dashboard.shown import count_shown_scores
 from rating.directory.models import Office, Officer, Posting
 from rating.extensions import db
-from rating.histograms import RatingFilter, count_answers, count_scores, cycles_in_range
+from rating.histograms import RatingFilter, count_answers, cycles_in_range
 from rating.rules import current_rules
 
 
@@ -29,11 +30,12 @@ from rating.rules import current_rules
 class CyclePoint:
     cycle: Cycle
     position: int
-    histogram: ScoreHistogram
-    summary: CellSummary | None  # None when too few ratings to show (min_ratings_staff)
+    histogram: ScoreHistogram  # empty when the cycle is not shown
+    summary: CellSummary | None  # None when not shown (`rating.dashboard.shown`)
     not_for_sharing: Finding | None
     respect: dict[str, int] = field(default_factory=dict)
     work_done: dict[str, int] = field(default_factory=dict)
+    hidden_why: Finding | None = None
 
     @property
     def n(self) -> int:
@@ -42,7 +44,9 @@ class CyclePoint:
     @property
     def hidden(self) -> Finding | None:
         """Why the cycle is not shown at all, if it is not."""
-        return None if self.summary is not None else hidden_reason(self.n)
+        if self.summary is not None:
+            return None
+        return self.hidden_why or hidden_reason(self.n)
 
 
 @dataclass(frozen=True)
@@ -63,11 +67,14 @@ class OfficePage:
 
 
 def build_office_page(office: Office, criteria: RatingFilter) -> OfficePage:
-    """Everything the office page shows, from one histogram query for this office."""
+    """Everything the office page shows, from one histogram query for this office. The
+    trend is fitted to the cycles shown only: a line through a hidden cycle would give its
+    ratings away."""
     cycles = cycles_in_range(criteria)
     criteria = RatingFilter(collective_id=criteria.collective_id, office_ids=(office.id,),
                             cycle_from=criteria.cycle_from, cycle_to=criteria.cycle_to)
-    network = count_scores(criteria, cycles)
+    shown_counts = count_shown_scores(criteria, cycles)
+    network = shown_counts.network
     answers = count_answers(criteria, cycles)
     points, by_position = [], {}
     for position, cycle in enumerate(cycles):
@@ -77,18 +84,20 @@ def build_office_page(office: Office, criteria: RatingFilter) -> OfficePage:
             by_position[position] = histogram
         shown = shown_to_staff(histogram.n)
         summary = summarize(histogram, office.id, cycle.id) if shown else None
-        cell = answers.get((office.id, cycle.id), {})
+        cell = answers.get((office.id, cycle.id), {}) if shown else {}
         points.append(CyclePoint(
             cycle=cycle, position=position, histogram=histogram, summary=summary,
             not_for_sharing=sharing_reason(summary) if summary else None,
-            respect=cell.get("respect", {}), work_done=cell.get("work_done", {})))
+            respect=cell.get("respect", {}), work_done=cell.get("work_done", {}),
+            hidden_why=shown_counts.reason(office.id, cycle.id)))
     rules = current_rules().trend
     trend = office_trend(by_position, office=office.id,
                          labels={p: cycles[p].id for p in by_position},
                          min_cycles=rules.min_cycles, min_n=rules.min_n,
                          min_change=rules.min_change) if by_position else None
     return OfficePage(office=office, cycles=cycles, points=points, trend=trend,
-                      changes=_officer_changes(office, cycles), quotes=_quotes(office, cycles))
+                      changes=_officer_changes(office, cycles),
+                      quotes=_quotes(office, [p.cycle for p in points if p.summary is not None]))
 
 
 def _officer_changes(office: Office, cycles: list[Cycle]) -> list[OfficerChange]:

@@ -2,9 +2,11 @@
 
 Each function runs the one histogram query (`rating.histograms`), hands the counts to
 `analysis`, and returns small dataclasses that `figures` draws and templates tabulate.
-Internal pages, but careful: no group under the rules' ``min_ratings_staff`` (3) ratings is
-shown anywhere, and every group under the publication rules is marked "not for sharing" with
-its reason (an `analysis.Withheld` finding, worded by `rating.wording`).
+Internal pages, but careful: every figure comes from `shown.count_shown_scores`, so no group
+under the rules' ``min_ratings_staff`` (3) ratings is shown anywhere, nor can be recovered by
+subtracting what is shown; only closed cycles have figures; every group under the
+publication rules is marked "not for sharing" with its reason (an `analysis.Withheld`
+finding, worded by `rating.wording`).
 """
 
 from dataclasses import dataclass, field
@@ -22,15 +24,17 @@ from analysis import (
     distribution_suppression,
     group_suppression,
     network_trends,
+    participation_band,
     summarize_counts,
 )
 from rating.auth.models import User
 from rating.auth.services import rater_key_for
 from rating.cycles.models import Cycle, Rating
 from rating.cycles.services import count_participation, find_open_cycle
+from rating.dashboard.shown import count_shown_scores
 from rating.directory.models import Office, Place
 from rating.extensions import db
-from rating.histograms import RatingFilter, count_scores, cycles_in_range, standing_at
+from rating.histograms import RatingFilter, cycles_in_range, standing_at
 from rating.rules import current_rules
 
 
@@ -115,10 +119,11 @@ def offices_by_id(ids) -> dict[int, Office]:
 
 
 def chosen_cycle(cycle_id: int | None) -> Cycle | None:
-    """The cycle the overview is about: the one asked for, else the latest closed one."""
+    """The cycle the overview is about: the one asked for, else the latest closed one. An
+    open cycle has no figures until it closes: watching it fill gives each rating away."""
     if cycle_id:
         cycle = db.session.get(Cycle, cycle_id)
-        if cycle is not None and cycle.status != "draft":
+        if cycle is not None and cycle.status == "closed":
             return cycle
     return db.session.scalar(select(Cycle).where(Cycle.status == "closed")
                              .order_by(Cycle.starts_on.desc()).limit(1))
@@ -136,12 +141,17 @@ def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overv
     if cycle is None:
         return overview
     rules = current_rules()
-    network = count_scores(criteria, cycles)
+    shown_counts = count_shown_scores(criteria, cycles)
+    network = shown_counts.network
+    overview.hidden_small = sum(1 for (_, cycle_id), reason in shown_counts.hidden.items()
+                                if cycle_id == cycle.id and reason == Withheld.FEW_RATINGS)
     overview.trends = {t.office: t for t in network_trends(network, rules=rules)}
     # Cells and EB means of the cycle shown only: comparing every cycle (with its rank
     # simulations) was most of the overview's time at 1,000,000 ratings, and none is shown.
     shown = analyse_network(network.only_cycle(cycle.id), rules=rules)
-    standing = overview.standing = standing_at(criteria, cycles, cycle, network, rules)
+    # the leader-adjusted comparison reads the ratings of shown cells only, as the counts do
+    standing = overview.standing = standing_at(criteria, cycles, cycle, network, rules,
+                                               shown=network.rated_cells())
     cells = {c.office: c for c in shown.cells if c.n}
     comparisons = {c.office: c for c in shown.comparisons}
     offices = offices_by_id(cells)
@@ -149,9 +159,6 @@ def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overv
     if pooled.n >= 2:
         overview.network_mean, overview.network_sd = pooled.mean, pooled.sd
     for office_id, cell in cells.items():
-        if not shown_to_staff(cell.n):
-            overview.hidden_small += 1
-            continue
         comparison = comparisons.get(office_id)
         headline = standing.network.get(office_id)
         peer = standing.peers.get(office_id)
@@ -198,7 +205,8 @@ class Heatmap:
 
 def build_heatmap(criteria: RatingFilter) -> Heatmap:
     cycles = cycles_in_range(criteria)
-    network = count_scores(criteria, cycles)
+    shown_counts = count_shown_scores(criteria, cycles)
+    network = shown_counts.network
     # Cell summaries only: the heatmap shows no comparison or trend, so none is computed.
     flat = network.counts.reshape(-1, 10)
     rated = flat.sum(axis=1) > 0
@@ -217,7 +225,7 @@ def build_heatmap(criteria: RatingFilter) -> Heatmap:
             counts.append(n)
             if not shown_to_staff(n):
                 means.append(None)
-                reasons.append(hidden_reason(n))
+                reasons.append(shown_counts.reason(office.id, cycle.id) or hidden_reason(n))
             else:
                 means.append(cell.mean)
                 reasons.append(sharing_reason(cell))
@@ -239,7 +247,7 @@ class GroupView:
 
 def build_group_view(criteria: RatingFilter) -> GroupView:
     cycles = cycles_in_range(criteria)
-    network = count_scores(criteria, cycles)
+    network = count_shown_scores(criteria, cycles).network
     analysis = analyse_network(network, rules=current_rules())
     trends = {t.office: t for t in analysis.trends}
     cells = {(c.office, c.cycle): c for c in analysis.cells}
@@ -267,7 +275,7 @@ def build_group_view(criteria: RatingFilter) -> GroupView:
 class BlockParticipation:
     place: Place
     leaders: int
-    raters: int
+    raters: int | str  # a band ("0-9") on the pages
 
 
 def count_block_participation(cycle: Cycle) -> list[BlockParticipation]:
@@ -288,7 +296,13 @@ def count_block_participation(cycle: Cycle) -> list[BlockParticipation]:
 
 
 def open_cycle_participation():
+    """The open cycle and who is taking part, per collective and per home block, in bands of
+    the rules' ``participation_band``: the only figures of a cycle before it closes."""
     cycle = find_open_cycle()
     if cycle is None:
         return None, [], []
-    return cycle, count_participation(cycle), count_block_participation(cycle)
+    publication = current_rules().publication
+    blocks = [BlockParticipation(row.place, row.leaders,
+                                 participation_band(row.raters, publication))
+              for row in count_block_participation(cycle)]
+    return cycle, count_participation(cycle), blocks

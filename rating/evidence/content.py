@@ -2,7 +2,7 @@
 
 `assemble_pack` is the one place that decides what an evidence pack may say. Every figure
 comes from `analysis.publish_network` (withheld groups removed before trends and
-comparisons are computed, counts in bands, means to one decimal); quotes need the leader's
+comparisons are computed, counts exact, means to one decimal); quotes need the leader's
 consent, staff approval, 10 leaders in the group, and lose names and numbers.
 """
 
@@ -218,8 +218,9 @@ def _headline(comparisons: dict, trends: dict, standing, rules) -> None:
 
 def _add_trails(content: PackContent, scope_network, cells) -> None:
     """Each shown office's letters and promises, with its ratings before and after each
-    action: only cycles that may be published are pooled (a pool that included a withheld
-    cycle could give it away by subtraction), and each side must pass the rules itself."""
+    action: only cycles that may be published and analysed are pooled (a pool that included
+    a withheld cycle could give it away by subtraction), and each side must pass the rules
+    itself."""
     histories = histories_for(section.office.id for section in content.sections)
     for section in content.sections:
         section.history = histories.get(section.office.id, [])
@@ -229,7 +230,7 @@ def _add_trails(content: PackContent, scope_network, cells) -> None:
         by_position = {
             position: scope_network.histogram(section.office.id, cycle.id)
             for position, cycle in enumerate(content.cycles)
-            if office_cells.get(cycle.id) is not None and office_cells[cycle.id].publishable}
+            if office_cells.get(cycle.id) is not None and office_cells[cycle.id].analysable}
         rules = content.rules.before_after
         section.effects = {
             action.id: publish_before_after(before_after(

@@ -11,7 +11,7 @@ from docx import Document
 from docx.shared import Pt
 from flask import current_app, render_template
 
-from analysis import ComparisonFlag, TrendVerdict, count_band
+from analysis import ComparisonFlag, TrendVerdict
 from rating import wording
 from rating.csvio import safe_cell
 from rating.cycles.services import axis_position
@@ -24,7 +24,6 @@ from rating.evidence.words import (
     make_say,
     translate,
 )
-from rating.i18n import local_digits
 
 PLOTLY_BUNDLE = "vendor/plotly-cartesian-4.1.1.min.js.gz"
 
@@ -36,7 +35,6 @@ def _context(content, interactive: bool) -> dict:
         "not_compared": (ComparisonFlag.NOT_COMPARED_FEW_RATERS,
                          ComparisonFlag.NOT_COMPARED_NO_REST),
         "no_trend_yet": TrendVerdict.NOT_ENOUGH_DATA,
-        "bands": _bands(content.rules.publication),
         "number": make_number(content.params.language),
         "languages": LANGUAGES[content.params.language], "cycle_names": cycle_names,
         "level": {language: level_name(content.params.recipient_level, language)
@@ -49,12 +47,6 @@ def _context(content, interactive: bool) -> dict:
         "effect_text": lambda figures: wording.before_after_sentence(
             _with_counts(figures), say=make_say(content.params.language), number=_figure),
     }
-
-
-def _bands(publication) -> dict[str, str]:
-    """The count bands as the methods text names them ("5-9, 10-19, 20+"), in each language."""
-    text = ", ".join(count_band(low, publication) for low, _ in publication.count_bands)
-    return {language: local_digits(text, language) for language in ("bn", "en")}
 
 
 def _figure(value):
@@ -127,7 +119,7 @@ def _trend_figure(cycle_names, section, actions=()) -> str:
     return json.dumps(figure)
 
 
-CSV_COLUMNS = ["office_code", "office_en", "office_bn", "cycle", "ratings_band", "mean",
+CSV_COLUMNS = ["office_code", "office_en", "office_bn", "cycle", "ratings", "mean",
                "mean_ci95_low", "mean_ci95_high", "share_7plus", "share_7plus_ci95_low",
                "share_7plus_ci95_high", "respect_yes_share", "work_done_yes_share",
                "trend_verdict", "trend_slope_per_cycle", "trend_slope_ci95_low",
@@ -159,7 +151,7 @@ def render_csv(content) -> str:
             latest = cycle.id == content.latest.id
             writer.writerow([safe_cell(v) for v in (
                 section.office.code, section.office.name_en, section.office.name_bn, cycle.name,
-                cell.n_band, cell.mean, ci[0], ci[1], cell.share_7plus, share_ci[0], share_ci[1],
+                cell.n, cell.mean, ci[0], ci[1], cell.share_7plus, share_ci[0], share_ci[1],
                 answer.get("respect_yes"), answer.get("work_done_yes"),
                 _english(trend.get("verdict")), trend.get("slope"), slope_ci[0], slope_ci[1],
                 _english(comparison.get("flag")) if latest else None,
@@ -197,14 +189,17 @@ def render_letter(content) -> bytes:
                           None)
             if latest is None:
                 continue
-            low, high = latest.ci95 or (latest.mean, latest.mean)
-            document.add_paragraph(say(
-                "%(office)s: mean score %(mean)s (95%% interval %(low)s to %(high)s); trend: "
-                "%(verdict)s.", office={"bn": section.office.name_bn,
-                                        "en": section.office.name_en},
-                mean=number(latest.mean), low=number(low), high=number(high),
-                verdict=wording.word((section.trend or {}).get("verdict") or no_trend,
-                                     language)), style="List Bullet")
+            office = {"bn": section.office.name_bn, "en": section.office.name_en}
+            verdict = wording.word((section.trend or {}).get("verdict") or no_trend, language)
+            if latest.ci95 is None:  # withheld: with so few leaders it would tell every score
+                line = say("%(office)s: mean score %(mean)s; trend: %(verdict)s.",
+                           office=office, mean=number(latest.mean), verdict=verdict)
+            else:
+                low, high = latest.ci95
+                line = say("%(office)s: mean score %(mean)s (95%% interval %(low)s to %(high)s);"
+                           " trend: %(verdict)s.", office=office, mean=number(latest.mean),
+                           low=number(low), high=number(high), verdict=verdict)
+            document.add_paragraph(line, style="List Bullet")
         _add_trail_to_letter(document, content, language, say)
         document.add_paragraph(say(
             "We ask you to look into these findings and to tell us, within 30 days, what will "

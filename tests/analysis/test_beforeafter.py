@@ -335,11 +335,20 @@ def test_published_figures_are_rounded_and_banded():
     assert finer["p"] == round(welch.pvalue, 5)
 
 
-def test_published_no_spread_keeps_the_difference_without_interval():
+def test_all_same_sides_are_withheld_at_any_size():
+    """Twelve leaders who all gave 4: publishing their mean tells each one's score."""
     result = before_after({0: H([4] * 12), 2: H([6] * 10)}, 1.5)
     published = publish_before_after(result)
-    assert published["verdict"] == NOT_ENOUGH_DATA and published["withheld"] is None
-    assert published["diff"] == 2.0 and published["ci95"] is None and published["p"] is None
+    assert published["verdict"] == NOT_ENOUGH_DATA
+    assert published["withheld"] == {"before": Withheld.ALL_SAME, "after": Withheld.ALL_SAME}
+    assert _all_figures_none(published)
+
+
+def test_a_small_side_whose_figures_fit_one_distribution_is_withheld():
+    """Six leaders, sum 23, squares 91: only 3, 3, 4, 4, 4, 5 fits, and the difference's
+    interval and p-value would give the squares away."""
+    result = before_after({0: H([3, 4, 5, 4, 3, 4]), 2: H([6, 8, 6, 9, 5, 7, 8])}, 1.5)
+    assert publish_before_after(result)["withheld"] == {"before": Withheld.PINS_SCORES}
 
 
 def _all_figures_none(published):
@@ -349,7 +358,8 @@ def _all_figures_none(published):
 
 
 def test_side_with_fewer_than_5_raters_is_withheld():
-    result = before_after({0: H([3, 4, 5, 4, 3, 4]), 2: H([8, 9, 7, 9])}, 1.5, min_per_side=4)
+    result = before_after({0: H([2, 4, 6, 4, 3, 5, 4]), 2: H([8, 9, 7, 9])}, 1.5,
+                          min_per_side=4)
     assert result.verdict == HIGHER_AFTER  # known inside the network
     published = publish_before_after(result)
     assert published["verdict"] == NOT_ENOUGH_DATA
@@ -360,7 +370,7 @@ def test_side_with_fewer_than_5_raters_is_withheld():
 
 def test_pooling_cycles_does_not_turn_few_leaders_into_many():
     # 3 ratings in each of 3 cycles could be the same 3 leaders each time
-    office = {0: H([5, 6, 7]), 1: H([4, 6, 7]), 2: H([5, 5, 7]), 4: H([2, 3, 4, 3, 2, 3])}
+    office = {0: H([5, 6, 7]), 1: H([4, 6, 7]), 2: H([5, 5, 7]), 4: H([2, 4, 6, 4, 3, 5, 4])}
     result = before_after(office, 3.0)
     assert result.before.n == 9 and result.before.raters == 3
     assert publish_before_after(result)["withheld"] == {"before": Withheld.FEW_RATERS}
@@ -370,10 +380,10 @@ def test_pooling_cycles_does_not_turn_few_leaders_into_many():
 
 
 def test_small_all_same_side_is_withheld():
-    result = before_after({0: H([5] * 8), 2: H([6, 7, 6, 8, 7])}, 1.5)
+    result = before_after({0: H([5] * 8), 2: H([6, 8, 6, 9, 5])}, 1.5)
     published = publish_before_after(result)
     assert published["withheld"] == {"before": Withheld.ALL_SAME}
-    assert published["withheld"]["before"].params == {"min_n": 10}
+    assert published["withheld"]["before"].params == {}
     assert published["verdict"] == NOT_ENOUGH_DATA and _all_figures_none(published)
 
 
@@ -384,7 +394,7 @@ def test_both_sides_withheld_gives_both_reasons():
 
 
 def test_stricter_rules_withhold_more():
-    result = before_after({0: H([3, 4, 5, 4, 3, 4]), 2: H([6, 7, 6, 8, 7, 9])}, 1.5)
+    result = before_after({0: H([3, 8, 5, 6, 9, 2]), 2: H([6, 8, 5, 9, 7, 10])}, 1.5)
     assert publish_before_after(result)["withheld"] is None
     strict = PublicationRules(min_raters_mean=7, min_raters_distribution=10)
     withheld = publish_before_after(result, strict)["withheld"]

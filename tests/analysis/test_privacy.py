@@ -24,8 +24,11 @@ H = ScoreHistogram.from_scores
         (H([3, 4, 5, 6]), Withheld.FEW_RATERS(min_raters=5)),
         (H([3, 4, 5, 6, 7]), None),
         (H([3, 4, 5, 6, 7, 8], raters=4), Withheld.FEW_RATERS(min_raters=5)),
-        (H([6] * 9), Withheld.ALL_SAME(min_n=10)),
-        (H([6] * 10), None),
+        (H([6] * 9), Withheld.ALL_SAME()),
+        (H([6] * 40), Withheld.ALL_SAME()),  # at any size: the mean tells every score
+        (H([1, 1, 1, 1, 2]), Withheld.PINS_SCORES(min_raters=10)),  # only 4 x 1 + 2 sum to 6
+        (H([1, 1, 1, 1, 1, 1, 1, 1, 1, 2]), None),  # 10 leaders: distributions may be shown
+        (H([6] * 9 + [7]), None),
     ],
 )
 def test_group_suppression_table(hist, reason):
@@ -44,7 +47,7 @@ def test_count_bands(n, band):
 
 def test_mean_only_from_5_distribution_only_from_10():
     small = publish_cell(summarize(H([1, 2, 2, 1, 9, 4])))
-    assert small.mean == 3.2 and small.n_band == "5-9"
+    assert small.mean == 3.2 and small.n == 6
     assert small.share_7plus is None and small.sd is None
     assert dict(small.suppressed)["share_7plus"] == Withheld.FEW_RATERS_FOR_DISTRIBUTION
     assert dict(small.suppressed)["share_7plus"].params == {"min_raters": 10}
@@ -56,20 +59,20 @@ def test_mean_only_from_5_distribution_only_from_10():
 
 def test_withheld_cell_carries_its_reason_for_every_figure():
     cell = publish_cell(summarize(H([7, 8, 9])))
-    assert not cell.publishable and cell.mean is None and cell.n_band is None
+    assert not cell.publishable and cell.mean is None and cell.n is None
     assert set(dict(cell.suppressed).values()) == {Withheld.FEW_RATERS}
     assert cell.to_dict()["suppressed_reason"] == Withheld.FEW_RATERS
 
 
 def test_published_interval_is_clipped_and_rounded():
-    cell = publish_cell(summarize(H([10, 10, 10, 9, 10])))
+    cell = publish_cell(summarize(H([10, 10, 10, 9, 10, 10, 10, 9, 10, 10])))
     assert cell.ci95[1] == 10.0 and cell.mean == 9.8
 
 
 def test_rules_are_parameters():
     rules = PublicationRules(min_raters_mean=3, min_raters_distribution=3, mean_decimals=2)
     cell = publish_cell(summarize(H([7, 8, 8])), rules)
-    assert cell.mean == 7.67 and cell.n_band is None  # 3 is below the first count band
+    assert cell.mean == 7.67 and cell.n == 3  # counts are exact
     with pytest.raises(ValueError, match="min_raters"):
         PublicationRules(min_raters_mean=10, min_raters_distribution=5)
 
@@ -82,23 +85,23 @@ def test_publishable_groups_split():
 
 def test_withheld_office_is_not_in_the_published_rest_of_the_network():
     cells = {
-        ("A", "1"): H([2, 3, 2, 3, 2, 3]),
-        ("B", "1"): H([7, 8, 7, 8, 7, 8]),
-        ("C", "1"): H([8, 9, 8, 9, 8, 9]),
-        ("D", "1"): H([10] * 6),  # all the same, n < 10: withheld
+        ("A", "1"): H([2, 3] * 5),  # 10 leaders each: under 10, so regular a spread
+        ("B", "1"): H([7, 8] * 5),  # would fit one distribution and be kept out
+        ("C", "1"): H([8, 9] * 5),
+        ("D", "1"): H([10] * 6),  # all the same: withheld
     }
     published = publish_network(NetworkCounts.from_histograms(cells)).to_dict()
     by_office = {c["office"]: c for c in published["comparisons"]}
     assert "D" not in by_office
     # A's rest is B and C only: mean 8.0, so A's difference is 2.5 - 8.0 = -5.5
     assert by_office["A"]["diff_vs_rest"] == -5.5
-    assert by_office["A"]["n"] == "5-9"
+    assert by_office["A"]["n"] == 10
     cell_d = next(c for c in published["cells"] if c["office"] == "D")
     assert cell_d["mean"] is None and not cell_d["publishable"]
 
 
 def test_trends_use_publishable_cycles_only():
-    cells = {("A", str(c)): H([3 + c, 4 + c, 5 + c, 4 + c, 3 + c]) for c in range(5)}
+    cells = {("A", str(c)): H([3 + c, 4 + c, 5 + c, 4 + c, 3 + c] * 2) for c in range(5)}
     cells["A", "5"] = H([1, 1])
     published = publish_network(NetworkCounts.from_histograms(cells)).to_dict()
     (trend,) = published["trends"]

@@ -148,7 +148,7 @@ STRICTER = Rules(
     trend=TrendRules(min_cycles=6, min_n=6, min_change=2.0),
     before_after=BeforeAfterRules(window=2, min_per_side=8),
     publication=PublicationRules(min_raters_mean=6, min_raters_distribution=12,
-                                 min_n_if_all_same=12, min_ratings_staff=4),
+                                 min_ratings_staff=4),
 )
 # English words of the statistics that a Bengali page must not fall back to.
 ENGLISH = ("leaders rated", "not for sharing", "not compared", "spread and shares",
