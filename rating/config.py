@@ -90,7 +90,10 @@ def load_config(instance_path: str) -> dict:
         "PROXY_FIX": int(os.environ.get("PROXY_FIX", "0")),
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session they belong to
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Counters every worker shares (rating.ratelimits): a file beside the database by
+        # default, redis://... when several machines serve.
+        "RATELIMIT_STORAGE_URI": os.environ.get(
+            "RATELIMIT_STORAGE_URI", f"sqlite:///{instance / 'ratelimits.sqlite3'}"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;200 per hour"),
         # Phones on 2G: compress pages, scripts and the office list (gzip; brotli is optional).
