@@ -108,8 +108,12 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ("bn", "en"),
         # "test" makes Argon2 cheap so that a test suite can create hundreds of accounts.
         "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "default"),
+        # Wrong tries in a row at one door into an account (rating.auth.throttle) before it
+        # locks for 1, 2, 4 ... minutes, up to a year: see the README for what it allows.
         "LOCKOUT_THRESHOLD": 5,
-        "LOCKOUT_MAX_MINUTES": 60,
+        "LOCKOUT_MAX_MINUTES": 365 * 24 * 60,
+        # Ratings one leader account may send (the survey form and the API together).
+        "RATING_WRITE_LIMIT": os.environ.get("RATING_WRITE_LIMIT", "30 per minute;300 per day"),
         # Every threshold of the statistics and the publication rules (analysis.Rules).
         "STATISTICS_RULES": NETWORK_RULES,
     }

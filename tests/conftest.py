@@ -110,6 +110,7 @@ def base_config(url: str) -> dict:
         "PASSWORD_HASH_PROFILE": "test",
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "RATING_WRITE_LIMIT": "100000 per minute",
     }
 
 
