@@ -30,10 +30,12 @@ $(CATALOG).mo: $(CATALOG).po $(STAMP)
 
 translations: $(CATALOG).mo
 
-## run: create .venv, install, create the SQLite database with demo data when empty, serve on :8000
+## run: create .venv, install, create the SQLite database with demo data when empty (never with
+## RATING_ENV=production), serve on :8000
 run: $(STAMP) translations
 	$(FLASK) init-db
-	$(FLASK) demo-data --if-empty
+	@if [ "$$RATING_ENV" = production ]; then echo "RATING_ENV=production: no demo data added."; \
+		else $(FLASK) demo-data --if-empty; fi
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 ## test: install dev dependencies, run ruff and pytest (on PostgreSQL too when TEST_DATABASE_URL is set)
