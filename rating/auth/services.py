@@ -132,7 +132,13 @@ def _record_refusal(user: User | None, reason: str) -> None:
 
 
 def record_logout(user: User, reason: str = "logout") -> None:
-    """An audit row for a session that ended: logged out, or expired (``reason``)."""
+    """An audit row for a session that ended: logged out, or expired (``reason``).
+
+    Logging out ends every session of the account on the server (its session version moves
+    on), so a copy of the cookie, even a "keep me logged in" one, is refused afterwards.
+    """
+    if reason == "logout":
+        user.session_version += 1
     audit.record("auth.logout", "user", user.id, user, reason=reason)
     db.session.commit()
 
