@@ -30,11 +30,13 @@ $(CATALOG).mo: $(CATALOG).po $(STAMP)
 
 translations: $(CATALOG).mo
 
-## run: create .venv, install, create the SQLite database with demo data when empty, then start
-## the web server on :8000, a job worker and the scheduler (Procfile, with honcho)
+## run: create .venv, install, create the SQLite database with demo data when empty (never with
+## RATING_ENV=production), then start the web server on :8000, a job worker and the scheduler
+## (Procfile, with honcho)
 run: $(STAMP) translations
 	$(FLASK) init-db
-	$(FLASK) demo-data --if-empty
+	@if [ "$$RATING_ENV" = production ]; then echo "RATING_ENV=production: no demo data added."; \
+		else $(FLASK) demo-data --if-empty; fi
 	HOST=$(HOST) $(VENV)/bin/honcho start --procfile Procfile --port $(PORT)
 
 ## test: install dev dependencies, run ruff and pytest (on PostgreSQL too when TEST_DATABASE_URL is set)

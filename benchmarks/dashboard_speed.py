@@ -104,7 +104,7 @@ def build_database(app, path: Path, ratings: int, seed: int) -> dict:
             {"login": f"{'BJ' if i % 2 else 'UT'}-{i:04d}", "display_name": f"Leader {i}",
              "role": "leader", "collective_id": collectives[i % 2].id,
              "home_place_id": blocks[i % BLOCKS].id, "language": "bn", "active": True,
-             "password_hash": pin_hash, "failed_logins": 0, "session_version": 1}
+             "password_hash": pin_hash, "secret_state": "issued", "session_version": 1}
             for i in range(LEADERS)])
         create_user(login=STAFF, display_name="Staff", role="staff", secret=PASSWORD,
                     language="en")

@@ -31,7 +31,13 @@ def init_db():
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
 @click.option("--seed", default=2468, show_default=True)
 def demo_data(if_empty, seed):
-    """Fill an empty database with the demo network (deterministic for a given seed)."""
+    """Fill an empty database with the demo network (deterministic for a given seed).
+    Refused when RATING_ENV=production: its accounts' passwords and PIN are in the README."""
+    if current_app.config["RATING_ENV"] == "production":
+        raise click.ClickException(
+            "demo-data refuses to run when RATING_ENV=production: the demo accounts' "
+            "passwords and PIN (admin/demo-admin-pass, 2468) are published in the README. "
+            "Create real accounts with `flask --app wsgi create-user` instead.")
     if if_empty and demo.has_users():
         click.echo("The database already has accounts; demo data not added.")
         return

@@ -90,7 +90,10 @@ def load_config(instance_path: str) -> dict:
         "PROXY_FIX": int(os.environ.get("PROXY_FIX", "0")),
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session they belong to
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Counters every worker shares (rating.ratelimits): a file beside the database by
+        # default, redis://... when several machines serve.
+        "RATELIMIT_STORAGE_URI": os.environ.get(
+            "RATELIMIT_STORAGE_URI", f"sqlite:///{instance / 'ratelimits.sqlite3'}"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;200 per hour"),
         # Phones on 2G: compress pages, scripts and the office list (gzip; brotli is optional).
@@ -105,8 +108,12 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ("bn", "en"),
         # "test" makes Argon2 cheap so that a test suite can create hundreds of accounts.
         "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "default"),
+        # Wrong tries in a row at one door into an account (rating.auth.throttle) before it
+        # locks for 1, 2, 4 ... minutes, up to a year: see the README for what it allows.
         "LOCKOUT_THRESHOLD": 5,
-        "LOCKOUT_MAX_MINUTES": 60,
+        "LOCKOUT_MAX_MINUTES": 365 * 24 * 60,
+        # Ratings one leader account may send (the survey form and the API together).
+        "RATING_WRITE_LIMIT": os.environ.get("RATING_WRITE_LIMIT", "30 per minute;300 per day"),
         # Every threshold of the statistics and the publication rules (analysis.Rules).
         "STATISTICS_RULES": NETWORK_RULES,
         # Background jobs (rating/jobs): the queue, how long a worker holds a job without

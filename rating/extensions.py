@@ -11,6 +11,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from rating import ratelimits  # noqa: F401  (registers sqlite:/// as a rate-limit storage)
+
 # Named constraints, so that Alembic migrations can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

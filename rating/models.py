@@ -1,7 +1,7 @@
 """Every table, importable from one place (for Alembic and the command line)."""
 
 from rating.audit import AuditEvent
-from rating.auth.models import Collective, User
+from rating.auth.models import Collective, LoginThrottle, User
 from rating.cycles.models import Cycle, Rating, Submission
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
@@ -18,6 +18,7 @@ __all__ = [
     "Collective",
     "Cycle",
     "DepartmentType",
+    "LoginThrottle",
     "Office",
     "Officer",
     "Job",

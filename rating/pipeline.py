@@ -28,14 +28,42 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PUBLIC_FILES = ("static", "survey.service_worker", "survey.manifest", "survey.offline_shell")
 
 
+MAX_JSON_DEPTH = 16  # a rating is a flat object; nothing here nests deeper than 2
+
+
 class FormRequest(Request):
-    """Flask's request, refusing (400) a multipart body with a part that has no name: Werkzeug
-    files such a part under the key None, on which Flask-WTF's CSRF check fails with a 500."""
+    """Flask's request, refusing (400) two bodies that used to answer 500: a multipart body
+    with a part that has no name (Werkzeug files it under the key None, on which Flask-WTF's
+    CSRF check fails), and JSON nested deeper than `MAX_JSON_DEPTH` (the parser, or any code
+    walking the value, ran out of stack: a 500 and a logged traceback, even on GET /login)."""
 
     def _load_form_data(self):
         super()._load_form_data()
         if None in self.form or None in self.files:
             raise BadRequest("A form field has no name.")
+
+    def get_json(self, force=False, silent=False, cache=True):
+        try:
+            value = super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            raise BadRequest("The JSON body is nested too deeply.") from None
+        if _nesting(value) > MAX_JSON_DEPTH:
+            raise BadRequest("The JSON body is nested too deeply.")
+        return value
+
+
+def _nesting(value) -> int:
+    """How deeply lists and objects nest in a JSON value (a number or string: 0), walked
+    without recursion, stopping once past the limit."""
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= MAX_JSON_DEPTH:
+        value, depth = stack.pop()
+        inner = value.values() if isinstance(value, dict) else \
+            value if isinstance(value, list) else None
+        if inner is not None:
+            deepest = max(deepest, depth)
+            stack.extend((item, depth + 1) for item in inner)
+    return deepest
 
 
 def init_app(app: Flask) -> None:

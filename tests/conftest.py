@@ -116,6 +116,7 @@ def base_config(url: str) -> dict:
         # A job runs when it is queued, in the test's process; `job_workers` gives a test a
         # real queue and real worker processes instead.
         "JOB_QUEUE_URL": "immediate:",
+        "RATING_WRITE_LIMIT": "100000 per minute",
     }
 
 

@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 from rating import audit
 from rating.audit import AuditEvent
 from rating.auth import services as auth
+from rating.auth import throttle
 from rating.auth.models import LANGUAGES, ROLES, Collective, User
 from rating.csvio import Problem, read_rows
 from rating.directory.services import find_place
 from rating.extensions import db
 from rating.refusal import Refused
+from rating.timeutil import utcnow
 
 MEMBER_CODE = re.compile(r"^[A-Z]{1,8}-[0-9]{1,6}$")
 USERNAME = re.compile(r"^[a-z0-9_.-]{3,64}$")
@@ -31,6 +33,11 @@ def login_taken(login: str) -> bool:
 
 def collectives() -> list[Collective]:
     return list(db.session.scalars(select(Collective).order_by(Collective.name_en)))
+
+
+def locked_logins(users) -> set[str]:
+    """The logins among these whose door for other phones is locked by wrong tries."""
+    return throttle.locked_logins([user.login for user in users], utcnow())
 
 
 def users_statement(role: str | None = None, q: str = ""):
@@ -81,13 +88,15 @@ def create_user(*, login: str, display_name: str, role: str, secret: str,
 def reset_secret(user: User, actor=None) -> str:
     """Give an account a new random PIN (leaders) or password; returns it to show once.
 
-    Every session of the account ends, and a lock from wrong tries is lifted.
+    Every session of the account ends, and a lock from wrong tries on other phones is
+    lifted. The new PIN counts as issued: the audit marks the first login with it, and the
+    leader is asked to choose her own.
     """
     secret = auth.new_pin() if user.role == "leader" else secrets.token_urlsafe(12)
     user.password_hash = auth.hash_secret(secret)
+    user.secret_state = "issued"
     user.session_version += 1
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.open_door(user.login)
     audit.record("user.reset_secret", "user", user.id, actor)
     db.session.commit()
     return secret

@@ -33,6 +33,7 @@ def users():
     q = request.args.get("q", "")[:64]
     page = db.paginate(services.users_statement(role, q), page=page_number(), per_page=100, error_out=False)
     return render_template("admin/users.html", page=page, role=role, q=q, button=EmptyForm(),
+                           locked=services.locked_logins(page.items),
                            staff_form=StaffAccountForm(), import_form=LeaderImportForm())
 
 
@@ -69,6 +70,7 @@ def create_staff():
 def _users_page(status: int, staff_form=None):
     page = db.paginate(services.users_statement(), page=page_number(), per_page=100, error_out=False)
     return render_template("admin/users.html", page=page, role="", q="", button=EmptyForm(),
+                           locked=services.locked_logins(page.items),
                            staff_form=staff_form or StaffAccountForm(),
                            import_form=LeaderImportForm()), status
 

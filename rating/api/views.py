@@ -16,6 +16,7 @@ from rating.directory.models import Office
 from rating.extensions import db
 from rating.survey import services
 from rating.survey.checks import check_rating
+from rating.survey.limits import rating_writes
 from rating.survey.messages import REFUSALS, STATUS
 from rating.timeutil import local_today
 
@@ -100,6 +101,7 @@ def my_ratings():
 
 @bp.route("/ratings", methods=["POST"])
 @roles("leader")
+@rating_writes
 def submit_rating():
     """Store one rating. 201 stored, 200 stored before (same body), 409 cycle closed or
     submission id taken, 422 invalid with a message per field."""

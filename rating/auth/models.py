@@ -1,4 +1,5 @@
-"""Accounts: the collectives leaders belong to and the people who log in."""
+"""Accounts: the collectives leaders belong to, the people who log in, and the wrong tries
+counted against each way into an account."""
 
 from datetime import datetime
 
@@ -11,6 +12,9 @@ from rating.extensions import db
 from rating.timeutil import UTCDateTime, utcnow
 
 LANGUAGES = ("bn", "en")
+# Who knows the PIN or password: "issued" (set by an admin, an import or the command line and
+# not used yet), "used" (issued and used to log in since), "own" (chosen by its owner).
+SECRET_STATES = ("issued", "used", "own")
 
 
 class Collective(db.Model):
@@ -31,7 +35,7 @@ class User(UserMixin, db.Model):
         CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
         CheckConstraint(f"language IN {LANGUAGES!r}", name="language_known"),
         CheckConstraint("role != 'leader' OR collective_id IS NOT NULL", name="leader_collective"),
-        CheckConstraint("failed_logins >= 0", name="failed_logins_nonnegative"),
+        CheckConstraint(f"secret_state IN {SECRET_STATES!r}", name="secret_state_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,9 +49,9 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(String(2), default="bn")
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Bumped on PIN reset or deactivation: every session cookie that names the old value dies.
+    secret_state: Mapped[str] = mapped_column(String(8), default="issued")
+    # Bumped on logout, PIN change or reset, or deactivation: every session cookie that names
+    # the old value dies.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -61,3 +65,19 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+
+class LoginThrottle(db.Model):
+    """Wrong tries counted against one way into an account (`rating.auth.throttle`).
+
+    ``door`` is an HMAC: of the login typed on phones that have never logged in to it, or of
+    one phone's device token. Never the login itself, which may be a PIN typed in the wrong
+    box, nor the account's id: an unknown login is counted exactly like a real one.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (CheckConstraint("failures >= 0", name="failures_nonnegative"),)
+
+    door: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

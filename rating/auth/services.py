@@ -1,4 +1,5 @@
-"""Accounts: hashing secrets, checking logins with lock-out, pseudonymous rater keys."""
+"""Accounts: hashing secrets, checking logins with lock-out, changing a PIN, pseudonymous
+rater keys."""
 
 import hashlib
 import hmac
@@ -12,9 +13,11 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select
 
 from rating import audit
+from rating.auth import devices, throttle
 from rating.auth.models import User
 from rating.extensions import db
 from rating.i18n import ascii_digits
+from rating.refusal import Refused
 from rating.timeutil import utcnow
 
 PIN_PATTERN = re.compile(r"^[0-9]{4,6}$")
@@ -26,6 +29,7 @@ _HASHERS = {
     # Cheap, for test suites that create many accounts; never for a real service.
     "test": PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
 }
+_STAND_IN: dict[str, str] = {}
 
 
 class LoginRefused(Exception):
@@ -75,64 +79,122 @@ def find_user(login: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.login) == login.lower()))
 
 
-def authenticate(login: str, secret: str) -> User:
+def authenticate(login: str, secret: str, device_cookie: str | None = None) -> User:
     """Return the user whose login and PIN or password these are, or raise `LoginRefused`.
 
-    Each wrong secret counts against the account; from the fifth in a row the account locks,
-    for 1, 2, 4 ... minutes (up to ``LOCKOUT_MAX_MINUTES``), which makes guessing a 4-digit PIN
-    take years. Unknown users and wrong secrets get the same answer, so a member code cannot be
-    probed. Commits the counter and an audit row either way.
+    Wrong tries are counted per door (`rating.auth.throttle`): this phone's own, if it has
+    logged in to the account before (``device_cookie``), or else the one every other phone
+    shares. A locked door refuses even the right PIN. Unknown and deactivated accounts are
+    counted and locked exactly like real ones, and every answer costs one hash check, so
+    neither the words nor the time of an answer tell whether an account exists. Commits the
+    count and an audit row either way.
 
     The audit row of a refused login names the account only if there is one: what was typed
     into the username box is never stored, since a leader may have typed their PIN there.
     """
+    login = normalize_login(login)
     user = find_user(login)
     secret = normalize_secret(secret)
-    if user is None or not user.active:
-        _hasher().hash(secret or "-")  # spend the same time as a real check
-        _record_refusal(user, "unknown" if user is None else "inactive")
-        db.session.commit()
-        raise LoginRefused("invalid")
+    device = devices.device_of(device_cookie, user.id) if user is not None else None
+    door = throttle.door_of(login, device)
     now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        _record_refusal(user, "locked")
+    locked_until = throttle.locked_until(door, now)
+    usable = user is not None and user.active and locked_until is None
+    right = _secret_matches(user.password_hash if usable else None, secret)
+    if locked_until is not None:
+        _record_refusal(user, "locked", device)
         db.session.commit()
-        raise LoginRefused("locked", _minutes_left(user.locked_until - now))
-    try:
-        _hasher().verify(user.password_hash, secret)
-    except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        threshold = current_app.config["LOCKOUT_THRESHOLD"]
-        _record_refusal(user, "wrong_secret")
-        if user.failed_logins >= threshold:
-            minutes = min(
-                2 ** (user.failed_logins - threshold), current_app.config["LOCKOUT_MAX_MINUTES"]
-            )
-            user.locked_until = now + timedelta(minutes=minutes)
-            audit.record("auth.lock", "user", user.id, minutes=minutes,
-                         failed_logins=user.failed_logins)
-            db.session.commit()
-            raise LoginRefused("locked", minutes) from None
+        raise LoginRefused("locked", _minutes_left(locked_until - now))
+    if not (usable and right):
+        reason = "unknown" if user is None else "inactive" if not user.active else "wrong_secret"
+        _record_refusal(user, reason, device)
+        minutes = throttle.count_failure(door, now)
+        if minutes and user is not None:
+            audit.record("auth.lock", "user", user.id, minutes=minutes, own_phone=bool(device))
         db.session.commit()
-        raise LoginRefused("invalid") from None
+        if minutes:
+            raise LoginRefused("locked", minutes)
+        raise LoginRefused("invalid")
+    throttle.forgive(door, own_phone=device is not None)
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_secret(secret)
-    user.failed_logins = 0
-    user.locked_until = None
+    first_after_issue = user.secret_state == "issued"
+    if first_after_issue:
+        user.secret_state = "used"
     user.last_login_at = now
-    audit.record("auth.login", "user", user.id, user, role=user.role)
+    audit.record("auth.login", "user", user.id, user, role=user.role, own_phone=bool(device),
+                 first_after_issue=first_after_issue)
     db.session.commit()
     return user
 
 
-def _record_refusal(user: User | None, reason: str) -> None:
+def _secret_matches(password_hash: str | None, secret: str) -> bool:
+    """One Argon2 check, against a stand-in hash when there is no account to check against
+    (or its door is locked): every answer costs the same work."""
+    try:
+        return _hasher().verify(password_hash or _stand_in_hash(), secret or "-")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _stand_in_hash() -> str:
+    """A hash of a random secret, made once per hashing profile."""
+    profile = current_app.config["PASSWORD_HASH_PROFILE"]
+    if profile not in _STAND_IN:
+        _STAND_IN[profile] = _hasher().hash(secrets.token_hex(16))
+    return _STAND_IN[profile]
+
+
+class SecretRefused(Refused):
+    """A new PIN or password that was not set: ``code`` says why (``minutes`` if locked)."""
+
+
+def change_secret(user: User, current: str, new: str, device_cookie: str | None = None) -> None:
+    """Set the PIN (leaders) or password the owner chose herself; it is hers alone from now on.
+
+    The one she has now must be right. Wrong ones count at the door she is at, as for a
+    login, so that a session left open on a shared phone cannot be used to try PINs. A new
+    PIN equal to an issued one is refused: whoever issued it would still know it. Every other
+    session of the account ends (the caller renews this one). Commits.
+    """
+    current, new = normalize_secret(current), normalize_secret(new)
+    problem = pin_problem(new) if user.role == "leader" else password_problem(new)
+    if problem:
+        raise SecretRefused(problem)
+    door = throttle.door_of(user.login, devices.device_of(device_cookie, user.id))
+    now = utcnow()
+    locked_until = throttle.locked_until(door, now)
+    right = _secret_matches(None if locked_until else user.password_hash, current)
+    if locked_until is not None:
+        raise SecretRefused("locked", minutes=_minutes_left(locked_until - now))
+    if not right:
+        minutes = throttle.count_failure(door, now)
+        audit.record("auth.change_secret_failed", "user", user.id, user)
+        db.session.commit()
+        raise SecretRefused("locked", minutes=minutes) if minutes else SecretRefused("wrong")
+    if new == current:
+        raise SecretRefused("same")
+    user.password_hash = hash_secret(new)
+    user.secret_state = "own"
+    user.session_version += 1
+    audit.record("auth.change_secret", "user", user.id, user)
+    db.session.commit()
+
+
+def _record_refusal(user: User | None, reason: str, device: str | None) -> None:
     """Add an audit row for a refused login (the caller commits it with the failure count)."""
     audit.record("auth.login_failed", "user", user.id if user else None,
-                 account_exists=user is not None, reason=reason)
+                 account_exists=user is not None, reason=reason, own_phone=bool(device))
 
 
 def record_logout(user: User, reason: str = "logout") -> None:
-    """An audit row for a session that ended: logged out, or expired (``reason``)."""
+    """An audit row for a session that ended: logged out, or expired (``reason``).
+
+    Logging out ends every session of the account on the server (its session version moves
+    on), so a copy of the cookie, even a "keep me logged in" one, is refused afterwards.
+    """
+    if reason == "logout":
+        user.session_version += 1
     audit.record("auth.logout", "user", user.id, user, reason=reason)
     db.session.commit()
 

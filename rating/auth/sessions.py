@@ -6,12 +6,14 @@ the login and never extended by activity. Flask-Login's own remember cookie is n
 carries no login time, so it could not be made to expire on the server.
 """
 
-from flask import flash, has_request_context, request, session
+from datetime import timedelta
+
+from flask import current_app, flash, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from rating.auth import services
+from rating.auth import devices, services
 from rating.timeutil import utcnow
 
 
@@ -33,6 +35,20 @@ def start_session(user, remember: bool) -> None:
     session["language"] = user.language
     # A permanent session's cookie outlives closing the browser; the others end with it.
     session.permanent = remembered
+
+
+def renew_session(user) -> None:
+    """After the account's session version moved on (a PIN change): this session names the new
+    version and keeps its login time, so it lives on while every other one ends."""
+    login_user(user, remember=False)
+
+
+def remember_device(response, user) -> None:
+    """Give the phone its device token for the account (`rating.auth.devices`)."""
+    response.set_cookie(
+        devices.COOKIE, devices.with_device(request.cookies.get(devices.COOKIE), user.id),
+        max_age=timedelta(days=devices.LIFETIME_DAYS), httponly=True, samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
 def end_expired_session():

@@ -4,9 +4,21 @@ from flask_babel import ngettext
 from flask_login import current_user, logout_user
 
 from rating.access import public, roles
-from rating.auth import bp, services
-from rating.auth.forms import EmptyForm, LanguageForm, LoginForm
-from rating.auth.sessions import SessionInterface, end_expired_session, start_session
+from rating.auth import bp, devices, services
+from rating.auth.forms import (
+    ChangePasswordForm,
+    ChangePinForm,
+    EmptyForm,
+    LanguageForm,
+    LoginForm,
+)
+from rating.auth.sessions import (
+    SessionInterface,
+    end_expired_session,
+    remember_device,
+    renew_session,
+    start_session,
+)
 from rating.extensions import limiter, login_manager
 
 HOME_BY_ROLE = {
@@ -49,7 +61,8 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(form.username.data, form.password.data,
+                                         request.cookies.get(devices.COOKIE))
         except services.LoginRefused as refused:
             status = 401
             if refused.reason == "locked":
@@ -60,10 +73,59 @@ def login():
                 flash(_("That member code or PIN is not right. Please try again."), "error")
         else:
             start_session(user, remember=form.remember.data)
-            return redirect(services.safe_next(form.next.data) or url_for("auth.index"))
+            if user.secret_state != "own":
+                flash(_("Someone else gave you this PIN. Choose your own PIN: tap "
+                        "“Change my PIN”.") if user.role == "leader" else
+                      _("Someone else gave you this password. Choose your own: "
+                        "“Change my password”."), "info")
+            response = redirect(services.safe_next(form.next.data) or url_for("auth.index"))
+            remember_device(response, user)
+            return response
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/pin", methods=["GET", "POST"])
+@roles("leader", "staff", "advocacy", "admin")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def change_pin():
+    """The owner chooses her own PIN (or password); every other session of hers ends."""
+    user = current_user._get_current_object()
+    form = (ChangePinForm if user.role == "leader" else ChangePasswordForm)()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.change_secret(user, form.current.data, form.new.data,
+                                   request.cookies.get(devices.COOKIE))
+        except services.SecretRefused as refused:
+            form.form_errors.append(_secret_message(refused, user.role == "leader"))
+            status = 422
+        else:
+            renew_session(user)
+            flash(_("Your new PIN is saved. Use it from now on.") if user.role == "leader"
+                  else _("Your new password is saved."), "success")
+            return redirect(url_for("auth.index"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/change_pin.html", form=form), status
+
+
+def _secret_message(refused, leader: bool) -> str:
+    if refused.code == "locked":
+        return ngettext("Too many wrong tries. Try again in %(num)d minute.",
+                        "Too many wrong tries. Try again in %(num)d minutes.",
+                        refused.params["minutes"])
+    if refused.code == "wrong":
+        return _("The PIN you have now is not right. Please try again.") if leader else \
+            _("The password you have now is not right. Please try again.")
+    if refused.code == "same":
+        return _("Choose a new PIN, not the one you have now.") if leader else \
+            _("Choose a new password, not the one you have now.")
+    return {
+        "pin_format": _("A PIN has 4 to 6 digits."),
+        "password_short": _("The password must have at least 10 characters."),
+    }[refused.code]
 
 
 @bp.route("/logout", methods=["POST"])

@@ -3,6 +3,7 @@
 from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -53,7 +54,15 @@ def http_error(error: HTTPException):
         return database_unavailable(cause)
     if error.code and error.code >= 500:
         db.session.rollback()
-    return _answer(error.code or 500)
+    return _answer(error.code or 500, _limit_message(error))
+
+
+def _limit_message(error: HTTPException) -> str | None:
+    """A rate limit that has words of its own (the ratings' limit) says them; the others keep
+    the general advice (their description is the limit's figures, in English)."""
+    if isinstance(error, RateLimitExceeded) and error.limit.error_message:
+        return error.description
+    return None
 
 
 @bp.app_errorhandler(OperationalError)

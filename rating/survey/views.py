@@ -22,6 +22,7 @@ from rating.formtools import optional_id
 from rating.i18n import current_locale
 from rating.survey import bp, services, shell
 from rating.survey.forms import RatingForm
+from rating.survey.limits import rating_writes
 from rating.survey.messages import REFUSALS, STATUS
 from rating.timeutil import local_today
 from rating.voice.services import prompts_for
@@ -66,6 +67,7 @@ def _office_or_404(office_id: int) -> Office:
 
 @bp.route("/rate/<int:office_id>", methods=["GET", "POST"])
 @roles("leader")
+@rating_writes
 def rate(office_id: int):
     office = _office_or_404(office_id)
     cycle = find_open_cycle()

@@ -198,6 +198,11 @@
   function startRatePage(officeId) {
     showSection("shell-rate");
     document.getElementById("shell-offline").hidden = true;
+    // On a slow line she may answer before the page is filled: her answers are kept.
+    var touched = {}, rateForm = document.getElementById("rating-form");
+    function touch(event) { if (event.target.name) touched[event.target.name] = true; }
+    rateForm.addEventListener("change", touch);
+    rateForm.addEventListener("input", touch);
     fetch(fill(urls.rateApi, officeId), { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) {
         location.replace(location.pathname + "?page=server");
@@ -208,7 +213,7 @@
       document.getElementById("shell-offline").hidden = false;
       startShell();
       return null;
-    }).then(function (data) { if (data) fillRatePage(data); });
+    }).then(function (data) { if (data) fillRatePage(data, touched); });
   }
 
   function localDigits(text) {
@@ -217,7 +222,7 @@
     }) : String(text);
   }
 
-  function fillRatePage(data) {
+  function fillRatePage(data, touched) {
     if (data.language !== lang) {  // she changed language: the server's page, in hers
       location.replace(location.pathname + "?page=server");
       return;
@@ -248,7 +253,7 @@
     rateForm.dataset.cycleId = data.cycle_id;
     rateForm.dataset.officeName = data.office;
     withToken(rateForm, data.csrf_token);
-    if (data.rating) fillAnswers(rateForm, data.rating);
+    if (data.rating) fillAnswers(rateForm, data.rating, touched);
     startLeader();
   }
 
@@ -261,13 +266,16 @@
     target.appendChild(input);
   }
 
-  function fillAnswers(rateForm, rating) {
+  /* The earlier answers, except those she has already changed on this page. */
+  function fillAnswers(rateForm, rating, touched) {
     ["score", "purpose", "respect", "resolved"].forEach(function (name) {
       var input = rateForm.querySelector("input[name=" + name + "][value='" + rating[name] + "']");
-      if (input) input.checked = true;
+      if (input && !touched[name]) input.checked = true;
     });
-    rateForm.querySelector("textarea[name=comment]").value = rating.comment || "";
-    rateForm.querySelector("input[name=quote_consent]").checked = !!rating.quote_consent;
+    if (!touched.comment) rateForm.querySelector("textarea[name=comment]").value = rating.comment || "";
+    if (!touched.quote_consent) {
+      rateForm.querySelector("input[name=quote_consent]").checked = !!rating.quote_consent;
+    }
     var earlier = document.getElementById("shell-earlier");
     earlier.textContent = earlier.dataset.text.replace("{score}", localDigits(rating.score));
     earlier.hidden = false;

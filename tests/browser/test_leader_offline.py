@@ -37,6 +37,9 @@ def wait_for_worker(page):
 
 
 def choose_score(page, score):
+    """Tap a score once the form is ready: the server's page, or the shell once it has filled
+    in the office and any earlier answers (an answer tapped before that was overwritten)."""
+    page.wait_for_selector("#rating-form[data-cycle-id]", state="attached")
     page.click(f"label[for=score-{score}]")
 
 

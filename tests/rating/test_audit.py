@@ -149,7 +149,7 @@ def test_a_failed_login_says_only_whether_the_account_exists(scripted_session):
     assert len(unknown) == 2 and all(e.target_id is None for e in unknown)
     assert known and all(e.target_id is not None for e in known)
     for event in unknown:
-        assert set(event.details) == {"account_exists", "reason"}
+        assert set(event.details) == {"account_exists", "reason", "own_phone"}
 
 
 def test_the_audit_page_shows_the_day_without_its_secrets(scripted_session):

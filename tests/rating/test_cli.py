@@ -1,6 +1,10 @@
 """The command line: accounts, office and historical rating imports, demo data."""
 
+import os
+import shutil
+import subprocess
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -225,3 +229,35 @@ def test_demo_data(runner):
     empty_database()
     assert runner.invoke(args=["demo-data", "--seed", "7"]).exit_code == 0
     assert score_summary() != summary
+
+
+@pytest.mark.parametrize("arguments", [["demo-data"], ["demo-data", "--if-empty"]])
+def test_demo_data_is_refused_in_production(app, runner, arguments):
+    """Its accounts' passwords and PIN are in the README: never on a real service."""
+    app.config["RATING_ENV"] = "production"
+    result = runner.invoke(args=arguments)
+    assert result.exit_code != 0
+    assert "refuses to run when RATING_ENV=production" in result.output
+    assert count(User) == 0
+
+
+@pytest.mark.parametrize("environment,seeds", [("production", False), ("development", True)])
+def test_make_run_adds_demo_accounts_only_outside_production(tmp_path, environment, seeds):
+    """`make run` with its programs replaced by ones that print how they were called."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[2]
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    for program in ("flask", "honcho", "pybabel", "python"):
+        script = venv / "bin" / program
+        script.write_text(f'#!/bin/sh\necho "{program} $*"\n')
+        script.chmod(0o700)
+    (venv / ".installed").touch()  # newer than setup.cfg: nothing is installed
+    result = subprocess.run(["make", "--no-print-directory", "-C", str(root), "run",
+                             f"VENV={venv}"], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "RATING_ENV": environment})
+    assert result.returncode == 0, result.stderr
+    assert "flask --app wsgi init-db" in result.stdout
+    assert ("demo-data" in result.stdout) is seeds
+    assert "honcho start --procfile Procfile" in result.stdout  # web, worker and scheduler

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -198,10 +198,11 @@ def world(hostile_app):
 def _prepare(world: World, role) -> str:
     """Before each example: every account usable again, and this role's client logged in
     afresh (as `start_session` would), with a valid CSRF token, which is returned."""
-    from rating.auth.models import User
+    from rating.auth.models import LoginThrottle, User
     from rating.timeutil import utcnow
 
-    db.session.execute(update(User).values(active=True, failed_logins=0, locked_until=None))
+    db.session.execute(update(User).values(active=True))
+    db.session.execute(delete(LoginThrottle))
     db.session.commit()
     client = world.clients[role]
     with client.session_transaction() as session:
@@ -397,6 +398,10 @@ POSTS = {
         "password": st.sampled_from([TEST_PIN, "১৩৫৭", TEST_PASSWORDS["staff"], "wrong"]),
         "remember": st.sampled_from(["y", ""]), "next": SHORT_JUNK})),
     "auth.logout": lambda data, world, path: Attack(path, _form(data, world, {})),
+    "auth.change_pin": lambda data, world, path: Attack(path, _form(data, world, {
+        "current": st.sampled_from([TEST_PIN, "১৩৫৭", TEST_PASSWORDS["staff"], "wrong"]),
+        "new": st.one_of(st.sampled_from(["2468", "২৪৬৮", "12", "new-password-2"]), SHORT_JUNK),
+        "again": st.one_of(st.sampled_from(["2468", "new-password-2"]), SHORT_JUNK)})),
     "auth.language": lambda data, world, path: Attack(path, _form(data, world, {
         "language": st.sampled_from(["bn", "en"]), "next": SHORT_JUNK})),
     "survey.rate": lambda data, world, path: Attack(path, _form(data, world, _rating_fields())),
@@ -571,9 +576,10 @@ def _multipart(form: dict) -> tuple[str, bytes]:
     return encode_multipart(fields)
 
 
-# A refused login still counts the wrong try and writes an audit row; nothing else may change.
-CHANGES_ON_REFUSAL = {"auth.login": {"audit_events": None,
-                                     "users": {"failed_logins", "locked_until"}}}
+# A refused login (or PIN change) still counts the wrong try and writes an audit row; nothing
+# else may change.
+CHANGES_ON_REFUSAL = {"auth.login": {"audit_events": None, "login_throttles": None},
+                      "auth.change_pin": {"audit_events": None, "login_throttles": None}}
 
 
 @pytest.fixture

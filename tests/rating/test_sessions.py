@@ -174,3 +174,42 @@ def test_behind_a_proxy_https_is_read_from_x_forwarded_proto(database_url, proxy
             db.session.remove()
             _empty_tables()
             db.engine.dispose()
+
+
+def _copy_cookies(source, target):
+    """What an attacker holding a copy of the phone's cookies has."""
+    for cookie in source._cookies.values():
+        target.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+
+
+@pytest.mark.parametrize("remember", [False, True])
+def test_a_copied_cookie_is_refused_after_logout(app, client, make_user, remember):
+    _log_in(client, make_user, "leader", remember=remember)
+    copy = app.test_client()
+    _copy_cookies(client, copy)
+    assert _is_logged_in(copy, "leader")  # the copy works while she is logged in
+    token = csrf_from(client.get("/leader/").get_data(as_text=True))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert not _is_logged_in(copy, "leader")
+    assert copy.get("/api/ratings/mine").status_code == 401
+
+
+def test_a_copied_cookie_is_refused_after_a_pin_reset(app, client, make_user):
+    from rating.admin.services import reset_secret
+
+    leader, _ = _log_in(client, make_user, "leader", remember=True)
+    copy = app.test_client()
+    _copy_cookies(client, copy)
+    reset_secret(leader)
+    assert not _is_logged_in(copy, "leader")
+    assert not _is_logged_in(client, "leader")
+
+
+def test_logging_in_again_after_logout_works(client, make_user):
+    user, _ = _log_in(client, make_user, "leader")
+    token = csrf_from(client.get("/leader/").get_data(as_text=True))
+    client.post("/logout", data={"csrf_token": token})
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": user.login, "password": TEST_PIN,
+                                           "csrf_token": token})
+    assert response.status_code == 302 and _is_logged_in(client, "leader")
