@@ -14,6 +14,7 @@ from rating.escalation import citations
 from rating.evidence import commands as pack_commands
 from rating.evidence.shelf import PackShelf
 from rating.extensions import db, migrate
+from rating.privatefiles import private_sqlite_file
 from rating.version import __version__  # noqa: F401  (rating.__version__)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -63,6 +64,13 @@ def create_app(config: dict | None = None) -> Flask:
     pack_commands.init_app(app)
     logging.getLogger("rating").setLevel(logging.INFO)
     return app
+
+
+@event.listens_for(Engine, "do_connect")
+def _private_sqlite_file(dialect, connection_record, cargs, cparams):
+    """SQLite: the database file is made 0600 before SQLite opens (or creates) it."""
+    if dialect.name == "sqlite":
+        private_sqlite_file(cparams.get("database") or (cargs[0] if cargs else None))
 
 
 @event.listens_for(Engine, "connect")

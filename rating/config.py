@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from analysis import NETWORK_RULES
+from rating.privatefiles import private_folder
 
 
 class ConfigError(RuntimeError):
@@ -19,7 +20,7 @@ class ConfigError(RuntimeError):
 
 def _instance_secret(instance_path: Path, name: str) -> str:
     """Read a secret from ``instance/<name>``, creating it (mode 0600) on first use."""
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_folder(instance_path)
     path = instance_path / name
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

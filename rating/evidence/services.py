@@ -19,6 +19,7 @@ from rating.evidence import render, signing
 from rating.evidence.content import PackError, PackParams, assemble_pack
 from rating.evidence.models import Pack
 from rating.extensions import db
+from rating.privatefiles import open_private, private_folder
 from rating.timeutil import utcnow
 from rating.version import __version__ as software_version
 
@@ -27,9 +28,7 @@ STALE_AFTER = timedelta(minutes=30)
 
 
 def packs_dir() -> Path:
-    path = Path(current_app.instance_path) / "packs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_folder(Path(current_app.instance_path) / "packs")
 
 
 def start_pack(params: PackParams, scope_label: str, actor, wait: bool = False) -> Pack:
@@ -90,7 +89,8 @@ def build_pack(pack_id: int) -> Pack:
         })
         file_name = f"evidence-pack-{pack.id}-{pack.scope}-{content.latest.name}.zip".replace(
             " ", "-")
-        with zipfile.ZipFile(packs_dir() / file_name, "w", zipfile.ZIP_DEFLATED) as archive:
+        with open_private(packs_dir() / file_name) as target, \
+                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in files.items():
                 archive.writestr(name, data)
             archive.writestr(signing.MANIFEST, manifest)
