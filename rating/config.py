@@ -108,6 +108,8 @@ def load_config(instance_path: str) -> dict:
         "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "default"),
         "LOCKOUT_THRESHOLD": 5,
         "LOCKOUT_MAX_MINUTES": 60,
+        # Packs one account may have waiting or building at once (the rest are refused).
+        "PACK_QUEUE_PER_USER": int(os.environ.get("PACK_QUEUE_PER_USER", "2")),
         # Every threshold of the statistics and the publication rules (analysis.Rules).
         "STATISTICS_RULES": NETWORK_RULES,
     }

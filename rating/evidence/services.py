@@ -11,9 +11,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rating import audit
+from rating.auth.models import User
 from rating.cycles.models import Rating
 from rating.evidence import render, signing
 from rating.evidence.content import PackError, PackParams, assemble_pack
@@ -22,6 +23,7 @@ from rating.extensions import db
 from rating.privatefiles import open_private, private_folder
 from rating.timeutil import utcnow
 from rating.version import __version__ as software_version
+from rating.writelock import one_writer
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack")
 STALE_AFTER = timedelta(minutes=30)
@@ -32,7 +34,41 @@ def packs_dir() -> Path:
 
 
 def start_pack(params: PackParams, scope_label: str, actor, wait: bool = False) -> Pack:
-    """Record a pack request and build it in the background (or now, with ``wait``)."""
+    """Record a pack request and build it in the background (or now, with ``wait``).
+
+    Raises `PackError` ``queue_full`` (and records nothing) when the person asking already has
+    ``PACK_QUEUE_PER_USER`` packs waiting or building: one account cannot fill the builder's
+    queue (and the disk) for everyone. The command line (no actor) is not bounded.
+    """
+    connection = db.session.connection()
+    with one_writer(connection):  # SQLite: the count and the insert are one writer's
+        if actor is not None:
+            _check_queue_of(actor.id)
+        pack = _record_pack(params, scope_label, actor)
+    if wait:
+        build_pack(pack.id)
+    else:
+        app = current_app._get_current_object()
+        _executor.submit(_build_in_background, app, pack.id)
+    return pack
+
+
+def _check_queue_of(user_id: int) -> None:
+    """Refuse a new pack while this user's waiting packs fill their share of the queue, counted
+    from the packs table (so it holds across processes); packs stuck longer than
+    `STALE_AFTER` are not counted, as `list_packs` marks them failed."""
+    # PostgreSQL: the user's row is locked, so two requests at once count one after the other.
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    waiting = db.session.scalar(select(func.count(Pack.id)).where(
+        Pack.built_by_id == user_id, Pack.status.in_(("queued", "building")),
+        Pack.created_at >= utcnow() - STALE_AFTER))
+    limit = current_app.config["PACK_QUEUE_PER_USER"]
+    if waiting >= limit:
+        db.session.rollback()
+        raise PackError("queue_full", limit=limit)
+
+
+def _record_pack(params: PackParams, scope_label: str, actor) -> Pack:
     pack = Pack(scope=params.scope, scope_id=params.scope_id, scope_label=scope_label,
                 cycle_from_id=params.cycle_from, cycle_to_id=params.cycle_to,
                 language=params.language, recipient_level=params.recipient_level,
@@ -40,11 +76,6 @@ def start_pack(params: PackParams, scope_label: str, actor, wait: bool = False) 
                 parameters=params.as_dict(), built_by_id=getattr(actor, "id", None))
     db.session.add(pack)
     db.session.commit()
-    if wait:
-        build_pack(pack.id)
-    else:
-        app = current_app._get_current_object()
-        _executor.submit(_build_in_background, app, pack.id)
     return pack
 
 
@@ -135,7 +166,8 @@ def pending_quotes(limit: int = 200) -> list[Rating]:
     """Consented comments waiting for staff review (the words only, never the rater)."""
     return list(db.session.scalars(select(Rating).where(
         Rating.quote_consent.is_(True), Rating.comment.is_not(None),
-        Rating.quote_status == "pending").order_by(Rating.updated_at.desc()).limit(limit)))
+        Rating.quote_status == "pending").order_by(Rating.cycle_id.desc(), Rating.office_id,
+                                                   Rating.id).limit(limit)))
 
 
 def review_quote(rating: Rating, approve: bool, actor=None) -> None:

@@ -30,6 +30,8 @@ def _problem(code: str) -> str:
         "not_quotable": _("That comment cannot be quoted."),
         "internal": _("Building the pack failed; the error is in the server log."),
         "interrupted": _("Building was interrupted (the server restarted). Build it again."),
+        "queue_full": _("You already have packs waiting to be built. Wait until one is done "
+                        "(see the list below), then build this one."),
     }.get(code, code)
 
 
@@ -61,7 +63,7 @@ def index():
             preview = assemble_pack(params)
         except PackError as refused:
             form.scope.errors = [*form.scope.errors, _problem(refused.code)]
-            status = 422
+            status = 429 if refused.code == "queue_full" else 422
     elif source is not None:
         status = 422
     return render_template("evidence/index.html", form=form, preview=preview,
