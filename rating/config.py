@@ -108,6 +108,8 @@ def load_config(instance_path: str) -> dict:
         "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "default"),
         "LOCKOUT_THRESHOLD": 5,
         "LOCKOUT_MAX_MINUTES": 60,
+        # Where the leaders' quick-exit button goes: a page that says nothing about this service.
+        "QUICK_EXIT_URL": os.environ.get("QUICK_EXIT_URL", "https://www.google.com/"),
         # Packs one account may have waiting or building at once (the rest are refused).
         "PACK_QUEUE_PER_USER": int(os.environ.get("PACK_QUEUE_PER_USER", "2")),
         # Every threshold of the statistics and the publication rules (analysis.Rules).

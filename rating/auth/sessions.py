@@ -35,6 +35,14 @@ def start_session(user, remember: bool) -> None:
     session.permanent = remembered
 
 
+def session_ends_at(user=None) -> int:
+    """The Unix time at which the logged-in user's session ends: its login plus its role's
+    lifetime (`services.session_lifetime`)."""
+    role = (user or current_user).role
+    lifetime = services.session_lifetime(role, bool(session.get("remember")))
+    return int((session.get("login_at") or 0) + lifetime.total_seconds())
+
+
 def end_expired_session():
     """Before each request: log out a session that has outlived its lifetime."""
     if not current_user.is_authenticated:
