@@ -36,8 +36,15 @@ graceful_timeout = 20
 # Heartbeat files in memory: a full or slow disk (faults.py fills the SQLite disk) must not
 # stall the workers' heartbeats and get healthy workers killed.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
-# Files the service writes (pack zips, a new SQLite file, its WAL) are its own: 0600, 0700.
-umask = 0o077
+
+
+def on_starting(server):
+    """Files the service writes are its own (0600, folders 0700) even where the code gives no
+    mode: the master's umask, which every worker inherits. (gunicorn's ``umask`` setting
+    covers only its unix sockets.)"""
+    os.umask(0o077)
+
+
 # Only method, path and status: query strings and bodies never reach the log, and numbers in
 # the path (an office's id in /leader/saved/57) are replaced, so that the log never puts a
 # client's address next to the office she rated (see PathRedactingLogger).

@@ -37,9 +37,12 @@ def private_sqlite_file(database: str | None) -> None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
-    if not path.parent.exists():
-        private_folder(path.parent)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+    if not path.parent.is_dir():
+        return  # SQLite says the database cannot be opened (a 503), as it did before
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+    except PermissionError:
+        return  # a read-only database: SQLite opens it (or says why it cannot) as before
     try:
         os.fchmod(fd, FILE_MODE)
     finally:
