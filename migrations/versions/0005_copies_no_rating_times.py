@@ -69,7 +69,7 @@ def upgrade():
         batch_op.drop_column('updated_at')
     if postgresql:
         op.alter_column('ratings', 'id', existing_type=sa.Integer(), type_=sa.BigInteger(),
-                        existing_nullable=False, autoincrement=False)
+                        existing_nullable=False)
         op.execute("ALTER TABLE ratings ALTER COLUMN id DROP DEFAULT")
         op.execute("DROP SEQUENCE IF EXISTS ratings_id_seq")
         op.alter_column('audit_events', 'target_id', existing_type=sa.Integer(),
