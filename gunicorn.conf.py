@@ -13,6 +13,9 @@ holds a worker while it uploads.
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 _postgresql = os.environ.get("DATABASE_URL", "").startswith("postgresql")
 
@@ -33,7 +36,37 @@ graceful_timeout = 20
 # Heartbeat files in memory: a full or slow disk (faults.py fills the SQLite disk) must not
 # stall the workers' heartbeats and get healthy workers killed.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
-# Only method, path and status: query strings and bodies never reach the log.
+
+
+def on_starting(server):
+    """Files the service writes are its own (0600, folders 0700) even where the code gives no
+    mode: the master's umask, which every worker inherits. (gunicorn's ``umask`` setting
+    covers only its unix sockets.)"""
+    os.umask(0o077)
+
+
+# Only method, path and status: query strings and bodies never reach the log, and numbers in
+# the path (an office's id in /leader/saved/57) are replaced, so that the log never puts a
+# client's address next to the office she rated (see PathRedactingLogger).
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
+_NUMBER_SEGMENT = re.compile(r"(?<=/)[0-9]+(?=/|$)")
+
+
+class PathRedactingLogger(Logger):
+    """gunicorn's logger, with every all-digit segment of a path written as ``-`` in the access
+    log, and the query string, the request line and the referrer left out. Defined here, not
+    in rating/, so that the master never imports the app (a SIGHUP must reload it)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = _NUMBER_SEGMENT.sub("-", atoms["U"])
+        atoms.update({"U": path, "q": "", "r": f"{atoms['m']} {path} {atoms['H']}", "f": "-",
+                      "{referer}i": "-"})
+        return atoms
+
+
+logger_class = PathRedactingLogger
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

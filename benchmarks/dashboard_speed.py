@@ -140,16 +140,15 @@ def build_database(app, path: Path, ratings: int, seed: int) -> dict:
                 serial += 1
                 yield (cycle_ids[c], office_ids[o], keys[rater], leader_collective[rater],
                        score, "housing", (None, "yes", "partly", "no")[respect],
-                       (None, "yes", "partly", "no")[done], 0, f"bench-{serial}", "import",
-                       "2024-01-01 00:00:00.000000", "2024-01-01 00:00:00.000000")
+                       (None, "yes", "partly", "no")[done], 0, f"bench-{serial}", "import")
 
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA synchronous=OFF")
     with connection:
         connection.executemany(
             "INSERT INTO ratings (cycle_id, office_id, rater_key, collective_id, score, purpose,"
-            " respect, work_done, quote_consent, submission_id, source, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+            " respect, work_done, quote_consent, submission_id, source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
     connection.execute("ANALYZE")
     total = connection.execute("SELECT count(*) FROM ratings").fetchone()[0]
     connection.close()

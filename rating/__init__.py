@@ -16,6 +16,7 @@ from rating.evidence.shelf import PackShelf
 from rating.extensions import db, migrate
 from rating.jobs import queue as job_queue
 from rating.ops import schedule
+from rating.privatefiles import private_sqlite_file
 from rating.version import __version__  # noqa: F401  (rating.__version__)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -67,6 +68,13 @@ def create_app(config: dict | None = None) -> Flask:
     pack_commands.init_app(app)
     logging.getLogger("rating").setLevel(logging.INFO)
     return app
+
+
+@event.listens_for(Engine, "do_connect")
+def _private_sqlite_file(dialect, connection_record, cargs, cparams):
+    """SQLite: the database file is made 0600 before SQLite opens (or creates) it."""
+    if dialect.name == "sqlite":
+        private_sqlite_file(cparams.get("database") or (cargs[0] if cargs else None))
 
 
 @event.listens_for(Engine, "connect")

@@ -13,6 +13,8 @@ PUBLIC = "public"
 # The largest id an INTEGER primary key can hold (PostgreSQL's int4). A URL naming a larger
 # one names nothing: it is a 404, not a query that overflows the database driver.
 MAX_ID = 2**31 - 1
+# Ratings' ids are random 64-bit numbers below 2**53 (rating.cycles.models.new_rating_id).
+MAX_RATING_ID = 2**53 - 1
 
 
 def roles(*allowed: str):
@@ -55,7 +57,8 @@ def enforce_roles():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if current_user.role not in allowed:
         abort(403)
-    if any(isinstance(value, int) and not 0 <= value <= MAX_ID
-           for value in (request.view_args or {}).values()):
+    if any(isinstance(value, int)
+           and not 0 <= value <= (MAX_RATING_ID if name == "rating_id" else MAX_ID)
+           for name, value in (request.view_args or {}).items()):
         abort(404)
     return None

@@ -6,7 +6,7 @@ rating would undo the pseudonymous rater key.
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rating.extensions import db
@@ -21,7 +21,8 @@ class AuditEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40))
     target_type: Mapped[str] = mapped_column(String(40))
-    target_id: Mapped[int | None]
+    # 64-bit: a rating's id (a quote approved) is a random number below 2**53.
+    target_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from analysis import NETWORK_RULES
+from rating.privatefiles import private_folder
 
 
 class ConfigError(RuntimeError):
@@ -19,7 +20,7 @@ class ConfigError(RuntimeError):
 
 def _instance_secret(instance_path: Path, name: str) -> str:
     """Read a secret from ``instance/<name>``, creating it (mode 0600) on first use."""
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_folder(instance_path)
     path = instance_path / name
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -114,6 +115,10 @@ def load_config(instance_path: str) -> dict:
         "LOCKOUT_MAX_MINUTES": 365 * 24 * 60,
         # Ratings one leader account may send (the survey form and the API together).
         "RATING_WRITE_LIMIT": os.environ.get("RATING_WRITE_LIMIT", "30 per minute;300 per day"),
+        # Where the leaders' quick-exit button goes: a page that says nothing about this service.
+        "QUICK_EXIT_URL": os.environ.get("QUICK_EXIT_URL", "https://www.google.com/"),
+        # Packs one account may have waiting or building at once (the rest are refused).
+        "PACK_QUEUE_PER_USER": int(os.environ.get("PACK_QUEUE_PER_USER", "2")),
         # Every threshold of the statistics and the publication rules (analysis.Rules).
         "STATISTICS_RULES": NETWORK_RULES,
         # Background jobs (rating/jobs): the queue, how long a worker holds a job without

@@ -5,6 +5,7 @@ Importers check every row first and write nothing unless the whole file is clean
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -93,14 +94,26 @@ def read_rows(text: str, required: tuple[str, ...], optional: tuple[str, ...] = 
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets split a line on the separator of their locale, not on ours: LibreOffice and
+# Excel in many locales use ";", others tab or "|". A cell is safe only if every field it
+# could be split into is (OWASP CSV injection), so each is checked, not just the first.
+# Where a field begins, whichever separator splits the line: at the start of the cell or
+# right after any separator, and followed by a character that starts a formula.
+_FIELD_START = re.compile(r"(?<![^,;\t|])(?=[=+\-@\t\r])")
+_FIELD = re.compile(r"[^,;\t|]*")
 
 
 def safe_cell(value) -> str:
-    """A cell that a spreadsheet will show as text, never run as a formula (OWASP CSV injection)."""
+    """A cell that a spreadsheet will show as text, never run as a formula, whatever separator
+    it splits lines on: every field that would start with ``= + - @``, a tab or a carriage
+    return gets a leading ``'`` (numbers such as ``-3.5`` stay numbers)."""
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
+
+    def quote(match: re.Match) -> str:
+        field = _FIELD.match(text, match.start()).group()
+        return "" if field and _is_number(field) else "'"
+
+    return _FIELD_START.sub(quote, text)
 
 
 def _is_number(text: str) -> bool:

@@ -261,8 +261,9 @@ def _add_ratings(rng, offices, leaders, cycles) -> int:
 
 def _rating_row(rng, office, cycle, leader, rater_key, mean) -> dict:
     score = min(10, max(1, round(rng.gauss(mean, 1.7))))
-    day = cycle.starts_on + timedelta(days=rng.randrange(0, 60))
-    stamp = datetime.combine(day, time(rng.randrange(3, 13), rng.randrange(60)), tzinfo=UTC)
+    # A day and a time are drawn still, though ratings keep no time, so that a seed gives the
+    # same network as before.
+    _day_and_time = (rng.randrange(0, 60), rng.randrange(3, 13), rng.randrange(60))
     answer = "yes" if score >= 7 else ("partly" if score >= 4 else "no")
     comment, consent = None, False
     if rng.random() < 0.08 and (score <= 3 or score >= 8):
@@ -279,7 +280,6 @@ def _rating_row(rng, office, cycle, leader, rater_key, mean) -> dict:
         # Staff have already reviewed most consented demo quotes; a few wait for review.
         "quote_status": ("approved" if rng.random() < 0.8 else "pending") if consent else "pending",
         "submission_id": "demo-" + digest.hexdigest()[:40],
-        "created_at": stamp, "updated_at": stamp,
     }
 
 

@@ -8,8 +8,9 @@ order of the pipeline:
 before a view: CSRF check (Flask-WTF), rate limits (Flask-Limiter), an expired session ends
 (`rating.auth.sessions`), the role check (`rating.access`), NUL bytes refused;
 after a view, last registered first: security headers, small static files read into memory,
-compression (Flask-Compress), rate-limit headers, Flask-Login's cookie, and, last of all,
-files that are the same for everyone stop varying by cookie.
+compression (Flask-Compress), rate-limit headers, Flask-Login's cookie, the outbox key's
+cookie (`rating.survey.outbox`), and, last of all, files that are the same for everyone stop
+varying by cookie.
 """
 
 import os
@@ -23,6 +24,7 @@ from rating.auth import services as accounts
 from rating.auth.sessions import SessionInterface, end_expired_session
 from rating.extensions import babel, compress, csrf, limiter, login_manager
 from rating.i18n import select_locale
+from rating.survey import outbox
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PUBLIC_FILES = ("static", "survey.service_worker", "survey.manifest", "survey.offline_shell")
@@ -78,6 +80,7 @@ def init_app(app: Flask) -> None:
 
     # Registered before Flask-Login, so that it runs after Flask-Login's own after-request.
     app.after_request(static_is_not_personal)
+    app.after_request(outbox_key_cookie)  # a leader's session holds her outbox's key
     login_manager.init_app(app)
     login_manager.user_loader(accounts.load_user)
     csrf.init_app(app)
@@ -129,6 +132,14 @@ def static_is_not_personal(response):
     if request.endpoint in PUBLIC_FILES:
         session.accessed = False
     return response
+
+
+def outbox_key_cookie(response):
+    """The leader's outbox key cookie (`rating.survey.outbox`), never on the files that are the
+    same for everyone."""
+    if request.endpoint in PUBLIC_FILES:
+        return response
+    return outbox.keep_outbox_key(response)
 
 
 def buffer_small_files(response):

@@ -95,7 +95,7 @@ def my_ratings():
     return jsonify(cycle_id=cycle.id if cycle else None, ratings=[
         {"office_id": r.office_id, "score": r.score, "purpose": r.purpose,
          "respect": r.respect, "resolved": r.work_done, "comment": r.comment,
-         "quote_consent": r.quote_consent, "updated_at": r.updated_at.isoformat()}
+         "quote_consent": r.quote_consent}
         for r in services.ratings_of(current_user, cycle)])
 
 

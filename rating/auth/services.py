@@ -193,7 +193,7 @@ def record_logout(user: User, reason: str = "logout") -> None:
     Logging out ends every session of the account on the server (its session version moves
     on), so a copy of the cookie, even a "keep me logged in" one, is refused afterwards.
     """
-    if reason == "logout":
+    if reason in ("logout", "quick_exit"):
         user.session_version += 1
     audit.record("auth.logout", "user", user.id, user, reason=reason)
     db.session.commit()

@@ -49,6 +49,12 @@ def remember_device(response, user) -> None:
         devices.COOKIE, devices.with_device(request.cookies.get(devices.COOKIE), user.id),
         max_age=timedelta(days=devices.LIFETIME_DAYS), httponly=True, samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+def session_ends_at(user=None) -> int:
+    """The Unix time at which the logged-in user's session ends: its login plus its role's
+    lifetime (`services.session_lifetime`)."""
+    role = (user or current_user).role
+    lifetime = services.session_lifetime(role, bool(session.get("remember")))
+    return int((session.get("login_at") or 0) + lifetime.total_seconds())
 
 
 def end_expired_session():

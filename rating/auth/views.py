@@ -19,7 +19,7 @@ from rating.auth.sessions import (
     renew_session,
     start_session,
 )
-from rating.extensions import limiter, login_manager
+from rating.extensions import csrf, limiter, login_manager
 
 HOME_BY_ROLE = {
     "leader": "survey.home",
@@ -140,6 +140,21 @@ def logout():
         session["language"] = language
         flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/exit", methods=["POST"])
+@public
+@csrf.exempt  # a forged request can do no more than log someone out; a 400 is no way out
+def quick_exit():
+    """The quick-exit button of the leaders' pages: end the session, whoever is logged in,
+    and leave for a page that says nothing about this service (``QUICK_EXIT_URL``)."""
+    if current_user.is_authenticated:
+        language = current_user.language
+        services.record_logout(current_user._get_current_object(), reason="quick_exit")
+        logout_user()
+        session.clear()
+        session["language"] = language
+    return redirect(current_app.config["QUICK_EXIT_URL"], 303)
 
 
 @bp.route("/language", methods=["POST"])

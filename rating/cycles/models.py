@@ -6,16 +6,24 @@ above (the directory's office pages, the cycles' participation, the survey's wri
 `rating.survey.services`, the charts and the packs) can count ratings while depending one
 way. A rating names its rater only by ``rater_key``, an HMAC of the account id under
 ``RATER_KEY_SECRET``: the table alone never says who rated whom.
+
+Nor does a copy of the database together with the audit trail's login times (README,
+"A copy of the database"): a rating and its submissions carry no time at all (the cycle is
+their time), and their keys are random, never numbered in the order they were made, so
+neither a timestamp nor the order of the rows lines up with who logged in when.
 """
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -70,6 +78,18 @@ PURPOSES = (
 ANSWERS = ("yes", "partly", "no")
 SOURCES = ("app", "import")
 QUOTE_STATUSES = ("pending", "approved", "rejected")
+# 64-bit on PostgreSQL; on SQLite an INTEGER PRIMARY KEY, which is the row's rowid itself, so
+# that no hidden rowid counts the rows in the order they came.
+RatingKey = BigInteger().with_variant(Integer(), "sqlite")
+# Below 2**53, so a rating's id is exact in the leaders' script (a JavaScript number); at a
+# million ratings, a new one collides with an existing id once in about 9 billion.
+RATING_ID_LIMIT = 2**53
+
+
+def new_rating_id() -> int:
+    """A random id for a new rating: ids in the order ratings came would line up with the
+    audit trail's login times as well as a timestamp would."""
+    return secrets.randbelow(RATING_ID_LIMIT - 1) + 1
 
 
 class Rating(db.Model):
@@ -87,7 +107,8 @@ class Rating(db.Model):
         Index("ix_ratings_office_cycle_score", "office_id", "cycle_id", "score"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RatingKey, primary_key=True, autoincrement=False,
+                                    default=new_rating_id)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     rater_key: Mapped[str] = mapped_column(String(64), index=True)
@@ -105,8 +126,6 @@ class Rating(db.Model):
                                               server_default="pending")
     submission_id: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(8), default="app")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     office = relationship("Office")
     cycle = relationship("Cycle")
@@ -114,14 +133,16 @@ class Rating(db.Model):
 
 class Submission(db.Model):
     """Every accepted submission id, with the answer it got, so that a retry is answered the
-    same way and stores nothing new — even after a later edit gave the rating a new id."""
+    same way and stores nothing new — even after a later edit gave the rating a new id.
+
+    Keyed by the submission id (random, made on the phone) and, on SQLite, without a rowid:
+    neither a counter nor a time says in which order submissions came."""
 
     __tablename__ = "rating_submissions"
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[str] = mapped_column(String(64), unique=True)
+    submission_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     rater_key: Mapped[str] = mapped_column(String(64))
-    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id", ondelete="CASCADE"),
+    rating_id: Mapped[int] = mapped_column(RatingKey, ForeignKey("ratings.id", ondelete="CASCADE"),
                                            index=True)
     response: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

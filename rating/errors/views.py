@@ -85,7 +85,8 @@ def database_unavailable(error):
 @bp.app_errorhandler(Exception)
 def unexpected_error(error):
     db.session.rollback()
-    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    current_app.logger.exception("unhandled error on %s %s", request.method,
+                                 request.url_rule.rule if request.url_rule else "?")
     return _answer(InternalServerError.code)
 
 

@@ -13,6 +13,7 @@ from rating.evidence import services
 from rating.evidence.content import PackParams
 from rating.evidence.signing import verify_pack
 from rating.extensions import db
+from rating.privatefiles import write_private
 
 
 @click.command("build-pack")
@@ -63,7 +64,7 @@ def build_pack_command(district, block, office_code, department, cycles, lang, l
     pack = services.start_pack(params, value, actor=None, wait=True)
     if pack.status != "done":
         raise click.ClickException(f"the pack was not built: {pack.error}")
-    out.write_bytes(services.pack_bytes(pack))
+    write_private(out, services.pack_bytes(pack))
     click.echo(f"Built {out} (manifest {pack.manifest_sha256}).")
 
 

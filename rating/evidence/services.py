@@ -14,9 +14,11 @@ import io
 import zipfile
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import func, select, update
 
 from rating import audit, storage
+from rating.auth.models import User
 from rating.cycles.models import Rating
 from rating.evidence import render, signing
 from rating.evidence.content import PackError, PackParams, assemble_pack
@@ -26,30 +28,52 @@ from rating.jobs import services as jobs
 from rating.jobs.models import Job
 from rating.timeutil import utcnow
 from rating.version import __version__ as software_version
+from rating.writelock import one_writer
 
 BUILD_JOB = "pack.build"
 
 
 def start_pack(params: PackParams, scope_label: str, actor, wait: bool = False) -> Pack:
-    """Record a pack request and queue its build (or build it now, here, with ``wait``)."""
-    pack = Pack(scope=params.scope, scope_id=params.scope_id, scope_label=scope_label,
-                cycle_from_id=params.cycle_from, cycle_to_id=params.cycle_to,
-                language=params.language, recipient_level=params.recipient_level,
-                recipient_name=params.recipient_name, status="queued",
-                parameters=params.as_dict(), built_by_id=getattr(actor, "id", None))
-    db.session.add(pack)
-    db.session.flush()
-    job = Job(kind=BUILD_JOB, payload={"pack_id": pack.id}, status="queued")
-    db.session.add(job)
-    db.session.flush()
-    pack.job_id = job.id
-    db.session.commit()
+    """Record a pack request and queue its build (or build it now, here, with ``wait``).
+
+    Raises `PackError` ``queue_full`` (and records nothing) when the person asking already has
+    ``PACK_QUEUE_PER_USER`` packs waiting or building: one account cannot fill the workers'
+    queue for everyone. The command line (no actor) is not bounded.
+    """
+    with one_writer(db.session.connection()):  # SQLite: the count and the insert are one writer's
+        if actor is not None:
+            _check_queue_of(actor.id)
+        pack = Pack(scope=params.scope, scope_id=params.scope_id, scope_label=scope_label,
+                    cycle_from_id=params.cycle_from, cycle_to_id=params.cycle_to,
+                    language=params.language, recipient_level=params.recipient_level,
+                    recipient_name=params.recipient_name, status="queued",
+                    parameters=params.as_dict(), built_by_id=getattr(actor, "id", None))
+        db.session.add(pack)
+        db.session.flush()
+        job = Job(kind=BUILD_JOB, payload={"pack_id": pack.id}, status="queued")
+        db.session.add(job)
+        db.session.flush()
+        pack.job_id = job.id
+        db.session.commit()
     if wait:
         jobs.run_job(job.id)
     else:
         jobs.send_job(job.id)
     db.session.expire_all()
     return db.session.get(Pack, pack.id)
+
+
+def _check_queue_of(user_id: int) -> None:
+    """Refuse a new pack while this user's waiting packs fill their share of the queue,
+    counted from the packs table (so it holds across processes and machines)."""
+    # PostgreSQL: the user's row is locked, so two requests at once count one after the other.
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    waiting = db.session.scalar(select(func.count(Pack.id)).where(
+        Pack.built_by_id == user_id, Pack.status.in_(("queued", "building"))))
+    limit = current_app.config["PACK_QUEUE_PER_USER"]
+    if waiting >= limit:
+        db.session.rollback()
+        raise PackError("queue_full", limit=limit)
 
 
 def build_pack(pack_id: int, lease: jobs.Lease) -> Pack:
@@ -173,7 +197,8 @@ def pending_quotes(limit: int = 200) -> list[Rating]:
     """Consented comments waiting for staff review (the words only, never the rater)."""
     return list(db.session.scalars(select(Rating).where(
         Rating.quote_consent.is_(True), Rating.comment.is_not(None),
-        Rating.quote_status == "pending").order_by(Rating.updated_at.desc()).limit(limit)))
+        Rating.quote_status == "pending").order_by(Rating.cycle_id.desc(), Rating.office_id,
+                                                   Rating.id).limit(limit)))
 
 
 def review_quote(rating: Rating, approve: bool, actor=None) -> None:

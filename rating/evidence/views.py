@@ -34,6 +34,8 @@ def _problem(code: str) -> str:
         "expired": _("This pack was deleted after %(days)s days, as the network keeps "
                      "evidence no longer than it needs. Build it again.",
                      days=current_app.config["PACK_RETENTION_DAYS"]),
+        "queue_full": _("You already have packs waiting to be built. Wait until one is done "
+                        "(see the list below), then build this one."),
     }.get(code, code)
 
 
@@ -65,7 +67,7 @@ def index():
             preview = assemble_pack(params)
         except PackError as refused:
             form.scope.errors = [*form.scope.errors, _problem(refused.code)]
-            status = 422
+            status = 429 if refused.code == "queue_full" else 422
     elif source is not None:
         status = 422
     return render_template("evidence/index.html", form=form, preview=preview,

@@ -17,6 +17,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import URL, make_url
 
+from rating.privatefiles import open_private
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 PGDUMP_HEADER = b"PGDMP"
 PG_TIMEOUT_SECONDS = 3600
@@ -54,6 +56,8 @@ def backup_database(database_url: str, path: Path) -> BackupReport:
     partial = path.with_name(f".{path.name}.partial")
     partial.unlink(missing_ok=True)
     try:
+        # Created 0600 before SQLite or pg_dump writes into it (they keep an existing file's mode).
+        open_private(partial, exclusive=True).close()
         if url.get_backend_name() == "sqlite":
             _sqlite_backup(_sqlite_file(url), partial)
             # One self-contained file to copy off the machine, not a WAL trio.

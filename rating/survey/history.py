@@ -7,7 +7,7 @@ same import twice is refused line by line rather than doubling anything.
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -115,13 +115,12 @@ def import_ratings(text: str, dry_run: bool = False,
     rows = []
     for item in plan.items:
         cycle_id = cycles[item["cycle"].lower()]
-        stamp = datetime.combine(item["rated_on"], time(12), tzinfo=UTC)
         digest = hashlib.sha256(f"{cycle_id}:{item['office_id']}:{item['rater_key']}".encode())
         rows.append({"cycle_id": cycle_id, "office_id": item["office_id"],
                      "rater_key": item["rater_key"], "collective_id": item["collective_id"],
                      "score": item["score"], "purpose": item["purpose"], "source": "import",
                      "submission_id": "import-" + digest.hexdigest()[:40],
-                     "quote_consent": False, "created_at": stamp, "updated_at": stamp})
+                     "quote_consent": False})
     for start in range(0, len(rows), BATCH):
         db.session.execute(Rating.__table__.insert(), rows[start:start + BATCH])
         if progress:

@@ -17,7 +17,7 @@ from rating.directory.models import Office, Posting
 from rating.directory.services import OfficeFilter, offices_statement
 from rating.extensions import db
 from rating.refusal import Refused
-from rating.timeutil import local_today, utcnow
+from rating.timeutil import local_today
 from rating.writelock import one_writer
 
 ATTEMPTS = 3  # concurrent double taps can collide on a unique constraint; retry as a replay
@@ -70,25 +70,26 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
                 raise RatingRefused("submission_taken", "submission_id")
             return Stored(200, found.response)
         _check_target(found.cycle_status, found.office_active)
-        now = utcnow()
+        # No time is stored or answered: a rating's time would line up with the audit trail's
+        # login times and name its rater (README, "A copy of the database").
         values = {
             "officer_id": found.officer_id, "score": answers["score"],
             "purpose": answers["purpose"], "respect": answers["respect"],
             "work_done": answers["work_done"], "comment": answers["comment"],
             "quote_consent": answers["quote_consent"] and bool(answers["comment"]),
-            "submission_id": submission_id, "updated_at": now}
+            "submission_id": submission_id}
         body = {"status": "stored", "submission_id": submission_id, "cycle_id": cycle_id,
                 "office_id": office_id, "score": values["score"],
-                "changed": found.rating_id is not None, "saved_at": now.isoformat()}
+                "changed": found.rating_id is not None}
         with one_writer(connection):
             try:
                 rating_id = _write_rating(connection, found.rating_id, values, {
                     "cycle_id": cycle_id, "office_id": office_id, "rater_key": key,
-                    "collective_id": leader.collective_id, "created_at": now, "source": "app"})
+                    "collective_id": leader.collective_id, "source": "app"})
                 if rating_id is not None:
                     connection.execute(_INSERT_SUBMISSION, {
                         "submission_id": submission_id, "rater_key": key,
-                        "rating_id": rating_id, "response": body, "created_at": now})
+                        "rating_id": rating_id, "response": body})
                     db.session.commit()
                     return Stored(201, body)
             except IntegrityError as error:
@@ -155,13 +156,14 @@ def _check_target(cycle_status: str | None, office_active: bool | None) -> None:
 
 
 def ratings_of(user, cycle) -> list[Rating]:
-    """This leader's ratings in a cycle, newest first (found by their rater key)."""
+    """This leader's ratings in a cycle, by office (found by their rater key; ratings keep no
+    time, so there is no "newest first")."""
     if cycle is None:
         return []
     return list(db.session.scalars(
-        select(Rating)
+        select(Rating).join(Office, Office.id == Rating.office_id)
         .where(Rating.cycle_id == cycle.id, Rating.rater_key == rater_key_for(user.id))
-        .order_by(Rating.updated_at.desc())))
+        .order_by(Office.name_en, Office.id)))
 
 
 def rating_of(user, cycle, office_id: int) -> Rating | None:

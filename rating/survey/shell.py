@@ -38,6 +38,7 @@ def page_urls() -> dict[str, str]:
         "rate-page": _pattern("survey.rate", "office_id", MAX_ID, "{id}"),
         "saved": _pattern("survey.saved", "office_id", MAX_ID, "{id}"),
         "worker": url_for("survey.service_worker"), "worker-scope": url_for("survey.home"),
+        "quick-exit": current_app.config["QUICK_EXIT_URL"],
     }
 
 

@@ -36,20 +36,29 @@
     }).join("");
   }
 
+  /* Refused ratings shown on this page: shown once, with the reason, and already gone from
+   * the phone; they stay on the screen until she leaves the page. */
+  var shownProblems = [];
+
   function showQueue(current) {
     var box = document.getElementById("queue");
     if (!box || !current) return;
     RatingQueue.items(current).then(function (queued) {
+      var waiting = queued.filter(function (item) { return !item.problem; });
+      var refused = queued.filter(function (item) { return item.problem; });
+      shownProblems = shownProblems.concat(refused);
       var list = box.querySelector("ul");
       list.textContent = "";
-      document.body.dataset.queued = String(queued.length);  // for scripts and tests
-      queued.forEach(function (item) {
+      document.body.dataset.queued = String(waiting.length);  // for scripts and tests
+      waiting.concat(shownProblems).forEach(function (item) {
         var li = document.createElement("li");
         li.textContent = item.office_name + " · " + item.score_label + " · " +
           (item.problem ? (texts.notSaved || "") + " " + item.problem : (texts.waiting || ""));
+        if (item.problem) li.className = "refused";
         list.appendChild(li);
       });
-      box.hidden = queued.length === 0;
+      box.hidden = waiting.length + shownProblems.length === 0;
+      return Promise.all(refused.map(function (item) { return RatingQueue.remove(item.submission_id); }));
     }).catch(logged("showing the queue"));
   }
 
@@ -129,7 +138,12 @@
       askWorkerToSend();
     }).catch(function (error) {  // no storage on this phone: the form posts as without script
       logged("queueing a rating")(error);
-      form.submit();
+      if (navigator.onLine) return form.submit();
+      var notice = document.createElement("p");  // offline, and her session is over here
+      notice.className = "flash flash-error";
+      notice.setAttribute("role", "alert");
+      notice.textContent = texts.sessionOver || "";
+      form.replaceWith(notice);
     });
   }
 
@@ -147,16 +161,50 @@
       RatingQueue.items(tag).then(function (queued) {
         var waiting = queued.filter(function (i) { return !i.problem; }).length;
         if (waiting && !confirm(texts.logoutWarning)) return;
-        return RatingQueue.setMeta("current", null).then(function () {
+        return Promise.all([RatingQueue.forget(), RatingQueue.setMeta("current", null)]).then(function () {
           logout.dataset.confirmed = "1";
           logout.submit();
         });
       }).catch(function (error) {  // the outbox cannot be read: log out all the same
         logged("checking the queue before logging out")(error);
+        RatingQueue.forget();
         logout.submit();
       });
     });
   }
+
+  /* Quick exit: the screen is emptied at once, the phone forgets her key and who was here,
+   * the session ends on the server, and the page is replaced in the history by a neutral
+   * one, so "back" does not bring it up again. Without the script the form does the same,
+   * but for the emptying. */
+  function guardQuickExit() {
+    var exit = document.getElementById("quick-exit");
+    if (!exit) return;
+    exit.addEventListener("submit", function (event) {
+      event.preventDefault();
+      document.title = "";
+      document.body.textContent = "";
+      RatingQueue.forget();
+      var leave = function () { location.replace(urls.quickExit || "about:blank"); };
+      var timer = setTimeout(leave, 1500);  // the neutral page comes soon, whatever the network
+      Promise.all([
+        fetch(exit.action, { method: "POST", credentials: "same-origin", keepalive: true,
+                             redirect: "manual" }).catch(logged("ending the session")),
+        RatingQueue.setMeta("current", null).catch(logged("forgetting who was here")),
+      ]).then(function () { clearTimeout(timer); leave(); });
+    });
+  }
+  guardQuickExit();
+
+  /* A page brought back from the browser's memory ("back") after her session ended here
+   * shows nothing of hers: it is emptied and loaded afresh. */
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted || !tag) return;
+    if (document.cookie.indexOf("outbox_key=" + tag + ".") < 0) {
+      document.body.textContent = "";
+      location.reload();
+    }
+  });
 
   /* Keep the open cycle's office list on the phone for offline rating: the worker stores
    * each answer; refreshed at most every few hours, so a page load stays small. */

@@ -2,13 +2,21 @@
  * pages (leader.js) and, imported by the service worker (sw.js), in the background too.
  * Every rating carries its submission id from the moment it is made, so sending it again
  * (after a timeout, a closed browser, a new login) can never count it twice.
- * The two addresses it posts to come from whoever loads it: `RatingQueue.configure`. */
+ * The two addresses it posts to come from whoever loads it: `RatingQueue.configure`.
+ *
+ * A shared phone: each queued rating is sealed (AES-GCM) under its leader's own key, which
+ * the server hands only to her logged-in session, in the `outbox_key` cookie
+ * (rating/survey/outbox.py): "tag.key.end". Without that cookie (logged out, quick exit,
+ * session over) the outbox holds ciphertext that nobody on the phone can read; at her next
+ * login the same key comes back and what waited is sent. A rating the server refuses is
+ * kept (sealed) only until the page has shown it once, with the reason. */
 "use strict";
 
 // eslint-disable-next-line no-unused-vars -- the global that leader.js and sw.js use
 var RatingQueue = (function () {
-  var DB_NAME = "duty-bearer-ratings", VERSION = 1;
+  var DB_NAME = "duty-bearer-ratings", VERSION = 1, COOKIE = "outbox_key";
   var urls = { session: null, ratings: null };
+  var encoder = new TextEncoder(), decoder = new TextDecoder();
 
   /* A failure that leaves nothing to do but try again later (no network, no storage):
    * noted in the console, never silently swallowed. */
@@ -48,10 +56,84 @@ var RatingQueue = (function () {
     });
   }
 
+  /* ---- the key: only while her session lives on this phone ---- */
+
+  function cookieText() {
+    if (self.document) {
+      var match = document.cookie.match(/(?:^|;\s*)outbox_key=([^;]*)/);
+      return Promise.resolve(match ? decodeURIComponent(match[1]) : null);
+    }
+    if (self.cookieStore) {  // the service worker has no document.cookie
+      return self.cookieStore.get(COOKIE).then(function (cookie) {
+        return cookie ? decodeURIComponent(cookie.value) : null;
+      });
+    }
+    return Promise.resolve(null);
+  }
+
+  /* The leader's key as a CryptoKey that cannot be exported, or null: no cookie, another
+   * leader's cookie, or a session past its end. */
+  function keyFor(tag) {
+    if (!tag || !self.crypto || !crypto.subtle) return Promise.resolve(null);
+    return cookieText().then(function (text) {
+      var parts = (text || "").split(".");
+      if (parts.length !== 3 || parts[0] !== tag || !/^[0-9a-f]{64}$/.test(parts[1])) return null;
+      if (Number(parts[2]) * 1000 < Date.now()) return null;
+      var raw = new Uint8Array(parts[1].match(/../g).map(function (h) { return parseInt(h, 16); }));
+      return crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+    });
+  }
+
+  /* Forget the key on this phone now (logout, quick exit): the outbox stays, unreadable. */
+  function forget() {
+    if (self.document) {
+      document.cookie = COOKIE + "=; Max-Age=0; Path=/; SameSite=Strict" +
+        (location.protocol === "https:" ? "; Secure" : "");
+      return Promise.resolve();
+    }
+    return self.cookieStore ? self.cookieStore.delete(COOKIE) : Promise.resolve();
+  }
+
+  function boundTo(record) { return encoder.encode(record.submission_id + ":" + record.tag); }
+
+  /* What is stored: the submission id and the tag in clear (to find and send it), the rest
+   * sealed; the submission id and tag are bound to the ciphertext, so it cannot be moved. */
+  function seal(key, item) {
+    var iv = crypto.getRandomValues(new Uint8Array(12));
+    var secret = { payload: item.payload, made_at: item.made_at, office_name: item.office_name,
+                   score_label: item.score_label, problem: item.problem || null };
+    var record = { submission_id: item.submission_id, tag: item.tag, iv: iv };
+    return crypto.subtle.encrypt({ name: "AES-GCM", iv: iv, additionalData: boundTo(record) },
+                                 key, encoder.encode(JSON.stringify(secret)))
+      .then(function (sealed) { record.sealed = sealed; return record; });
+  }
+
+  function unseal(key, record) {
+    if (!record.sealed) return Promise.resolve(null);  // never stored in clear; skip anything else
+    return crypto.subtle.decrypt({ name: "AES-GCM", iv: record.iv, additionalData: boundTo(record) },
+                                 key, record.sealed)
+      .then(function (plain) {
+        var secret = JSON.parse(decoder.decode(plain));
+        secret.submission_id = record.submission_id;
+        secret.tag = record.tag;
+        return secret;
+      }, function () { return null; });
+  }
+
+  /* This leader's queued ratings, oldest first; none when her key is not on the phone. */
   function items(tag) {
-    return run("outbox", "readonly", function (s) { return s.getAll(); }).then(function (all) {
-      return (all || []).filter(function (item) { return item.tag === tag; })
-        .sort(function (a, b) { return a.made_at < b.made_at ? -1 : 1; });
+    return Promise.all([run("outbox", "readonly", function (s) { return s.getAll(); }),
+                        keyFor(tag)]).then(function (both) {
+      var key = both[1];
+      if (!key) return [];
+      var mine = (both[0] || []).filter(function (record) { return record.tag === tag; });
+      return Promise.all(mine.map(function (record) {
+        if (record.sealed) return unseal(key, record);
+        // Written in clear by the outbox before it sealed ratings: sealed now, then sent.
+        return put(record).then(function () { return record; }, function () { return record; });
+      }));
+    }).then(function (all) {
+      return all.filter(Boolean).sort(function (a, b) { return a.made_at < b.made_at ? -1 : 1; });
     });
   }
 
@@ -72,7 +154,7 @@ var RatingQueue = (function () {
       }
       return items(info.leader_tag).then(function (queued) {
         var sent = 0, stop = false;
-        return queued.reduce(function (chain, item) {
+        return queued.filter(function (item) { return !item.problem; }).reduce(function (chain, item) {
           return chain.then(function () {
             if (stop) return;
             return send(item, info.csrf_token).then(function (outcome) {
@@ -90,8 +172,8 @@ var RatingQueue = (function () {
     return flushing;
   }
 
-  /* "done": stored (201), stored before (200) or refused for good (409/422, kept as a
-   * problem to show); "later": no network, session or token gone - try again later. */
+  /* "done": stored (201), stored before (200) or refused for good (409/422: kept, sealed, as
+   * a problem for the page to show once); "later": no network, session or token gone. */
   function send(item, token) {
     return fetch(urls.ratings, {
       method: "POST", credentials: "same-origin", cache: "no-store", redirect: "error",
@@ -114,7 +196,15 @@ var RatingQueue = (function () {
     });
   }
 
-  function put(item) { return run("outbox", "readwrite", function (s) { return s.put(item); }); }
+  /* Queue (or update) a rating, sealed under its leader's key; refused without the key. */
+  function put(item) {
+    return keyFor(item.tag).then(function (key) {
+      if (!key) throw new Error("no outbox key: not logged in on this phone");
+      return seal(key, item);
+    }).then(function (record) {
+      return run("outbox", "readwrite", function (s) { return s.put(record); });
+    });
+  }
   function remove(id) { return run("outbox", "readwrite", function (s) { return s.delete(id); }); }
   function setMeta(key, value) {
     return run("meta", "readwrite", function (s) { return s.put({ key: key, value: value }); });
@@ -125,5 +215,5 @@ var RatingQueue = (function () {
   }
 
   return { configure: configure, put: put, remove: remove, items: items, flush: flush,
-           send: send, setMeta: setMeta, getMeta: getMeta, logged: logged };
+           send: send, setMeta: setMeta, getMeta: getMeta, logged: logged, forget: forget };
 })();

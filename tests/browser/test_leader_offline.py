@@ -95,7 +95,7 @@ def test_offline_ratings_arrive_exactly_once(live_server, phone, network, locale
     log_in(page, live_server)
     page.wait_for_selector("body[data-queued='0']", state="attached")
     assert stored() == {(first.id, 6), (second.id, 2), (third.id, 9)}
-    assert db.session.scalar(select(db.func.count(Submission.id))) == 4
+    assert db.session.scalar(select(db.func.count(Submission.submission_id))) == 4
     page.reload()  # a second flush finds nothing more to send
     page.wait_for_load_state("networkidle")
     assert len(stored()) == 3
@@ -112,7 +112,7 @@ def test_double_tap_on_submit_stores_one_rating(live_server, phone, network):
     page.wait_for_url(f"{live_server}/leader/saved/{office.id}")
     db.session.expire_all()
     assert db.session.scalar(select(db.func.count(Rating.id))) == 1
-    assert db.session.scalar(select(db.func.count(Submission.id))) == 1
+    assert db.session.scalar(select(db.func.count(Submission.submission_id))) == 1
 
 
 def test_shared_phone_second_leader_sees_nothing_of_the_first(live_server, phone, network,

@@ -110,7 +110,8 @@ def test_home_and_saved_pages_show_nothing_of_another_leader(two_leaders):
 
 # --- Roles on every changing endpoint, taken from the URL map ---------------------------------
 
-AUTH_ENDPOINTS = {"auth.login", "auth.logout", "auth.language", "auth.change_pin"}  # her own account
+AUTH_ENDPOINTS = {"auth.login", "auth.logout", "auth.quick_exit", "auth.language",
+                  "auth.change_pin"}  # her own account
 # What advocacy may write: its own work, not the directory, cycles, clips or accounts.
 # Building an evidence pack, and recording the escalation trail (issue #8: "advocacy and staff").
 ADVOCACY_WRITES = {"evidence.index", "escalation.new", "escalation.add_response",

@@ -88,3 +88,59 @@ def test_the_one_open_cycle_index_survives_the_migration(fresh_app):
 
     with pytest.raises(IntegrityError), db.engine.begin() as connection:
         connection.execute(insert, {"name": "d", "status": "open"})
+
+
+def test_0007_gives_ratings_random_ids_and_drops_their_times(fresh_app):
+    """Ratings made before migration 0007 get random ids (their submissions and the audit
+    trail follow), and lose their times, also inside the answers kept for retries; going
+    down numbers them again and keeps every rating and submission."""
+    upgrade(revision="0006_accounts")
+    with db.engine.begin() as connection:
+        run = connection.execute
+        run(text("INSERT INTO places (id, code, kind, name_en, name_bn) "
+                 "VALUES (1, 'N24P', 'district', 'N 24 Parganas', 'উত্তর ২৪ পরগনা')"))
+        run(text("INSERT INTO department_types (id, code, name_en, name_bn, level) "
+                 "VALUES (1, 'DM', 'District Magistrate', 'জেলাশাসক', 'district')"))
+        run(text("INSERT INTO offices (id, code, department_type_id, place_id, level, name_en, "
+                 "name_bn, active, created_at) VALUES (1, 'DM-N24P', 1, 1, 'district', 'DM', "
+                 "'DM', :yes, '2026-01-01')"), {"yes": True})
+        run(text("INSERT INTO cycles (id, name, starts_on, ends_on, status, created_at) "
+                 "VALUES (1, 'a', '2026-01-01', '2026-03-31', 'open', '2026-01-01')"))
+        for number in range(1, 6):
+            run(text("INSERT INTO ratings (cycle_id, office_id, rater_key, score, purpose, "
+                     "quote_consent, quote_status, submission_id, source, created_at, "
+                     "updated_at) VALUES (1, 1, :key, :score, 'housing', :no, 'pending', :sub, "
+                     "'app', :at, :at)"),
+                {"key": f"key-{number}", "score": number, "no": False, "sub": f"s{number}",
+                 "at": f"2026-01-0{number} 10:00:0{number}.123456+00:00"})
+            run(text("INSERT INTO rating_submissions (submission_id, rater_key, rating_id, "
+                     "response, created_at) VALUES (:sub, :key, :id, :response, :at)"),
+                {"sub": f"s{number}", "key": f"key-{number}", "id": number,
+                 "at": "2026-01-01 10:00:00+00:00",
+                 "response": f'{{"score": {number}, "saved_at": "2026-01-0{number}T10:00"}}'})
+        run(text("INSERT INTO audit_events (at, action, target_type, target_id, details) "
+                 "VALUES ('2026-01-09', 'quote.approve', 'rating', 3, '{}')"))
+    upgrade()
+    assert differences() == []
+    with db.engine.connect() as connection:
+        ratings = connection.execute(text("SELECT id, score FROM ratings")).all()
+        kept = connection.execute(text(
+            "SELECT s.submission_id, s.response, r.score FROM rating_submissions s "
+            "JOIN ratings r ON r.id = s.rating_id")).all()
+        approved = connection.execute(text(
+            "SELECT r.score FROM audit_events a JOIN ratings r ON r.id = a.target_id "
+            "WHERE a.action = 'quote.approve'")).scalar_one()
+    assert sorted(score for _, score in ratings) == [1, 2, 3, 4, 5]
+    assert all(2**32 <= rating_id < 2**53 for rating_id, _ in ratings)
+    assert sorted((sub, score) for sub, _, score in kept) == [(f"s{n}", n) for n in range(1, 6)]
+    assert all("saved_at" not in str(response) for _, response, _ in kept)
+    assert approved == 3
+    downgrade(revision="0006_accounts")
+    with db.engine.connect() as connection:
+        ids = sorted(connection.execute(text("SELECT id FROM ratings")).scalars())
+        joined = connection.execute(text(
+            "SELECT count(*) FROM rating_submissions s JOIN ratings r ON r.id = s.rating_id "
+            "WHERE r.submission_id = s.submission_id")).scalar_one()
+    assert ids == [1, 2, 3, 4, 5] and joined == 5
+    upgrade()
+    assert differences() == []

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import CheckConstraint, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
 
+from rating.audit import AuditEvent, record
 from rating.auth.models import User
 from rating.auth.services import rater_key_for
 from rating.directory.models import Office, Posting
@@ -167,8 +168,8 @@ def test_a_cycle_cannot_end_before_it_starts(make_cycle):
 
 
 def test_times_come_back_timezone_aware(setting):
-    db.session.add(rating_row(setting))
+    record("test.event", "office", setting["office"].id)
     db.session.commit()
     db.session.expire_all()
-    stored = db.session.scalar(select(Rating))
-    assert stored.created_at.utcoffset().total_seconds() == 0
+    stored = db.session.scalar(select(AuditEvent))
+    assert stored.at.utcoffset().total_seconds() == 0

@@ -34,7 +34,7 @@ def post(client, setup, body, token=None):
 
 def count(model=Rating):
     db.session.expire_all()
-    return db.session.scalar(select(func.count(model.id)))
+    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_stored_then_a_retry_stores_nothing_and_answers_the_same(client, rating_setup):

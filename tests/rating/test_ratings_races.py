@@ -71,7 +71,7 @@ class Interleave:
 def counts():
     db.session.expire_all()
     return (db.session.scalar(select(func.count(Rating.id))),
-            db.session.scalar(select(func.count(Submission.id))))
+            db.session.scalar(select(func.count(Submission.submission_id))))
 
 
 def test_a_double_tap_landing_between_lookup_and_write_is_answered_as_a_replay(app, phones):
