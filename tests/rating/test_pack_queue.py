@@ -1,16 +1,15 @@
 """One account cannot fill the pack builder's queue: at most PACK_QUEUE_PER_USER packs waiting
 or building, then a clear refusal that records nothing."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from rating.evidence.content import PackError, PackParams
 from rating.evidence.models import Pack
-from rating.evidence.services import STALE_AFTER, start_pack
+from rating.evidence.services import start_pack
 from rating.extensions import db
-from rating.timeutil import utcnow
 from tests.conftest import csrf_from
 
 
@@ -51,14 +50,15 @@ def test_a_third_waiting_pack_is_refused_and_nothing_is_recorded(app, builder):
     assert packs() == 2
 
 
-def test_done_failed_or_stale_packs_do_not_count(app, builder, make_user):
+def test_done_failed_or_expired_packs_do_not_count(app, builder, make_user):
+    """Packs whose workers died are failed by the lease sweep ("interrupted"), so they free
+    the account's share as any failed pack does."""
     user, params = builder
     waiting_pack(user, params, status="done")
     waiting_pack(user, params, status="failed")
-    waiting_pack(user, params, created_at=utcnow() - STALE_AFTER - timedelta(minutes=1))
+    waiting_pack(user, params, status="expired")
     waiting_pack(make_user("advocacy", login="roy"), params)  # someone else's
     waiting_pack(user, params)
-    app.config["PACK_BUILD_INLINE"] = True
     start_pack(params, "BDO Gaighata", user, wait=True)  # the second waiting one: allowed
     assert packs() == 6
 
