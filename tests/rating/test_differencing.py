@@ -118,6 +118,7 @@ def hand_made(app, directory, request):
 @pytest.fixture
 def staff(client, login_as):
     login_as("staff")
+    client.get("/dashboard/")  # the login's one-time notice ("choose your own password") shown
     return client
 
 
@@ -198,9 +199,8 @@ def _true_sum(net, atom_set) -> tuple[int, int]:
 
 
 def _totals(client, url, net, rows, c, code, atoms, office_key, in_filter) -> list:
-    """The funnel's network mean and each office's "difference from the rest" stand for sums
-    over some set of ratings: the shown offices, or every office. Find which, from the true
-    scores, and publish it as that set (an attacker knows the cycle's count of ratings from
+    """The funnel's network mean stands for a sum over some set of ratings: the shown
+    offices, or every office. Find which, from the true scores, and publish it as that set (an attacker knows the cycle's count of ratings from
     the participation table)."""
     shown = frozenset().union(*[atoms(office_key[row["office code"]], c, code) for row in rows])
     everything = frozenset().union(*[atoms(key, c, code) for key in in_filter])
@@ -217,20 +217,11 @@ def _totals(client, url, net, rows, c, code, atoms, office_key, in_filter) -> li
                 break
         else:
             pytest.fail(f"the network mean {mean} at {url} is over no set of shown ratings")
-    compared = frozenset().union(*[atoms(office_key[row["office code"]], c, code)
-                                   for row in rows if row["difference from the rest"]])
-    for row in rows:
-        if not row["difference from the rest"]:
-            continue
-        own = atoms(office_key[row["office code"]], c, code)
-        rest_mean = float(row["mean"]) - float(row["difference from the rest"])
-        for candidate in (compared - own, everything - own):
-            n, total = _true_sum(net, candidate)
-            if n and abs(total / n - rest_mean) < 0.011:
-                found.append((candidate, n, Fraction(total)))
-                break
-        else:
-            pytest.fail(f"the rest of the network at {url} is over no set of shown ratings")
+    # Each office's difference is leader-adjusted over the comparison window (issue 14): it
+    # sets her ratings against the same leaders' ratings of other offices, so it is no sum
+    # of cells to solve for. That no hidden rating enters it is what
+    # test_a_hidden_group_changes_nothing_shown checks: rescoring a hidden group changes
+    # nothing on any page, CSV or figure.
     return found
 
 
