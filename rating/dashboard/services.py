@@ -26,7 +26,8 @@ from analysis import (
 )
 from rating.auth.models import User
 from rating.auth.services import rater_key_for
-from rating.cycles.models import Cycle, Rating
+from rating.cycles.counts import count_cycle_raters
+from rating.cycles.models import Cycle
 from rating.cycles.services import count_participation, find_open_cycle
 from rating.directory.models import Office, Place
 from rating.extensions import db
@@ -261,8 +262,7 @@ def count_block_participation(cycle: Cycle) -> list[BlockParticipation]:
     only; the rater keys are matched here and go no further."""
     leaders = db.session.execute(select(User.id, User.home_place_id).where(
         User.role == "leader", User.active.is_(True), User.home_place_id.is_not(None))).all()
-    rated = set(db.session.scalars(select(Rating.rater_key).where(
-        Rating.cycle_id == cycle.id).distinct()))
+    rated = {key for _collective, key, _ratings in count_cycle_raters(cycle.id)}
     totals: dict[int, list[int]] = {}
     for user_id, place_id in leaders:
         entry = totals.setdefault(place_id, [0, 0])
