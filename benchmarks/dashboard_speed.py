@@ -25,6 +25,11 @@ fetch again (a max-age still fresh: nothing; otherwise a conditional request ans
 no body). Bodies only, headers not counted. No server is started and nothing listens: the
 test client calls the app in-process. The last line printed is one JSON object with every
 figure. A script, not a test.
+
+Measured 2026-12-01 on the shared 2-core machine (--leaders 2500; wall / CPU seconds):
+100,000: overview 0.141 / 0.136; 1,000,000: scan 0.178 / 0.159, overview 0.168 / 0.136
+(0.94 / 0.85 of the scan; load average 6); 10,000,000: scan 1.548 / 1.173, overview
+0.152 / 0.148 (load 5). The overview at 10,000,000 over 100,000: 1.08 wall, 1.09 CPU.
 """
 
 from __future__ import annotations
