@@ -118,9 +118,18 @@ def postgres_reachable(server: str = PG_SERVER) -> bool:
 # --------------------------------------------------------------------------- the server
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A free port: the first free one of BENCHMARK_PORTS (e.g. ``8190-8194``) when set, so
+    that runs sharing a machine keep to their own ports; else any the kernel gives."""
+    first, _, last = os.environ.get("BENCHMARK_PORTS", "").partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first else [0]
+    for port in candidates:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError(f"no free port in BENCHMARK_PORTS={os.environ['BENCHMARK_PORTS']}")
 
 
 def wait_until(check, seconds: float, what: str, step: float = 0.1) -> None:

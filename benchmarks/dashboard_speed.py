@@ -1,28 +1,41 @@
-"""Speed and weight of the staff charts over a 1,000,000-rating database, against issue 5.
+"""Speed and weight of the staff charts over databases of 100,000 to 10,000,000 ratings.
 
-Run: ``.venv/bin/python benchmarks/dashboard_speed.py [--ratings 1000000]``. It builds a
-SQLite file with the app's own schema (``create_app`` + Alembic ``upgrade``): 200 offices in
-20 blocks, 10 department types, 1,000 leaders in two collectives, 25 closed cycles holding
-``--ratings`` ratings and one open cycle holding 1% more (so the overview's participation
-table has work to do). Then, in the same run, it times
+Run: ``.venv/bin/python benchmarks/dashboard_speed.py [--ratings 100000 1000000 10000000]
+[--leaders 2500]``. For each size it builds a SQLite file with the app's own schema
+(``create_app`` + Alembic ``upgrade``): 200 offices in 20 blocks, 10 department types,
+``--leaders`` leaders in two collectives, 25 closed cycles holding ``--ratings`` ratings and
+one open cycle holding 1% more (so the overview's participation table has work to do). The
+ratings go in by executemany in transactions of 500,000, with the counts' triggers dropped;
+then the counts are built from the ratings as `flask recount` would, and the triggers made
+again. Then, in the same run, it times
 
-(a) the bare ``SELECT office_id, cycle_id, score, count(*) FROM ratings GROUP BY ...`` scan;
+(a) the bare ``SELECT office_id, cycle_id, score, count(*) FROM ratings GROUP BY ...`` scan,
+    which the charts ran before the counts were kept;
+(a') the same histograms read from the counts (``rating_counts``), as the charts do now;
 (b) the server side of the network overview: ``GET /dashboard/`` through Flask's test client,
     logged in as staff (best of 3, after one warm-up request);
 (c) an office page, ``GET /dashboard/offices/<id>`` (best of 3);
 
-and prints the ratios (b)/(a) (goal <= 3) and (c)/(a) (goal <= 0.2). Last, the bytes a
+and prints the ratios (b)/(a) (goal <= 1 at 1,000,000: no dearer than the scan it replaces)
+and (c)/(a) (goal <= 0.2), and across sizes the largest overview over the smallest (goal
+<= 1.5: the charts cost what offices and cycles cost, not what the ratings cost). Last, the bytes a
 browser receives for the overview: the page compressed and not, each asset it loads (plotly
 included) on a first visit, and on a repeat visit what the Cache-Control headers make it
 fetch again (a max-age still fresh: nothing; otherwise a conditional request answered 304,
 no body). Bodies only, headers not counted. No server is started and nothing listens: the
 test client calls the app in-process. The last line printed is one JSON object with every
 figure. A script, not a test.
+
+Measured 2026-12-01 on the shared 2-core machine (--leaders 2500; wall / CPU seconds):
+100,000: overview 0.141 / 0.136; 1,000,000: scan 0.178 / 0.159, overview 0.168 / 0.136
+(0.94 / 0.85 of the scan; load average 6); 10,000,000: scan 1.548 / 1.173, overview
+0.152 / 0.148 (load 5). The overview at 10,000,000 over 100,000: 1.08 wall, 1.09 CPU.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -43,11 +56,14 @@ os.environ["RATING_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="dashboard-speed-in
 from rating import create_app  # noqa: E402
 from rating.extensions import db  # noqa: E402
 
-OFFICES, BLOCKS, DEPARTMENTS, LEADERS, CYCLES = 200, 20, 10, 1000, 25
+OFFICES, BLOCKS, DEPARTMENTS, CYCLES = 200, 20, 10, 25
 SCAN = ("SELECT office_id, cycle_id, score, count(*) FROM ratings "
         "GROUP BY office_id, cycle_id, score")
-GOALS = {"overview_over_scan": 3.0, "office_over_scan": 0.2}
-TIME_LIMIT_S = 600
+COUNTED = ("SELECT office_id, cycle_id, " + ", ".join(f"sum(score_{s})" for s in range(1, 11))
+           + " FROM rating_counts GROUP BY cycle_id, office_id")
+GOALS = {"overview_over_scan": 1.0, "office_over_scan": 0.2, "largest_over_smallest": 1.5}
+TIME_LIMIT_S = 600  # and a minute more per 100,000 ratings
+BATCH = 500_000
 STAFF, PASSWORD = "staff", "benchmark-staff-password"
 
 
@@ -60,15 +76,18 @@ def make_app(path: Path):
     })
 
 
-def build_database(app, path: Path, ratings: int, seed: int) -> dict:
-    """The directory and accounts through the models; the ratings straight into SQLite in
-    one transaction (executemany), sorted as the histogram index is."""
+def build_database(app, path: Path, ratings: int, seed: int, leaders: int) -> dict:
+    """The directory and accounts through the models; the ratings straight into SQLite
+    (executemany, 500,000 a transaction), sorted as the histogram index is, and then the
+    counts from them."""
     from flask_migrate import upgrade
 
     from rating.admin.services import create_user
     from rating.auth.models import Collective, User
     from rating.auth.services import hash_secret, rater_key_for
+    from rating.cycles.counts import create_trigger_statements, drop_trigger_statements
     from rating.cycles.models import Cycle
+    from rating.cycles.recount import recount_statements
     from rating.directory.models import DepartmentType, Office, Place
 
     rng = np.random.default_rng(seed)
@@ -105,7 +124,7 @@ def build_database(app, path: Path, ratings: int, seed: int) -> dict:
              "role": "leader", "collective_id": collectives[i % 2].id,
              "home_place_id": blocks[i % BLOCKS].id, "language": "bn", "active": True,
              "password_hash": pin_hash, "secret_state": "issued", "session_version": 1}
-            for i in range(LEADERS)])
+            for i in range(leaders)])
         create_user(login=STAFF, display_name="Staff", role="staff", secret=PASSWORD,
                     language="en")
         db.session.commit()
@@ -125,13 +144,14 @@ def build_database(app, path: Path, ratings: int, seed: int) -> dict:
     open_per_office = rng.multinomial(ratings // 100, np.full(OFFICES, 1 / OFFICES))
     cells += [(o, CYCLES) for o in range(OFFICES)]
     per_cell = np.concatenate([per_cell, open_per_office])
-    if per_cell.max() > LEADERS:
-        raise ValueError(f"more than {LEADERS} ratings in one cell; lower --ratings")
+    if per_cell.max() > leaders:
+        raise ValueError(f"more than {leaders} ratings in one cell; lower --ratings or "
+                         "raise --leaders")
 
     def rows():
         serial = 0
         for (o, c), n in zip(cells, per_cell.tolist(), strict=True):
-            raters = rng.choice(LEADERS, size=n, replace=False)
+            raters = rng.choice(leaders, size=n, replace=False)
             latent = 5.5 + office_level[o] + office_trend[o] * c + rng.normal(0, 2.2, n)
             scores = np.clip(np.rint(latent), 1, 10).astype(int).tolist()
             answers = rng.integers(0, 4, (n, 2)).tolist()
@@ -144,31 +164,50 @@ def build_database(app, path: Path, ratings: int, seed: int) -> dict:
 
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA synchronous=OFF")
+    connection.execute("PRAGMA cache_size=-2000000")  # 2 GB: the indexes' pages stay in memory
+    insert = ("INSERT INTO ratings (cycle_id, office_id, rater_key, collective_id, score,"
+              " purpose, respect, work_done, quote_consent, submission_id, source)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     with connection:
-        connection.executemany(
-            "INSERT INTO ratings (cycle_id, office_id, rater_key, collective_id, score, purpose,"
-            " respect, work_done, quote_consent, submission_id, source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+        for statement in drop_trigger_statements("sqlite"):
+            connection.execute(statement)
+    stream = rows()
+    while True:
+        with connection:
+            batch = connection.executemany(insert, itertools.islice(stream, BATCH))
+        if batch.rowcount < BATCH:
+            break
+    counting = time.perf_counter()
+    with connection:
+        for statement in [*recount_statements(), *create_trigger_statements("sqlite")]:
+            connection.execute(statement)
+    counts_s = time.perf_counter() - counting
+    connection.execute("PRAGMA analysis_limit=1000")
     connection.execute("ANALYZE")
     total = connection.execute("SELECT count(*) FROM ratings").fetchone()[0]
+    cells = connection.execute("SELECT count(*) FROM rating_counts").fetchone()[0]
     connection.close()
     return {"ratings_total": total, "ratings_closed": int(per_cell[:OFFICES * CYCLES].sum()),
-            "office_id": office_ids[OFFICES // 2]}
+            "office_id": office_ids[OFFICES // 2], "count_rows": cells,
+            "counts_build_seconds": round(counts_s, 1)}
 
 
-def best_of(function, repeats=3) -> float:
-    best = float("inf")
+def best_of(function, repeats=3) -> tuple[float, float]:
+    """The least wall time and the least CPU time of this process (SQLite and the app both
+    run in it) over ``repeats`` calls: on a shared machine the CPU time is the steadier."""
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         function()
         best = min(best, time.perf_counter() - started)
-    return best
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return best, best_cpu
 
 
-def time_scan(path: Path) -> tuple[float, int]:
+def time_scan(path: Path, query: str = SCAN) -> tuple[tuple[float, float], int]:
     connection = sqlite3.connect(path)
-    rows = connection.execute(SCAN).fetchall()  # warm the page cache, as the app's runs are
-    seconds = best_of(lambda: connection.execute(SCAN).fetchall())
+    rows = connection.execute(query).fetchall()  # warm the page cache, as the app's runs are
+    seconds = best_of(lambda: connection.execute(query).fetchall())
     connection.close()
     return seconds, len(rows)
 
@@ -181,7 +220,7 @@ def logged_in_client(app):
     return client
 
 
-def time_page(client, url: str) -> float:
+def time_page(client, url: str) -> tuple[float, float]:
     def get():
         response = client.get(url, headers={"Accept-Encoding": "gzip"})
         if response.status_code != 200:
@@ -237,55 +276,106 @@ def page_weight(client) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ratings", type=int, default=1_000_000)
+    parser.add_argument("--ratings", type=int, nargs="+", default=[1_000_000],
+                        help="one database of each size, timed in turn")
+    parser.add_argument("--leaders", type=int, default=1000,
+                        help="at least the ratings of one office in one cycle")
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args(argv)
-    signal.alarm(TIME_LIMIT_S)  # bounded: a hung run dies instead of running on
+    # bounded: a hung run dies instead of running on
+    signal.alarm(TIME_LIMIT_S + sum(args.ratings) * 60 // 100_000)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="dashboard-speed-") as folder:
-        path = Path(folder) / "ratings.sqlite3"
-        app = make_app(path)
-        built = build_database(app, path, args.ratings, args.seed)
-        build_s = time.perf_counter() - started
-        scan_s, scan_rows = time_scan(path)
-        client = logged_in_client(app)
-        overview_s = time_page(client, "/dashboard/")
-        office_s = time_page(client, f"/dashboard/offices/{built['office_id']}")
-        weight = page_weight(client)
-        size = path.stat().st_size + sum(p.stat().st_size for p in Path(folder).glob("*-wal"))
-        with app.app_context():
-            db.engine.dispose()
+    runs = []
+    for i, ratings in enumerate(args.ratings):
+        runs.append(run_one(ratings, args.leaders, args.seed, weigh=i == 0))
+        print(json.dumps({k: v for k, v in runs[-1].items() if k != "weight"}), flush=True)
+    overviews = [run["overview_seconds"] for run in runs]
+    overviews_cpu = [run["overview_cpu_seconds"] for run in runs]
     result = {
-        "ratings_total": built["ratings_total"], "ratings_in_closed_cycles":
-        built["ratings_closed"], "offices": OFFICES, "closed_cycles": CYCLES,
-        "leaders": LEADERS, "database_bytes": size, "build_seconds": round(build_s, 1),
-        "scan_seconds": round(scan_s, 4), "scan_rows": scan_rows,
-        "overview_seconds": round(overview_s, 4), "office_seconds": round(office_s, 4),
-        "overview_over_scan": round(overview_s / scan_s, 3),
-        "office_over_scan": round(office_s / scan_s, 3),
-        "goals": GOALS,
-        "overview_goal_met": overview_s / scan_s <= GOALS["overview_over_scan"],
-        "office_goal_met": office_s / scan_s <= GOALS["office_over_scan"],
-        **{key: value for key, value in weight.items() if key != "assets"},
-        "assets": weight["assets"], "total_seconds": round(time.perf_counter() - started, 1),
+        "runs": runs, "offices": OFFICES, "closed_cycles": CYCLES, "leaders": args.leaders,
+        "goals": GOALS, "largest_over_smallest": round(max(overviews) / min(overviews), 3),
+        "largest_over_smallest_cpu": round(max(overviews_cpu) / min(overviews_cpu), 3),
+        "spread_goal_met": max(overviews) / min(overviews)
+        <= GOALS["largest_over_smallest"],
+        "scan_goal_met": all(run["overview_goal_met"] for run in runs
+                             if run["overview_goal_met"] is not None),
+        **{key: value for key, value in runs[0].pop("weight").items()},
+        "total_seconds": round(time.perf_counter() - started, 1),
     }
     print_table(result)
     print(json.dumps(result))
     return 0
 
 
+def run_one(ratings: int, leaders: int, seed: int, weigh: bool) -> dict:
+    started = time.perf_counter()
+    # In memory (tmpfs) where there is one: 10,000,000 ratings are 6 GB, and the runs time
+    # reads of a warm page cache anyway.
+    memory = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="dashboard-speed-", dir=memory) as folder:
+        path = Path(folder) / "ratings.sqlite3"
+        app = make_app(path)
+        built = build_database(app, path, ratings, seed, leaders)
+        build_s = time.perf_counter() - started
+        (scan_s, scan_cpu), scan_rows = time_scan(path)
+        (counted_s, _), counted_rows = time_scan(path, COUNTED)
+        client = logged_in_client(app)
+        overview_s, overview_cpu = time_page(client, "/dashboard/")
+        office_s, office_cpu = time_page(client, f"/dashboard/offices/{built['office_id']}")
+        weight = page_weight(client) if weigh else {}
+        size = path.stat().st_size + sum(p.stat().st_size for p in Path(folder).glob("*-wal"))
+        with app.app_context():
+            db.engine.dispose()
+    # The issue's goal is at 1,000,000 ratings and up; below, the scan is cheaper than the
+    # page's fixed work (offices x cycles), which is the point of the counts.
+    judged = built["ratings_total"] >= 1_000_000
+    return {
+        "ratings_total": built["ratings_total"], "ratings_in_closed_cycles":
+        built["ratings_closed"], "count_rows": built["count_rows"],
+        "database_bytes": size, "build_seconds": round(build_s, 1),
+        "counts_build_seconds": built["counts_build_seconds"],
+        "scan_seconds": round(scan_s, 4), "scan_rows": scan_rows,
+        "counted_seconds": round(counted_s, 4), "counted_rows": counted_rows,
+        "overview_seconds": round(overview_s, 4), "office_seconds": round(office_s, 4),
+        "scan_cpu_seconds": round(scan_cpu, 4), "overview_cpu_seconds": round(overview_cpu, 4),
+        "office_cpu_seconds": round(office_cpu, 4),
+        "overview_over_scan_cpu": round(overview_cpu / scan_cpu, 3),
+        "load_average": round(os.getloadavg()[0], 1),
+        "overview_over_scan": round(overview_s / scan_s, 3),
+        "office_over_scan": round(office_s / scan_s, 3),
+        "overview_goal_met": overview_s / scan_s <= GOALS["overview_over_scan"] if judged
+        else None,
+        "office_goal_met": office_s / scan_s <= GOALS["office_over_scan"] if judged else None,
+        "weight": weight,
+    }
+
+
+def _verdict(met) -> str:
+    return "-" if met is None else "met" if met else "MISSED"
+
+
 def print_table(r: dict) -> None:
-    print(f"{r['ratings_total']:,} ratings ({r['ratings_in_closed_cycles']:,} in {CYCLES} "
-          f"closed cycles), {OFFICES} offices, {LEADERS} leaders; database "
-          f"{r['database_bytes'] / 1e6:.0f} MB, built in {r['build_seconds']} s")
-    print(f"{'measure':<44}{'seconds':>10}{'x scan':>9}{'goal':>8}")
-    print(f"{'(a) bare GROUP BY scan':<44}{r['scan_seconds']:>10.4f}{1:>9.2f}{'':>8}")
-    print(f"{'(b) GET /dashboard/ (server side)':<44}{r['overview_seconds']:>10.4f}"
-          f"{r['overview_over_scan']:>9.2f}{'<= 3':>8}"
-          f"  {'met' if r['overview_goal_met'] else 'MISSED'}")
-    print(f"{'(c) GET /dashboard/offices/<id>':<44}{r['office_seconds']:>10.4f}"
-          f"{r['office_over_scan']:>9.2f}{'<= 0.2':>8}"
-          f"  {'met' if r['office_goal_met'] else 'MISSED'}")
+    print(f"{OFFICES} offices, {CYCLES} closed cycles and an open one, {r['leaders']} leaders")
+    print(f"{'ratings':>11}{'MB':>7}{'build s':>9}{'count rows':>11}{'(a) scan':>10}"
+          f"{'(a) counts':>11}{'(b) overview':>13}{'b/a':>7}{'<= 1':>7}{'(c) office':>11}"
+          f"{'c/a':>7}{'<= 0.2':>7}")
+    for run in r["runs"]:
+        print(f"{run['ratings_total']:>11,}{run['database_bytes'] / 1e6:>7.0f}"
+              f"{run['build_seconds']:>9.1f}{run['count_rows']:>11,}"
+              f"{run['scan_seconds']:>10.4f}{run['counted_seconds']:>11.4f}"
+              f"{run['overview_seconds']:>13.4f}{run['overview_over_scan']:>7.2f}"
+              f"{_verdict(run['overview_goal_met']):>7}{run['office_seconds']:>11.4f}"
+              f"{run['office_over_scan']:>7.2f}{_verdict(run['office_goal_met']):>7}")
+    print("CPU seconds (this process: SQLite and the app), least of 3; load average")
+    for run in r["runs"]:
+        print(f"{run['ratings_total']:>11,}  scan {run['scan_cpu_seconds']:.4f}  overview "
+              f"{run['overview_cpu_seconds']:.4f}  b/a {run['overview_over_scan_cpu']:.2f}  "
+              f"office {run['office_cpu_seconds']:.4f}  load {run['load_average']}")
+    print(f"overview, largest over smallest database: {r['largest_over_smallest']:.2f} "
+          f"(CPU {r['largest_over_smallest_cpu']:.2f}) "
+          f"(goal <= {GOALS['largest_over_smallest']}) {_verdict(r['spread_goal_met'])}")
+    print("(a) scan: the bare GROUP BY over ratings the charts ran before; (a) counts: the "
+          "same histograms from rating_counts")
     print()
     print(f"{'overview page and assets':<46}{'bytes':>10}  {'encoding':<9}{'repeat visit'}")
     print(f"{'/dashboard/ (uncompressed)':<46}{r['html_bytes']:>10,}")

@@ -1,5 +1,5 @@
 """Command line: ``flask --app wsgi init-db | demo-data | create-user | import-offices |
-import-ratings | backup | restore``. Each command is a module-level function, registered by
+import-ratings | recount | backup | restore``. Each command is a module-level function, registered by
 `init_app` (as the Flask tutorial's ``db.py`` does)."""
 
 import sys
@@ -14,6 +14,7 @@ from rating import demo
 from rating.admin import services as accounts
 from rating.auth.models import Collective
 from rating.csvio import decode_upload
+from rating.cycles.recount import recount_ratings
 from rating.directory import importing
 from rating.extensions import db
 from rating.ops.backup import BackupError, backup_database, restore_database
@@ -97,6 +98,19 @@ def import_ratings(csv_file, dry_run):
     _report(plan.problems, len(plan.items), "ratings", dry_run)
 
 
+@click.command("recount")
+@click.option("--check", is_flag=True, help="Compare only; change nothing.")
+def recount(check):
+    """Count the ratings again into the counts the charts read (rating_counts,
+    cycle_raters) and report any difference; exit status 1 when there was one."""
+    drifts = recount_ratings(repair=not check)
+    for drift in drifts:
+        click.echo(drift.describe())
+    if any(drift.differs for drift in drifts):
+        raise click.ClickException("the counts differed from the ratings; " + (
+            "nothing was changed (--check)." if check else "they are rebuilt now."))
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup(path):
@@ -125,7 +139,8 @@ def restore(path, yes):
     click.echo(report.describe("Restored from"))
 
 
-COMMANDS = (init_db, demo_data, create_user, import_offices, import_ratings, backup, restore)
+COMMANDS = (init_db, demo_data, create_user, import_offices, import_ratings, recount, backup,
+            restore)
 
 
 def init_app(app: Flask) -> None:

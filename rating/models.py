@@ -2,6 +2,7 @@
 
 from rating.audit import AuditEvent
 from rating.auth.models import Collective, LoginThrottle, User
+from rating.cycles.counts import cycle_raters, rating_counts
 from rating.cycles.models import Cycle, Rating, Submission
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
@@ -30,4 +31,6 @@ __all__ = [
     "Submission",
     "VoicePrompt",
     "User",
+    "cycle_raters",
+    "rating_counts",
 ]

@@ -342,9 +342,13 @@ def _rows_added(before: dict, after: dict) -> dict[str, list[dict]]:
 
 
 def _lay_down(added: dict[str, list[dict]]) -> None:
+    from rating.cycles.counts import DERIVED_TABLES
+
     with db.engine.begin() as connection:
         for table in db.metadata.sorted_tables:
-            if table.name in added:
+            # The counts beside the ratings are not laid down: the database's triggers count
+            # the ratings again as they go in.
+            if table.name in added and table.name not in DERIVED_TABLES:
                 connection.execute(table.insert(), added[table.name])
         if connection.dialect.name == "postgresql":
             for table in db.metadata.sorted_tables:

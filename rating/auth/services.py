@@ -1,6 +1,7 @@
 """Accounts: hashing secrets, checking logins with lock-out, changing a PIN, pseudonymous
 rater keys."""
 
+import functools
 import hashlib
 import hmac
 import re
@@ -225,8 +226,14 @@ def rater_key_for(user_id: int | str) -> str:
 
 
 def rater_key_for_code(code: str) -> str:
-    secret = current_app.config["RATER_KEY_SECRET"].encode()
-    return hmac.new(secret, code.encode(), hashlib.sha256).hexdigest()
+    return _keyed(current_app.config["RATER_KEY_SECRET"], code)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _keyed(secret: str, code: str) -> str:
+    # A pure function of the secret and the code, so remembering it can never be stale: the
+    # overview's participation keys every active leader, 8% of the page with 2,500 leaders.
+    return hmac.new(secret.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
 def new_pin() -> str:

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from analysis import participation_band
 from rating import audit
 from rating.auth.models import Collective, User
-from rating.cycles.models import Cycle, Rating
+from rating.cycles.counts import count_cycle_raters
+from rating.cycles.models import Cycle
 from rating.extensions import db
 from rating.refusal import Refused
 from rating.rules import current_rules
@@ -133,18 +134,10 @@ def count_participation(cycle: Cycle) -> list[Participation]:
             .group_by(User.collective_id)
         ).all()
     )
-    rated = {
-        row.collective_id: (row.raters, row.ratings)
-        for row in db.session.execute(
-            select(
-                Rating.collective_id,
-                func.count(distinct(Rating.rater_key)).label("raters"),
-                func.count(Rating.id).label("ratings"),
-            )
-            .where(Rating.cycle_id == cycle.id)
-            .group_by(Rating.collective_id)
-        )
-    }
+    rated: dict[int | None, tuple[int, int]] = {}
+    for collective_id, _key, ratings in count_cycle_raters(cycle.id):
+        raters, total = rated.get(collective_id, (0, 0))
+        rated[collective_id] = (raters + 1, total + ratings)
     collectives = db.session.scalars(select(Collective).order_by(Collective.name_en))
     rows = [
         Participation(c, leaders.get(c.id, 0), *rated.get(c.id, (0, 0))) for c in collectives

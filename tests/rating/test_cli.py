@@ -140,6 +140,10 @@ def test_import_ratings(runner, two_offices, make_cycle, make_user, csv_file):
                     for value in row)
     for code in ("OLD-17", "OLD-18", "BJ-001", "old-17"):
         assert code not in dump
+    # The import is counted for the charts as it is written (`recount` finds no difference).
+    recount = runner.invoke(args=["recount", "--check"])
+    assert recount.exit_code == 0, recount.output
+    assert "rating_counts: 4 rows, as the ratings give them." in recount.output
 
 
 def test_import_ratings_twice_is_refused(runner, two_offices, csv_file):

@@ -666,15 +666,23 @@ def test_a_bengali_page_writes_its_tables_in_bengali_digits(client, login_as, ne
 
 # ---- how the views read the database -------------------------------------------------------
 
-def test_the_overview_reads_one_histogram_and_the_window_of_ratings(app, client, login_as,
-                                                                    network):
-    """Views load rating rows for one statistic only. Count the statements: the overview
-    issues exactly one GROUP BY over office, cycle and score, one read of (rater, office,
-    cycle, score) bounded to the headline window's cycles (the leader-adjusted comparison
-    needs to know who rated what: rating.histograms.rater_scores), no other statement that
-    reads scores, and a small bounded number of other statements (the user, the filter
-    choices, cycles, offices, participation counts)."""
+READS_RATINGS = re.compile(r"\b(FROM|JOIN) ratings\b")
+
+
+@pytest.mark.parametrize("page", ["/dashboard/", "/dashboard/heatmap",
+                                  "/dashboard/blocks/{block}", "/dashboard/departments/{bdo}",
+                                  "/dashboard/?collective={collective}&block={block}"])
+def test_the_charts_read_the_counts_never_the_ratings(app, client, login_as, network,
+                                                      directory, page):
+    """Charts cost what offices and cycles cost: a chart page reads the counts the database
+    keeps beside the ratings (one GROUP BY over office x cycle, collectives added; under the
+    collective filter also each collective's part of a cell), and reads rating rows for one
+    statistic only: (rater, office, cycle, score) bounded to the headline window's cycles
+    (the leader-adjusted comparison needs to know who rated what:
+    rating.histograms.rater_scores); a small bounded number of other statements."""
     login_as("staff")
+    url = page.format(block=directory["gaighata"].id, bdo=directory["bdo"].id,
+                      collective=network.collectives["BJ"].id)
     statements = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
@@ -682,20 +690,17 @@ def test_the_overview_reads_one_histogram_and_the_window_of_ratings(app, client,
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        get_html(client, "/dashboard/")
+        get_html(client, url)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
-    histogram = [s for s in statements
-                 if "GROUP BY ratings.office_id, ratings.cycle_id, ratings.score" in s]
-    assert len(histogram) == 1, histogram
-    reads_scores = [s for s in statements if "ratings.score" in s and s not in histogram]
+    histogram = [s for s in statements if "FROM rating_counts" in s]
+    assert 1 <= len(histogram) <= (2 if "collective" in page else 1), histogram
+    reads = [s for s in statements if READS_RATINGS.search(s)]
     window = app.config["STATISTICS_RULES"].comparison.window_cycles
-    assert len(reads_scores) == 1, reads_scores
-    assert reads_scores[0].startswith("SELECT ratings.rater_key, ratings.office_id, "
-                                      "ratings.cycle_id, ratings.score FROM ratings")
-    cycles = re.search(r"WHERE ratings\.cycle_id IN \((.*)\)$", reads_scores[0])
-    assert cycles and 1 <= len(cycles.group(1).split(", ")) <= window, reads_scores[0]
-    # The other GROUP BY over ratings counts the open cycle's participation per collective.
-    over_ratings = [s for s in statements if "GROUP BY ratings." in s]
-    assert all(s in histogram or "GROUP BY ratings.collective_id" in s for s in over_ratings)
+    assert len(reads) <= 1, reads
+    for read in reads:
+        assert read.startswith("SELECT ratings.rater_key, ratings.office_id, "
+                               "ratings.cycle_id, ratings.score FROM ratings"), read
+        cycles = re.search(r"ratings\.cycle_id IN \((.*?)\)", read)
+        assert cycles and 1 <= len(cycles.group(1).split(", ")) <= window, read
     assert len(statements) <= 20, "\n".join(statements)

@@ -17,6 +17,16 @@ from rating.survey.models import Rating, Submission
 from tests.conftest import TEST_PIN, Browser, csrf_from
 
 
+@pytest.fixture(autouse=True)
+def counts_still_hold(app):
+    """After each race, the counts the charts read still equal the ratings (`flask recount`
+    compares them and exits non-zero on a difference)."""
+    yield
+    db.session.rollback()
+    result = app.test_cli_runner().invoke(args=["recount", "--check"])
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture
 def phones(app, make_user, make_cycle, make_office):
     """Two phones logged in as the same leader, each with its CSRF token."""
