@@ -107,6 +107,17 @@ def load_config(instance_path: str) -> dict:
         "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "default"),
         "LOCKOUT_THRESHOLD": 5,
         "LOCKOUT_MAX_MINUTES": 60,
+        # Evidence packs are signed by the organisation: its name (the letterhead, the PDF
+        # signature), an Ed25519 key for the manifests, a PKCS#12 certificate for the PDFs.
+        # Unset outside production: made once in instance/ (a demo key, self-signed).
+        "ORGANISATION_NAME": os.environ.get(
+            "ORGANISATION_NAME", "Survivor leaders' network (demo: set ORGANISATION_NAME)"),
+        "PACK_SIGNING_KEY_FILE": os.environ.get("PACK_SIGNING_KEY_FILE"),
+        "PACK_CERTIFICATE_FILE": os.environ.get("PACK_CERTIFICATE_FILE"),
+        "PACK_CERTIFICATE_PASSWORD": os.environ.get("PACK_CERTIFICATE_PASSWORD"),
+        # Where the public can reach this service: the QR code on every pack opens
+        # PUBLIC_URL/verify/<manifest hash>.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         # Every threshold of the statistics and the publication rules (analysis.Rules).
         "STATISTICS_RULES": NETWORK_RULES,
     }

@@ -7,8 +7,9 @@ import io
 import json
 from pathlib import Path
 
+import segno
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from flask import current_app, render_template
 
 from analysis import ComparisonFlag, TrendVerdict, count_band
@@ -48,7 +49,27 @@ def _context(content, interactive: bool) -> dict:
                                              in LANGUAGES[content.params.language]),
         "effect_text": lambda figures: wording.before_after_sentence(
             _with_counts(figures), say=make_say(content.params.language), number=_figure),
+        "seal": _seal(content),
     }
+
+
+def _seal(content) -> dict:
+    """What every page shows of the pack's signature: its id and the manifest's SHA-256 (in
+    the footer), and a QR code that opens the public verification page."""
+    seal = content.seal
+    if not seal:
+        return {}
+    lines = []
+    for language in LANGUAGES[content.params.language]:
+        def say(message, _language=language, **params):
+            return translate(message, _language, **params)
+
+        lines.append(say("Pack %(id)s · reference (SHA-256 of manifest.json) %(sha)s",
+                         id=seal["pack"], sha=seal["manifest_sha256"]))
+    return {**seal, "footer": " / ".join(lines),
+            # CSS content string: the text has no quote or backslash, but be sure
+            "footer_css": " / ".join(lines).replace("\\", "").replace('"', "").replace("<", ""),
+            "qr": segno.make(seal["verify_url"], error="m").svg_data_uri(scale=3, border=2)}
 
 
 def _bands(publication) -> dict[str, str]:
@@ -171,6 +192,11 @@ def render_csv(content) -> str:
 def render_letter(content) -> bytes:
     """letter.docx: a draft to the recipient with the key figures, for the team to edit."""
     document = Document()
+    for page in document.sections:  # A4, as the PDF report (python-docx starts on US Letter)
+        page.page_width, page.page_height = Mm(210), Mm(297)
+        page.left_margin = page.right_margin = Mm(20)
+        if content.seal:
+            page.footer.paragraphs[0].text = _seal(content)["footer"]
     style = document.styles["Normal"]
     style.font.name = "Noto Sans Bengali"
     style.font.size = Pt(11)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from rating import audit
 from rating.cycles.models import Rating
-from rating.evidence import render, signing
+from rating.evidence import keys, pades, render, signing
 from rating.evidence.content import PackError, PackParams, assemble_pack
 from rating.evidence.models import Pack
 from rating.extensions import db
@@ -69,33 +69,43 @@ def build_pack(pack_id: int) -> Pack:
     try:
         progress(2, "starting")
         content = assemble_pack(params, progress)
-        files = {}
-        progress(50, "pdf")
-        files["report.pdf"] = render.render_pdf(content)
-        progress(75, "html")
-        files["report.html"] = render.render_html(content).encode()
-        progress(85, "data")
-        files["data.csv"] = render.render_csv(content).encode()
-        files["escalation.csv"] = render.render_trail_csv(content).encode()
-        files["letter.docx"] = render.render_letter(content)
+        progress(45, "data")
+        data = {"data.csv": render.render_csv(content).encode(),
+                "escalation.csv": render.render_trail_csv(content).encode()}
         built_by = pack.built_by.login if pack.built_by else "command line"
-        manifest = signing.sign_manifest(files, {
+        organisation = current_app.config["ORGANISATION_NAME"]
+        manifest = signing.sign_manifest(data, {
             "pack": pack.id, "parameters": params.as_dict(), "scope": content.scope_names,
             "cycles": [cycle.name for cycle in content.cycles],
             "data_fingerprint": content.fingerprint, "software_version": software_version,
             "built_at": content.built_at.isoformat(), "built_by": built_by,
+            "organisation": organisation, "public_key_id": keys.signing_key_id(),
             "offices_shown": len(content.sections), "offices_withheld": len(content.withheld),
             "escalation_actions": sum(len(s.history) for s in content.sections),
             "promises_as_of": content.as_of.isoformat(),
         })
+        digest = signing.manifest_digest(manifest)
+        content.seal = {"pack": pack.id, "manifest_sha256": digest,
+                        "key_id": keys.signing_key_id(),
+                        "verify_url": f"{current_app.config['PUBLIC_URL']}/verify/{digest}"}
+        progress(50, "pdf")
+        documents = {"report.pdf": pades.sign_pdf(
+            render.render_pdf(content), "Evidence pack report", organisation)}
+        progress(75, "html")
+        documents["report.html"] = render.render_html(content).encode()
+        progress(85, "letter")
+        documents["letter.docx"] = render.render_letter(content)
+        files = {**data, **documents}
+        index = signing.sign_documents(manifest, documents)
         file_name = f"evidence-pack-{pack.id}-{pack.scope}-{content.latest.name}.zip".replace(
             " ", "-")
         with zipfile.ZipFile(packs_dir() / file_name, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in files.items():
-                archive.writestr(name, data)
+            for name, member in files.items():
+                archive.writestr(name, member)
             archive.writestr(signing.MANIFEST, manifest)
+            archive.writestr(signing.DOCUMENTS, index)
         pack.file_name = file_name
-        pack.manifest_sha256 = signing.manifest_digest(manifest)
+        pack.manifest_sha256 = digest
         pack.status, pack.progress, pack.stage = "done", 100, "done"
         pack.finished_at = utcnow()
         audit.record("pack.build", "pack", pack.id, pack.built_by, scope=pack.scope,
@@ -104,6 +114,10 @@ def build_pack(pack_id: int) -> Pack:
     except PackError as refused:
         db.session.rollback()
         _fail(pack_id, refused.code)
+    except keys.SigningNotConfigured as missing:
+        db.session.rollback()
+        current_app.logger.error("pack %s not signed: %s", pack_id, missing)
+        _fail(pack_id, "signing_not_configured")
     except Exception:
         db.session.rollback()
         current_app.logger.exception("building pack %s failed", pack_id)

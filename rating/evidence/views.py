@@ -30,6 +30,9 @@ def _problem(code: str) -> str:
         "not_quotable": _("That comment cannot be quoted."),
         "internal": _("Building the pack failed; the error is in the server log."),
         "interrupted": _("Building was interrupted (the server restarted). Build it again."),
+        "signing_not_configured": _("Packs cannot be signed: the organisation's signing key "
+                                    "and certificate are not set (PACK_SIGNING_KEY_FILE, "
+                                    "PACK_CERTIFICATE_FILE)."),
     }.get(code, code)
 
 
