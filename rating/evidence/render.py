@@ -16,7 +16,7 @@ from analysis import ComparisonFlag, TrendVerdict, count_band
 from rating import wording
 from rating.csvio import safe_cell
 from rating.cycles.services import axis_position
-from rating.evidence import charts, pdftext
+from rating.evidence import charts, fonts, pdftext
 from rating.evidence.words import (
     LANGUAGES,
     level_name,
@@ -42,7 +42,9 @@ def _context(content, interactive: bool) -> dict:
         "languages": LANGUAGES[content.params.language], "cycle_names": cycle_names,
         "level": {language: level_name(content.params.recipient_level, language)
                   for language in ("bn", "en")},
-        "fonts": Path(current_app.static_folder, "fonts").as_uri(),
+        # the PDF reads the app's font files; report.html gets them inlined (`fonts`)
+        "fonts": fonts.PLACEHOLDER if interactive else Path(
+            current_app.static_folder, "fonts").as_uri() + "/",
         "interactive": interactive,
         "day": make_day(content.params.language),
         "level_of": lambda level: " / ".join(level_name(level, language) for language
@@ -110,9 +112,11 @@ def render_html(content) -> str:
     bundle = Path(current_app.static_folder, PLOTLY_BUNDLE).read_bytes()
     context["plotly_js"] = gzip.decompress(bundle).decode()
     context["figures"] = {section.office.id: _trend_figure(
-        context["cycle_names"], section, _action_positions(content, section))
+        context["cycle_names"], section, _action_positions(content, section),
+        LANGUAGES[content.params.language][0])
         for section in content.sections}
-    return render_template("evidence/report.html", **context)
+    return fonts.embed_fonts(render_template("evidence/report.html", **context),
+                             Path(current_app.static_folder, "fonts"))
 
 
 def _action_positions(content, section) -> list[float]:
@@ -120,7 +124,9 @@ def _action_positions(content, section) -> list[float]:
     return [axis_position(action.acted_on, content.cycles) for action in section.history]
 
 
-def _trend_figure(cycle_names, section, actions=()) -> str:
+def _trend_figure(cycle_names, section, actions=(), language="en") -> str:
+    office = section.office.name_bn if language == "bn" else section.office.name_en
+    name = translate("Mean score, %(office)s", language, office=office)
     xs, means, lows, highs = [], [], [], []
     for name, cell in zip(cycle_names, section.cells, strict=True):
         if cell is not None and cell.publishable:
@@ -136,7 +142,9 @@ def _trend_figure(cycle_names, section, actions=()) -> str:
          "fillcolor": "rgba(11,92,173,0.18)", "line": {"width": 0}, "hoverinfo": "skip",
          "showlegend": False},
         {"type": "scatter", "x": xs, "y": means, "mode": "lines+markers", "showlegend": False,
-         "line": {"color": "#0b5cad"}}],
+         "line": {"color": "#0b5cad"}, "name": name,
+         # the hover names the office and the figure, never "trace 2"
+         "hovertemplate": "%{x}: %{y:.1f}<extra>" + name + "</extra>"}],
         "layout": {"height": 260, "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
                    "yaxis": {"range": [1, 10]},
                    "xaxis": {"type": "category", "categoryarray": cycle_names},

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from rating import audit
 from rating.cycles.models import Rating
-from rating.evidence import keys, pades, render, signing
+from rating.evidence import datafiles, keys, pades, render, signing
 from rating.evidence.content import PackError, PackParams, assemble_pack
 from rating.evidence.models import Pack
 from rating.extensions import db
@@ -70,8 +70,11 @@ def build_pack(pack_id: int) -> Pack:
         progress(2, "starting")
         content = assemble_pack(params, progress)
         progress(45, "data")
-        data = {"data.csv": render.render_csv(content).encode(),
-                "escalation.csv": render.render_trail_csv(content).encode()}
+        tables = {"data.csv": render.render_csv(content),
+                  "escalation.csv": render.render_trail_csv(content)}
+        data = {name: datafiles.with_bom(text) for name, text in tables.items()}
+        data["data-dictionary.csv"] = datafiles.render_dictionary(tables)
+        data["data.xlsx"] = datafiles.render_xlsx(tables, content.built_at)
         built_by = pack.built_by.login if pack.built_by else "command line"
         organisation = current_app.config["ORGANISATION_NAME"]
         manifest = signing.sign_manifest(data, {

@@ -22,7 +22,8 @@ from scipy import stats
 from rating.extensions import db
 from tests.conftest import TEST_PASSWORDS, Browser, csrf_from
 
-DATA_FILES = {"data.csv", "escalation.csv"}  # listed in manifest.json
+DATA_FILES = {"data.csv", "escalation.csv", "data-dictionary.csv",
+              "data.xlsx"}  # listed in manifest.json
 DOCUMENT_FILES = {"report.pdf", "report.html", "letter.docx"}  # listed in documents.json
 PACK_FILES = DATA_FILES | DOCUMENT_FILES | {"manifest.json", "documents.json"}
 CYCLES = [("2025 Q1", date(2025, 1, 1), date(2025, 3, 31)),
@@ -227,7 +228,7 @@ class Pack:
 
     @property
     def csv_rows(self) -> list[dict]:
-        return list(csv.DictReader(io.StringIO(self.files["data.csv"].decode())))
+        return list(csv.DictReader(io.StringIO(self.files["data.csv"].decode("utf-8-sig"))))
 
     @property
     def manifest(self) -> dict:
@@ -335,9 +336,9 @@ def all_text(pack: Pack) -> str:
     """Every word a reader of the pack can see: PDF text, HTML, CSV, the letter's XML."""
     parts = [pack.pdf_text]
     for name, data in pack.files.items():
-        if name == "letter.docx":
-            with zipfile.ZipFile(io.BytesIO(data)) as docx:
-                parts += [docx.read(part).decode() for part in docx.namelist()
+        if name.endswith((".docx", ".xlsx")):  # Office files are zips of XML
+            with zipfile.ZipFile(io.BytesIO(data)) as office:
+                parts += [office.read(part).decode() for part in office.namelist()
                           if part.endswith(".xml")]
         elif name != "report.pdf":
             parts.append(data.decode())

@@ -348,3 +348,69 @@ def test_production_without_a_signing_key_refuses_to_build(app, runner, network,
     assert result.exit_code != 0
     assert "signing_not_configured" in result.output
     assert not (tmp_path / "pack.zip").exists()
+
+
+# ---- data a third party opens and reads --------------------------------------------------
+
+def test_the_csvs_open_in_excel_and_every_column_is_in_the_dictionary(any_pack):
+    import csv
+
+    dictionary = any_pack.files["data-dictionary.csv"]
+    assert dictionary.startswith(b"\xef\xbb\xbf")
+    described = {(row["file"], row["column"]): row for row in csv.DictReader(
+        io.StringIO(dictionary.decode("utf-8-sig")))}
+    for name in ("data.csv", "escalation.csv"):
+        data = any_pack.files[name]
+        assert data.startswith(b"\xef\xbb\xbf"), name  # UTF-8 with BOM: Excel reads Bengali
+        header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        for column in header:
+            row = described[(name, column)]
+            assert row["unit"] and len(row["meaning"]) > 10, (name, column)
+        assert [c for (file, c) in described if file == name] == header
+
+
+def test_the_xlsx_holds_the_same_tables_with_numbers_as_numbers(any_pack):
+    import csv
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(any_pack.files["data.xlsx"]), read_only=True)
+    assert book.sheetnames == ["data", "escalation", "data-dictionary"]
+    for sheet, name in (("data", "data.csv"), ("escalation", "escalation.csv")):
+        rows = list(csv.reader(io.StringIO(any_pack.files[name].decode("utf-8-sig"))))
+        cells = [["" if v is None else v for v in row] for row in book[sheet].iter_rows(
+            values_only=True)]
+        assert len(cells) == len(rows)
+        for want, got in zip(rows, cells, strict=True):
+            for text, value in zip(want, got, strict=False):
+                if isinstance(value, int | float):  # "1.0" comes back as 1
+                    assert value == float(text)
+                else:
+                    assert value == text
+    numbers = [v for row in book["data"].iter_rows(min_row=2, values_only=True) for v in row
+               if isinstance(v, int | float)]
+    assert numbers  # means and intervals are numbers, not text
+
+
+def test_report_html_carries_its_fonts_a_viewport_and_named_hovers(any_pack):
+    html = any_pack.files["report.html"].decode()
+    assert "file://" not in html and "/static/fonts" not in html
+    fonts = re.findall(r'src: url\("data:font/woff2;base64,([A-Za-z0-9+/=]+)"\)', html)
+    assert len(fonts) == 4
+    from fontTools.ttLib import TTFont
+
+    bengali = TTFont(io.BytesIO(__import__("base64").b64decode(fonts[0])))
+    cmap = bengali.getBestCmap()
+    used = {ch for ch in re.sub(r"<[^>]+>", "", html) if "\u0980" <= ch <= "\u09ff"}
+    assert used and all(ord(ch) in cmap for ch in used)  # every Bengali letter shown is there
+    assert sum(len(font) for font in fonts) < 400_000  # subset: the four files are 1.4 MB
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    figures = re.findall(r"data-figure='([^']+)'", html)
+    assert figures
+    import html as html_module
+
+    for figure in figures:
+        traces = json.loads(html_module.unescape(figure))["data"]
+        shown = [t for t in traces if t.get("hoverinfo") != "skip"]
+        assert shown and all(t.get("name") and "<extra>" + t["name"] in t["hovertemplate"]
+                             for t in shown)
