@@ -8,8 +8,6 @@ import json
 from pathlib import Path
 
 import segno
-from docx import Document
-from docx.shared import Mm, Pt
 from flask import current_app, render_template
 
 from analysis import ComparisonFlag, TrendVerdict, count_band
@@ -50,12 +48,12 @@ def _context(content, interactive: bool) -> dict:
         "level_of": lambda level: " / ".join(level_name(level, language) for language
                                              in LANGUAGES[content.params.language]),
         "effect_text": lambda figures: wording.before_after_sentence(
-            _with_counts(figures), say=make_say(content.params.language), number=_figure),
-        "seal": _seal(content),
+            with_counts(figures), say=make_say(content.params.language), number=_figure),
+        "seal": seal_facts(content),
     }
 
 
-def _seal(content) -> dict:
+def seal_facts(content) -> dict:
     """What every page shows of the pack's signature: its id and the manifest's SHA-256 (in
     the footer), and a QR code that opens the public verification page."""
     seal = content.seal
@@ -85,7 +83,7 @@ def _figure(value):
     return (value, 1)
 
 
-def _with_counts(figures: dict) -> dict:
+def with_counts(figures: dict) -> dict:
     """Published before-and-after figures, with their counts as bands ("10-19")."""
     return {**figures, "before_n": figures.get("before_band"),
             "after_n": figures.get("after_band")}
@@ -195,95 +193,6 @@ def render_csv(content) -> str:
                 comparison.get("diff_vs_rest") if latest else None,
                 comparison.get("q") if latest else None)])
     return out.getvalue()
-
-
-def render_letter(content) -> bytes:
-    """letter.docx: a draft to the recipient with the key figures, for the team to edit."""
-    document = Document()
-    for page in document.sections:  # A4, as the PDF report (python-docx starts on US Letter)
-        page.page_width, page.page_height = Mm(210), Mm(297)
-        page.left_margin = page.right_margin = Mm(20)
-        if content.seal:
-            page.footer.paragraphs[0].text = _seal(content)["footer"]
-    style = document.styles["Normal"]
-    style.font.name = "Noto Sans Bengali"
-    style.font.size = Pt(11)
-    for language in LANGUAGES[content.params.language]:
-        def say(message, _language=language, **params):
-            return translate(message, _language, **params)
-
-        number = make_number(language)
-        scope = content.scope_names
-        no_trend = TrendVerdict.NOT_ENOUGH_DATA(min_cycles=content.rules.trend.min_cycles)
-        document.add_paragraph(say("To: %(name)s", name=content.params.recipient_name))
-        document.add_paragraph(say("Subject: how survivors experience %(scope)s — evidence "
-                                   "from %(first)s to %(last)s", scope=scope,
-                                   first=content.cycles[0].name, last=content.cycles[-1].name))
-        document.add_paragraph(say(
-            "Survivor leaders of our network rated the offices they went to for help, on a "
-            "scale from 1 to 10, in each cycle. Of %(total)s offices in %(scope)s with enough "
-            "ratings, %(below)s were below the network average in %(cycle)s and %(declining)s "
-            "were getting worse.", total=len(content.sections), scope=scope,
-            below=content.below, cycle=content.latest.name, declining=content.declining))
-        for section in content.sections:
-            latest = next((c for c in reversed(section.cells) if c is not None and c.publishable),
-                          None)
-            if latest is None:
-                continue
-            low, high = latest.ci95 or (latest.mean, latest.mean)
-            document.add_paragraph(say(
-                "%(office)s: mean score %(mean)s (95%% interval %(low)s to %(high)s); trend: "
-                "%(verdict)s.", office={"bn": section.office.name_bn,
-                                        "en": section.office.name_en},
-                mean=number(latest.mean), low=number(low), high=number(high),
-                verdict=wording.word((section.trend or {}).get("verdict") or no_trend,
-                                     language)), style="List Bullet")
-        _add_trail_to_letter(document, content, language, say)
-        document.add_paragraph(say(
-            "We ask you to look into these findings and to tell us, within 30 days, what will "
-            "be done. The attached report explains how the figures were made; groups rated by "
-            "fewer than %(min_raters)s leaders are not shown, to protect them.",
-            min_raters=content.rules.publication.min_raters_mean))
-        document.add_paragraph(say("Yours sincerely,"))
-        document.add_paragraph("")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _add_trail_to_letter(document, content, language: str, say) -> None:
-    """The earlier letters about these offices, what they answered and what was promised,
-    and what the ratings did afterwards."""
-    day = make_day(language)
-    sections = [section for section in content.sections if section.history]
-    if not sections:
-        return
-    document.add_paragraph(say("This is not the first time we raise these offices:"))
-    for section in sections:
-        office = {"bn": section.office.name_bn, "en": section.office.name_en}
-        for action in section.history:
-            document.add_paragraph(say(
-                "%(office)s: on %(date)s we sent a %(kind)s to %(recipient)s (%(level)s "
-                "level), asking: %(asked)s", office=office, date=day(action.acted_on),
-                kind=translate(action.kind, language), recipient=action.recipient,
-                level=level_name(action.level, language), asked=action.asked),
-                style="List Bullet")
-            for response in action.responses:
-                document.add_paragraph(say("The answer of %(date)s: %(summary)s",
-                                           date=day(response.received_on),
-                                           summary=response.summary))
-            if not action.responses:
-                document.add_paragraph(say("No answer came."))
-            for commitment in action.commitments:
-                document.add_paragraph(say(
-                    "Promised by %(who)s, by %(date)s: %(what)s (%(status)s on %(today)s).",
-                    who=commitment.by_whom, date=day(commitment.due_on), what=commitment.what,
-                    status=translate(commitment.status(content.as_of), language),
-                    today=day(content.as_of)))
-            document.add_paragraph(wording.before_after_sentence(
-                _with_counts(section.effects[action.id]),
-                say=lambda message, **params: translate(message, language, **params),
-                number=_figure))
 
 
 TRAIL_COLUMNS = ["office_code", "office_en", "office_bn", "action_date", "action", "level",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from rating import audit
 from rating.cycles.models import Rating
-from rating.evidence import datafiles, keys, pades, render, signing
+from rating.evidence import datafiles, keys, letter, pades, render, signing
 from rating.evidence.content import PackError, PackParams, assemble_pack
 from rating.evidence.models import Pack
 from rating.extensions import db
@@ -97,7 +97,10 @@ def build_pack(pack_id: int) -> Pack:
         progress(75, "html")
         documents["report.html"] = render.render_html(content).encode()
         progress(85, "letter")
-        documents["letter.docx"] = render.render_letter(content)
+        footer = render.seal_facts(content)["footer"]
+        documents["letter.docx"] = letter.render_docx(content, footer)
+        documents["letter.pdf"] = pades.sign_pdf(letter.render_pdf(content, footer),
+                                                 "Evidence pack letter", organisation)
         files = {**data, **documents}
         index = signing.sign_documents(manifest, documents)
         file_name = f"evidence-pack-{pack.id}-{pack.scope}-{content.latest.name}.zip".replace(

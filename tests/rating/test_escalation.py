@@ -263,7 +263,7 @@ def test_a_letter_its_answer_and_a_promise_held_against_the_ratings(app, network
     assert 1.5 < mark["x0"] == mark["x1"] < 2.0
     with zipfile.ZipFile(io.BytesIO(files["letter.docx"])) as docx:
         letter = docx.read("word/document.xml").decode()
-    assert "This is not the first time we raise these offices" in letter
+    assert "we wrote to Block Development Officer, Gaighata (Block level), asking" in letter
     assert "Block Development Officer, Gaighata" in letter
     assert "Clear the 14 pending housing applications" in letter and "overdue" in letter
     assert sentence in letter
