@@ -30,11 +30,12 @@ $(CATALOG).mo: $(CATALOG).po $(STAMP)
 
 translations: $(CATALOG).mo
 
-## run: create .venv, install, create the SQLite database with demo data when empty, serve on :8000
+## run: create .venv, install, create the SQLite database with demo data when empty, then start
+## the web server on :8000, a job worker and the scheduler (Procfile, with honcho)
 run: $(STAMP) translations
 	$(FLASK) init-db
 	$(FLASK) demo-data --if-empty
-	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
+	HOST=$(HOST) $(VENV)/bin/honcho start --procfile Procfile --port $(PORT)
 
 ## test: install dev dependencies, run ruff and pytest (on PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(DEVSTAMP) translations

@@ -221,7 +221,7 @@ class Fleet:
 
 
 async def build_fleet(base: str, accounts: list[str], count: int, ledger: Ledger,
-                      seed: int = 2468) -> Fleet:
+                      seed: int = 2468, phone_class: type[Phone] = Phone) -> Fleet:
     sessions = [new_http_session() for _ in range(count)]
     probe = sessions[0]
     first = Phone(probe, base, accounts[0], [], ledger, random.Random(seed))
@@ -235,8 +235,8 @@ async def build_fleet(base: str, accounts: list[str], count: int, ledger: Ledger
     for index, session in enumerate(sessions):
         share = index // len(accounts)
         mine = [office for n, office in enumerate(offices) if n % sharing == share]
-        phones.append(Phone(session, base, accounts[index % len(accounts)], mine, ledger,
-                            random.Random(seed + index)))
+        phones.append(phone_class(session, base, accounts[index % len(accounts)], mine,
+                                  ledger, random.Random(seed + index)))
     # Log in a few at a time: logins are not what this measures.
     gate = asyncio.Semaphore(16)
 

@@ -14,6 +14,8 @@ from rating.escalation import citations
 from rating.evidence import commands as pack_commands
 from rating.evidence.shelf import PackShelf
 from rating.extensions import db, migrate
+from rating.jobs import queue as job_queue
+from rating.ops import schedule
 from rating.version import __version__  # noqa: F401  (rating.__version__)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -59,6 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
         importlib.import_module(f"rating.{feature}.views")
         app.register_blueprint(package.bp, url_prefix=prefix)
     citations.init_app(app, PackShelf())  # escalation cites the packs evidence builds
+    job_queue.init_app(app)  # the queue every worker reads (Huey), then what runs on a clock
+    schedule.init_app(app)
 
     cli.init_app(app)
     pack_commands.init_app(app)

@@ -141,4 +141,21 @@ def load_config(instance_path: str) -> dict:
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         # Every threshold of the statistics and the publication rules (analysis.Rules).
         "STATISTICS_RULES": NETWORK_RULES,
+        # Background jobs (rating/jobs): the queue, how long a worker holds a job without
+        # renewing its lease, and how many workers may try a job before it is given up.
+        "JOB_QUEUE_URL": os.environ.get("JOB_QUEUE_URL")
+        or f"sqlite:///{instance / 'job-queue.sqlite3'}",
+        "JOB_QUEUE_NAME": os.environ.get("JOB_QUEUE_NAME", "rating"),
+        "JOB_LEASE_SECONDS": float(os.environ.get("JOB_LEASE_SECONDS", "60")),
+        "JOB_ATTEMPTS": int(os.environ.get("JOB_ATTEMPTS", "3")),
+        # Where packs live (rating/storage): "database", or "s3" with the bucket below.
+        "FILE_STORAGE": os.environ.get("FILE_STORAGE", "database"),
+        "S3_BUCKET": os.environ.get("S3_BUCKET", ""),
+        "S3_PREFIX": os.environ.get("S3_PREFIX", "rating/"),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
+        "S3_REGION": os.environ.get("S3_REGION", ""),
+        # Scheduled jobs (rating/ops/schedule.py): packs older than this lose their zip;
+        # a nightly backup goes to BACKUP_DIR when it is set.
+        "PACK_RETENTION_DAYS": int(os.environ.get("PACK_RETENTION_DAYS", "90")),
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", ""),
     }

@@ -6,6 +6,8 @@ from rating.cycles.models import Cycle, Rating, Submission
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
 from rating.evidence.models import Pack
+from rating.jobs.models import Job
+from rating.storage.backends import StoredFile
 from rating.voice.models import VoicePrompt
 
 __all__ = [
@@ -18,10 +20,12 @@ __all__ = [
     "DepartmentType",
     "Office",
     "Officer",
+    "Job",
     "Pack",
     "Place",
     "Posting",
     "Rating",
+    "StoredFile",
     "Submission",
     "VoicePrompt",
     "User",

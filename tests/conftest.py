@@ -5,6 +5,8 @@ import copy
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import uuid
 from datetime import date, datetime, time
@@ -36,6 +38,7 @@ settings.load_profile("suite")
 HOSTILE_CASES = pytest.StashKey[dict]()
 TRAVELLER = pytest.StashKey[object]()
 
+ROOT = Path(__file__).resolve().parents[1]
 MEMORY_DISK = Path("/dev/shm")
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 TEST_PASSWORDS = {"staff": "staff-password-1", "advocacy": "advocacy-password-1",
@@ -110,6 +113,9 @@ def base_config(url: str) -> dict:
         "PASSWORD_HASH_PROFILE": "test",
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        # A job runs when it is queued, in the test's process; `job_workers` gives a test a
+        # real queue and real worker processes instead.
+        "JOB_QUEUE_URL": "immediate:",
     }
 
 
@@ -186,17 +192,8 @@ def app(database_url, _apps):
     with app.app_context():
         limiter.reset()
         yield app
-        _wait_for_background_packs()
         db.session.remove()
         _empty_tables()
-
-
-def _wait_for_background_packs():
-    """A pack a test left building would write into the next test's pack of the same id (ids
-    start again from 1): its one worker thread finishes first."""
-    from rating.evidence import services
-
-    services._executor.submit(lambda: None).result(timeout=120)
 
 
 @pytest.fixture(scope="session")
@@ -218,6 +215,55 @@ def fresh_app(database_url):
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+
+
+class JobWorkers:
+    """An app whose jobs go to a real queue (Huey on a SQLite file of the test's own), and
+    real worker processes (``huey_consumer worker.huey``, as the Procfile starts them) on the
+    same database; every worker still running at the end is killed."""
+
+    def __init__(self, database_url: str, folder: Path, lease_seconds: float):
+        self.folder, self.processes = folder, []
+        queue = f"sqlite:///{folder / 'job-queue.sqlite3'}"
+        config = {**base_config(database_url), "JOB_QUEUE_URL": queue,
+                  "JOB_LEASE_SECONDS": lease_seconds}
+        self.app = create_app(config)
+        self.app.test_client_class = FreshContextClient
+        self.env = {**os.environ, "DATABASE_URL": database_url, "JOB_QUEUE_URL": queue,
+                    "JOB_LEASE_SECONDS": str(lease_seconds),
+                    "SECRET_KEY": config["SECRET_KEY"],
+                    "RATER_KEY_SECRET": config["RATER_KEY_SECRET"],
+                    "RATING_INSTANCE_PATH": str(folder / "instance")}
+
+    def start(self) -> subprocess.Popen:
+        """One worker process (no scheduler: nothing runs on the clock during a test)."""
+        with open(self.folder / f"worker-{len(self.processes)}.log", "wb") as log:
+            process = subprocess.Popen(
+                [str(Path(sys.executable).parent / "huey_consumer"), "worker.huey",
+                 "--no-periodic", "--workers", "1", "--delay", "0.05", "--max-delay", "0.2"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def log(self, index: int = 0) -> str:
+        return (self.folder / f"worker-{index}.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait(30)
+
+
+@pytest.fixture
+def job_workers(app, database_url, tmp_path):
+    workers = JobWorkers(database_url, tmp_path, lease_seconds=2.0)
+    try:
+        yield workers
+    finally:
+        workers.stop()
+        with workers.app.app_context():
+            db.engine.dispose()
 
 
 def _empty_tables():

@@ -51,6 +51,9 @@ class Cycle(db.Model):
     status: Mapped[str] = mapped_column(String(8), default="draft")
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Opened on its first day and closed after its last by the scheduled job
+    # (`rating.cycles.services.follow_cycle_dates`), when staff choose so; off: by hand only.
+    follows_dates: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -90,6 +90,28 @@ def close_cycle(cycle: Cycle, actor=None) -> Cycle:
     return cycle
 
 
+def follow_cycle_dates(today) -> dict:
+    """For the cycles that follow their dates: close the open one whose last day is past,
+    then open the draft whose dates hold ``today`` (when no other is open). The scheduled job
+    calls it every hour; a second run the same day changes nothing. Returns what changed."""
+    changed = {"closed": [], "opened": []}
+    due_to_close = db.session.scalars(select(Cycle).where(
+        Cycle.follows_dates.is_(True), Cycle.status == "open", Cycle.ends_on < today))
+    for cycle in due_to_close:
+        close_cycle(cycle)
+        changed["closed"].append(cycle.name)
+    due_to_open = db.session.scalar(select(Cycle).where(
+        Cycle.follows_dates.is_(True), Cycle.status == "draft", Cycle.starts_on <= today,
+        Cycle.ends_on >= today).order_by(Cycle.starts_on))
+    if due_to_open is not None:
+        try:
+            open_cycle(due_to_open)
+            changed["opened"].append(due_to_open.name)
+        except CycleError:  # another cycle is open (opened by hand): staff decide
+            db.session.rollback()
+    return changed
+
+
 @dataclass(frozen=True)
 class Participation:
     collective: Collective

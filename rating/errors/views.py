@@ -18,6 +18,8 @@ MESSAGES = {
           _l("Go back to your home page. If you think you should see it, ask the network staff.")),
     404: (_l("We could not find that page."), _l("Check the address or go back to your home page.")),
     405: (_l("That action cannot be done this way."), _l("Go back and use the buttons on the page.")),
+    410: (_l("That file is no longer kept."),
+          _l("Old evidence packs are deleted after a while. Build the pack again.")),
     413: (_l("That file is too large."), _l("Send a smaller file (at most 2 MB).")),
     429: (_l("Too many tries in a short time."), _l("Wait a few minutes, then try again.")),
     500: (_l("Something went wrong on our side."),

@@ -76,7 +76,9 @@ class ActionResponse(db.Model):
                                            index=True)
     received_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)
+    # The scan's bytes: in the row (FILE_STORAGE=database), or in S3 under scan_key.
     scan: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    scan_key: Mapped[str | None] = mapped_column(String(200))
     scan_type: Mapped[str | None] = mapped_column(String(40))
     scan_sha256: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from rating import audit
+from rating import audit, storage
 from rating.directory.models import Office
 from rating.escalation.models import (
     ACTION_KINDS,
@@ -82,14 +82,25 @@ def record_response(action: AdvocacyAction, *, received_on: date, summary: str,
         if len(scan) > MAX_SCAN_BYTES:
             raise EscalationError("scan_too_large")
         response.scan_type = _scan_type(scan)
-        response.scan = scan
         response.scan_sha256 = hashlib.sha256(scan).hexdigest()
+        if storage.stores_in_database():
+            response.scan = scan
+        else:  # named by its hash: the same scan sent twice is one object
+            response.scan_key = f"scans/{response.scan_sha256}"
+            storage.save_file(response.scan_key, scan, response.scan_type)
     db.session.add(response)
     db.session.flush()
     audit.record("escalation.response", "action_response", response.id, actor,
                  action_id=action.id, scan=response.scan_sha256)
     db.session.commit()
     return response
+
+
+def scan_bytes(response: ActionResponse) -> bytes | None:
+    """The answer's scan, from the row or from S3; None when it has none."""
+    if response.scan_key:
+        return storage.load_file(response.scan_key)
+    return response.scan
 
 
 def add_commitment(action: AdvocacyAction, *, what: str, by_whom: str, due_on: date,

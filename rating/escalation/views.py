@@ -158,9 +158,10 @@ def _status(word: str) -> str:
 @roles(*TEAM)
 def scan(response_id: int):
     response = db.session.get(ActionResponse, response_id) or abort(404)
-    if response.scan is None:
+    scan = services.scan_bytes(response)
+    if scan is None:
         abort(404)
-    reply = current_app.response_class(response.scan, mimetype=response.scan_type)
+    reply = current_app.response_class(scan, mimetype=response.scan_type)
     name = f"answer-{response.action_id}-{response.received_on:%Y-%m-%d}.{SCAN_TYPES[response.scan_type]}"
     reply.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return reply

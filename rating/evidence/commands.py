@@ -1,6 +1,5 @@
 """``flask --app wsgi build-pack ...`` and ``verify-pack PACK.zip``."""
 
-import shutil
 from pathlib import Path
 
 import click
@@ -63,7 +62,7 @@ def build_pack_command(district, block, office_code, department, cycles, lang, l
     pack = services.start_pack(params, value, actor=None, wait=True)
     if pack.status != "done":
         raise click.ClickException(f"the pack was not built: {pack.error}")
-    shutil.copyfile(services.packs_dir() / pack.file_name, out)
+    out.write_bytes(services.pack_bytes(pack))
     click.echo(f"Built {out} (manifest {pack.manifest_sha256}).")
 
 

@@ -1,154 +1,197 @@
-"""Building evidence packs in the background, listing them, and approving quotes.
+"""Building evidence packs on the job queue, listing them, retention, and approving quotes.
 
-`start_pack` records the request and hands it to a worker thread, so building never
-blocks a leader's submission or a staff page; `build_pack` does the work and keeps the
-pack's progress up to date; the zip lands in ``instance/packs/``.
+`start_pack` records the request and queues a job (`rating.jobs`), so building never blocks a
+leader's submission or a staff page, and any worker on any machine may build it; `build_pack`
+does the work, reporting progress to the job. The promises:
+- A pack is built exactly once. The job is held by one worker at a time; a worker killed
+  mid-build loses its lease and another builds the pack from the start. The pack row turns
+  "done" in one conditional UPDATE, in the transaction that finishes the job (which fails if
+  this worker no longer holds it) and stores the zip, and the audit says "pack.build" once.
+- The zip is stored with `rating.storage` (the database, or S3): any web node serves it.
 """
 
+import io
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from rating import audit
+from rating import audit, storage
 from rating.cycles.models import Rating
 from rating.evidence import datafiles, keys, letter, pades, render, signing
 from rating.evidence.content import PackError, PackParams, assemble_pack
 from rating.evidence.models import Pack
 from rating.extensions import db
+from rating.jobs import services as jobs
+from rating.jobs.models import Job
 from rating.timeutil import utcnow
 from rating.version import __version__ as software_version
 
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack")
-STALE_AFTER = timedelta(minutes=30)
-
-
-def packs_dir() -> Path:
-    path = Path(current_app.instance_path) / "packs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+BUILD_JOB = "pack.build"
 
 
 def start_pack(params: PackParams, scope_label: str, actor, wait: bool = False) -> Pack:
-    """Record a pack request and build it in the background (or now, with ``wait``)."""
+    """Record a pack request and queue its build (or build it now, here, with ``wait``)."""
     pack = Pack(scope=params.scope, scope_id=params.scope_id, scope_label=scope_label,
                 cycle_from_id=params.cycle_from, cycle_to_id=params.cycle_to,
                 language=params.language, recipient_level=params.recipient_level,
-                recipient_name=params.recipient_name, status="queued", progress=0,
+                recipient_name=params.recipient_name, status="queued",
                 parameters=params.as_dict(), built_by_id=getattr(actor, "id", None))
     db.session.add(pack)
+    db.session.flush()
+    job = Job(kind=BUILD_JOB, payload={"pack_id": pack.id}, status="queued")
+    db.session.add(job)
+    db.session.flush()
+    pack.job_id = job.id
     db.session.commit()
     if wait:
-        build_pack(pack.id)
+        jobs.run_job(job.id)
     else:
-        app = current_app._get_current_object()
-        _executor.submit(_build_in_background, app, pack.id)
-    return pack
+        jobs.send_job(job.id)
+    db.session.expire_all()
+    return db.session.get(Pack, pack.id)
 
 
-def _build_in_background(app, pack_id: int) -> None:
-    with app.app_context():
-        try:
-            build_pack(pack_id)
-        finally:
-            db.session.remove()
-
-
-def build_pack(pack_id: int) -> Pack:
-    """Build one pack: figures, PDF, HTML, CSV, letter, signed manifest, zip."""
+def build_pack(pack_id: int, lease: jobs.Lease) -> Pack:
+    """Build one pack: figures, PDF, HTML, CSV, letter, signed manifest, zip, stored once."""
+    # The pack is this worker's from here: queued, or left "building" by a worker that died.
+    claimed = db.session.execute(update(Pack).where(
+        Pack.id == pack_id, Pack.status.in_(("queued", "building"))).values(
+        status="building"))
+    db.session.commit()
     pack = db.session.get(Pack, pack_id)
-    params = PackParams(**pack.parameters)
-
-    def progress(percent: int, stage: str) -> None:
-        pack.progress, pack.stage, pack.status = percent, stage, "building"
+    if claimed.rowcount != 1:
+        lease.finish()  # built (or given up) already: nothing left to do
         db.session.commit()
-
+        return pack
+    params = PackParams(**pack.parameters)
+    key = None
     try:
-        progress(2, "starting")
-        content = assemble_pack(params, progress)
-        progress(45, "data")
-        tables = {"data.csv": render.render_csv(content),
-                  "escalation.csv": render.render_trail_csv(content)}
-        data = {name: datafiles.with_bom(text) for name, text in tables.items()}
-        data["data-dictionary.csv"] = datafiles.render_dictionary(tables)
-        data["data.xlsx"] = datafiles.render_xlsx(tables, content.built_at)
-        built_by = pack.built_by.login if pack.built_by else "command line"
-        organisation = current_app.config["ORGANISATION_NAME"]
-        manifest = signing.sign_manifest(data, {
-            "pack": pack.id, "parameters": params.as_dict(), "scope": content.scope_names,
-            "cycles": [cycle.name for cycle in content.cycles],
-            "data_fingerprint": content.fingerprint, "software_version": software_version,
-            "built_at": content.built_at.isoformat(), "built_by": built_by,
-            "organisation": organisation, "public_key_id": keys.signing_key_id(),
-            "offices_shown": len(content.sections), "offices_withheld": len(content.withheld),
-            "escalation_actions": sum(len(s.history) for s in content.sections),
-            "promises_as_of": content.as_of.isoformat(),
-        })
-        digest = signing.manifest_digest(manifest)
-        content.seal = {"pack": pack.id, "manifest_sha256": digest,
-                        "key_id": keys.signing_key_id(),
-                        "verify_url": f"{current_app.config['PUBLIC_URL']}/verify/{digest}"}
-        progress(50, "pdf")
-        documents = {"report.pdf": pades.sign_pdf(
-            render.render_pdf(content), "Evidence pack report", organisation)}
-        progress(75, "html")
-        documents["report.html"] = render.render_html(content).encode()
-        progress(85, "letter")
-        footer = render.seal_facts(content)["footer"]
-        documents["letter.docx"] = letter.render_docx(content, footer)
-        documents["letter.pdf"] = pades.sign_pdf(letter.render_pdf(content, footer),
-                                                 "Evidence pack letter", organisation)
-        files = {**data, **documents}
-        index = signing.sign_documents(manifest, documents)
+        lease.report(2, "starting")
+        content = assemble_pack(params, lease.report)
+        files, manifest = _signed_files(pack, params, content, lease.report)
         file_name = f"evidence-pack-{pack.id}-{pack.scope}-{content.latest.name}.zip".replace(
             " ", "-")
-        with zipfile.ZipFile(packs_dir() / file_name, "w", zipfile.ZIP_DEFLATED) as archive:
+        lease.report(95, "storing")
+        zipped = io.BytesIO()
+        with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, member in files.items():
                 archive.writestr(name, member)
-            archive.writestr(signing.MANIFEST, manifest)
-            archive.writestr(signing.DOCUMENTS, index)
-        pack.file_name = file_name
-        pack.manifest_sha256 = digest
-        pack.status, pack.progress, pack.stage = "done", 100, "done"
-        pack.finished_at = utcnow()
+        # A key of this attempt's own: a worker that lost its lease never overwrites the zip
+        # that the pack row names.
+        key = f"packs/{pack.id}/{lease.job_id}-{lease.worker.replace(':', '-')}/{file_name}"
+        storage.save_file(key, zipped.getvalue(), "application/zip")
+        done = db.session.execute(update(Pack).where(
+            Pack.id == pack_id, Pack.status == "building").values(
+            status="done", file_name=file_name, file_key=key,
+            manifest_sha256=signing.manifest_digest(manifest), finished_at=utcnow()))
+        if done.rowcount != 1:
+            raise jobs.LeaseLost(lease.job_id)
+        lease.finish()
         audit.record("pack.build", "pack", pack.id, pack.built_by, scope=pack.scope,
-                     scope_id=pack.scope_id, manifest=pack.manifest_sha256)
+                     scope_id=pack.scope_id, manifest=signing.manifest_digest(manifest))
         db.session.commit()
+    except jobs.LeaseLost:
+        db.session.rollback()
+        if key is not None and not storage.stores_in_database():
+            storage.delete_file(key)
+        raise
     except PackError as refused:
         db.session.rollback()
-        _fail(pack_id, refused.code)
+        _fail(pack_id, refused.code, lease)
     except keys.SigningNotConfigured as missing:
         db.session.rollback()
         current_app.logger.error("pack %s not signed: %s", pack_id, missing)
-        _fail(pack_id, "signing_not_configured")
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("building pack %s failed", pack_id)
-        _fail(pack_id, "internal")
+        _fail(pack_id, "signing_not_configured", lease)
+    db.session.expire_all()
     return db.session.get(Pack, pack_id)
 
 
-def _fail(pack_id: int, code: str) -> None:
-    pack = db.session.get(Pack, pack_id)
-    pack.status, pack.error, pack.finished_at = "failed", code, utcnow()
+def _signed_files(pack, params, content, report) -> tuple[dict[str, bytes], bytes]:
+    """Every file of the pack, signed: the data and their manifest first, then the documents
+    that print the manifest's hash (the PDFs signed too), then the list of documents."""
+    report(45, "data")
+    tables = {"data.csv": render.render_csv(content),
+              "escalation.csv": render.render_trail_csv(content)}
+    data = {name: datafiles.with_bom(text) for name, text in tables.items()}
+    data["data-dictionary.csv"] = datafiles.render_dictionary(tables)
+    data["data.xlsx"] = datafiles.render_xlsx(tables, content.built_at)
+    organisation = current_app.config["ORGANISATION_NAME"]
+    manifest = signing.sign_manifest(data, {
+        "pack": pack.id, "parameters": params.as_dict(), "scope": content.scope_names,
+        "cycles": [cycle.name for cycle in content.cycles],
+        "data_fingerprint": content.fingerprint, "software_version": software_version,
+        "built_at": content.built_at.isoformat(),
+        "built_by": pack.built_by.login if pack.built_by else "command line",
+        "organisation": organisation, "public_key_id": keys.signing_key_id(),
+        "offices_shown": len(content.sections), "offices_withheld": len(content.withheld),
+        "escalation_actions": sum(len(s.history) for s in content.sections),
+        "promises_as_of": content.as_of.isoformat(),
+    })
+    digest = signing.manifest_digest(manifest)
+    content.seal = {"pack": pack.id, "manifest_sha256": digest, "key_id": keys.signing_key_id(),
+                    "verify_url": f"{current_app.config['PUBLIC_URL']}/verify/{digest}"}
+    report(50, "pdf")
+    signer = pades.signer()
+    documents = {"report.pdf": pades.sign_pdf(render.render_pdf(content),
+                                              "Evidence pack report", organisation, signer)}
+    report(75, "html")
+    documents["report.html"] = render.render_html(content).encode()
+    report(85, "letter")
+    footer = render.seal_facts(content)["footer"]
+    documents["letter.docx"] = letter.render_docx(content, footer)
+    documents["letter.pdf"] = pades.sign_pdf(letter.render_pdf(content, footer),
+                                             "Evidence pack letter", organisation, signer)
+    return {**data, **documents, signing.MANIFEST: manifest,
+            signing.DOCUMENTS: signing.sign_documents(manifest, documents)}, manifest
+
+
+def _fail(pack_id: int, code: str, lease: jobs.Lease | None = None) -> None:
+    db.session.execute(update(Pack).where(Pack.id == pack_id).values(
+        status="failed", error=code, finished_at=utcnow()))
+    if lease is not None:
+        lease.fail(code)
     db.session.commit()
+
+
+def _build_job(job: Job, lease: jobs.Lease) -> None:
+    build_pack(job.payload["pack_id"], lease)
+
+
+def _give_up_build(job: Job, code: str) -> None:
+    """The job was given up (its workers kept dying, or it failed): so is the pack."""
+    db.session.execute(update(Pack).where(
+        Pack.id == job.payload["pack_id"], Pack.status.in_(("queued", "building"))).values(
+        status="failed", error=code, finished_at=utcnow()))
+
+
+jobs.register_handler(BUILD_JOB, _build_job, _give_up_build)
 
 
 def list_packs(limit: int = 100) -> list[Pack]:
-    """Recent packs, newest first; packs stuck "building" after a restart are marked failed."""
-    stale = db.session.scalars(select(Pack).where(
-        Pack.status.in_(("queued", "building")), Pack.created_at < utcnow() - STALE_AFTER))
-    for pack in stale:
-        pack.status, pack.error = "failed", "interrupted"
-    db.session.commit()
+    """Recent packs, newest first."""
     return list(db.session.scalars(select(Pack).order_by(Pack.created_at.desc()).limit(limit)))
 
 
 def pack_bytes(pack: Pack) -> bytes:
-    return (packs_dir() / pack.file_name).read_bytes()
+    """The pack's zip, from wherever it is stored (any node can serve it)."""
+    return storage.load_file(pack.file_key)
+
+
+def expire_old_packs(days: int) -> int:
+    """Delete the zips of packs built more than ``days`` ago (the privacy issue: evidence is
+    kept as long as it is needed, no longer). The rows stay, as "expired", with their
+    manifest hashes, so the escalation trail still names what it cited. Returns how many."""
+    cutoff = utcnow() - timedelta(days=days)
+    old = list(db.session.scalars(select(Pack).where(
+        Pack.status == "done", Pack.finished_at < cutoff)))
+    for pack in old:
+        storage.delete_file(pack.file_key)
+        pack.status, pack.file_key = "expired", None
+        audit.record("pack.expire", "pack", pack.id, None, days=days)
+        db.session.commit()
+    return len(old)
 
 
 def pending_quotes(limit: int = 200) -> list[Rating]:

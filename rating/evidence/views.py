@@ -29,7 +29,11 @@ def _problem(code: str) -> str:
         "no_cycles": _("There is no closed cycle in that range."),
         "not_quotable": _("That comment cannot be quoted."),
         "internal": _("Building the pack failed; the error is in the server log."),
-        "interrupted": _("Building was interrupted (the server restarted). Build it again."),
+        "interrupted": _("Building was interrupted again and again (its workers stopped). "
+                         "Build it again."),
+        "expired": _("This pack was deleted after %(days)s days, as the network keeps "
+                     "evidence no longer than it needs. Build it again.",
+                     days=current_app.config["PACK_RETENTION_DAYS"]),
         "signing_not_configured": _("Packs cannot be signed: the organisation's signing key "
                                     "and certificate are not set (PACK_SIGNING_KEY_FILE, "
                                     "PACK_CERTIFICATE_FILE)."),
@@ -75,14 +79,17 @@ def index():
 @roles(*BUILDERS)
 def pack(pack_id: int):
     pack = db.session.get(Pack, pack_id) or abort(404)
+    code = "expired" if pack.status == "expired" else pack.error
     return render_template("evidence/pack.html", pack=pack,
-                           problem=_problem(pack.error) if pack.error else None)
+                           problem=_problem(code) if code else None)
 
 
 @bp.route("/packs/<int:pack_id>/download")
 @roles(*BUILDERS)
 def download(pack_id: int):
     pack = db.session.get(Pack, pack_id) or abort(404)
+    if pack.status == "expired":
+        abort(410)
     if pack.status != "done":
         abort(409)
     response = current_app.response_class(services.pack_bytes(pack), mimetype="application/zip")

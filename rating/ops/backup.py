@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import create_engine, inspect
@@ -69,6 +70,16 @@ def backup_database(database_url: str, path: Path) -> BackupReport:
         partial.unlink(missing_ok=True)
     ratings = _sqlite_ratings(path) if url.get_backend_name() == "sqlite" else None
     return BackupReport(path, path.stat().st_size, ratings)
+
+
+def back_up_into(database_url: str, folder: Path, day: date) -> BackupReport | None:
+    """The nightly backup: ``rating-YYYY-MM-DD.sqlite3`` (or ``.dump`` from PostgreSQL) in
+    ``folder``. None when that day's backup is there already (the job ran twice)."""
+    suffix = ".sqlite3" if make_url(database_url).get_backend_name() == "sqlite" else ".dump"
+    path = Path(folder) / f"rating-{day:%Y-%m-%d}{suffix}"
+    if path.exists():
+        return None
+    return backup_database(database_url, path)
 
 
 def restore_database(database_url: str, path: Path, *, overwrite: bool) -> BackupReport:

@@ -26,5 +26,7 @@ class VoicePrompt(db.Model):
     question: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(2))
     mime_type: Mapped[str] = mapped_column(String(40))
-    audio: Mapped[bytes] = mapped_column(LargeBinary)
+    # The clip's bytes: in the row (FILE_STORAGE=database), or in S3 under audio_key.
+    audio: Mapped[bytes | None] = mapped_column(LargeBinary)
+    audio_key: Mapped[str | None] = mapped_column(String(200))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

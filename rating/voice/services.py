@@ -1,8 +1,10 @@
 """Voice prompts: short clips that read the rating questions aloud, per language."""
 
+import hashlib
+
 from sqlalchemy import select
 
-from rating import audit
+from rating import audit, storage
 from rating.extensions import db
 from rating.refusal import Refused
 from rating.voice.models import QUESTIONS, VoicePrompt
@@ -48,16 +50,33 @@ def save_prompt(question: str, language: str, mime_type: str, audio: bytes,
     if len(audio) > MAX_CLIP_BYTES:
         raise ClipRefused("too_long")
     prompt = find_prompt(question, language) or VoicePrompt(question=question, language=language)
-    prompt.mime_type, prompt.audio = mime_type, audio
+    replaced = prompt.audio_key
+    prompt.mime_type = mime_type
+    if storage.stores_in_database():
+        prompt.audio, prompt.audio_key = audio, None
+    else:
+        prompt.audio = None
+        prompt.audio_key = f"voice/{question}-{language}-{hashlib.sha256(audio).hexdigest()}"
+        storage.save_file(prompt.audio_key, audio, mime_type)
     db.session.add(prompt)
     db.session.flush()
     audit.record("voice.upload", "voice_prompt", prompt.id, actor, question=question,
                  language=language, size=len(audio))
     db.session.commit()
+    if replaced and replaced != prompt.audio_key:
+        storage.delete_file(replaced)
     return prompt
+
+
+def clip_bytes(prompt: VoicePrompt) -> bytes:
+    """The clip, from the row or from S3."""
+    return storage.load_file(prompt.audio_key) if prompt.audio_key else prompt.audio
 
 
 def delete_prompt(prompt: VoicePrompt, actor=None) -> None:
     audit.record("voice.delete", "voice_prompt", prompt.id, actor)
+    key = prompt.audio_key
     db.session.delete(prompt)
     db.session.commit()
+    if key:
+        storage.delete_file(key)

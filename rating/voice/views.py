@@ -64,7 +64,8 @@ def delete(prompt_id: int):
 @roles("leader", "staff", "advocacy")
 def clip(question: str, language: str):
     prompt = services.find_prompt(question, language) or abort(404)
-    response = current_app.response_class(prompt.audio, mimetype=prompt.mime_type)
+    response = current_app.response_class(services.clip_bytes(prompt),
+                                          mimetype=prompt.mime_type)
     # The same clip for everyone: the phone may keep it a day, and offline.
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["Content-Disposition"] = "inline"

@@ -403,7 +403,7 @@ def test_an_older_pack_can_still_be_cited_from_its_link(app, network, team):
     db.session.add_all(Pack(scope="office", scope_id=network.offices["bdo"].id,
                             scope_label="BDO Gaighata", language="en",
                             recipient_level="block", recipient_name="BDO", status="done",
-                            progress=100, parameters={}, manifest_sha256=sha,
+                            parameters={}, manifest_sha256=sha,
                             created_at=datetime(2026, 1, 1, tzinfo=KOLKATA) + timedelta(days=n))
                        for n, sha in enumerate(hashes))
     db.session.commit()

@@ -1,0 +1,7 @@
+"""The job worker's entry point: ``huey_consumer worker.huey`` (the Procfile's worker and
+scheduler). Any number of workers, on any machines, read one queue (JOB_QUEUE_URL)."""
+
+from rating import create_app
+
+app = create_app()
+huey = app.extensions["rating.jobs"].huey
