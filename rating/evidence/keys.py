@@ -37,23 +37,42 @@ def _write_private(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def _configured(setting: str, default_name: str) -> tuple[Path, bool]:
-    """The file a setting names, or the instance folder's default; whether it may be made."""
-    value = current_app.config.get(setting)
-    if value:
-        return Path(value), False
-    if current_app.config.get("RATING_ENV") == "production":
-        raise SigningNotConfigured(f"{setting} must be set when RATING_ENV=production")
-    return Path(current_app.instance_path) / default_name, True
+def demo_key_files(folder: Path, organisation: str) -> dict[str, str]:
+    """Make (once, mode 0600) a signing key and a self-signed certificate in ``folder``; the
+    settings that name them. What development uses, and what tests and benchmarks hand to
+    every process of a deployment so that all sign alike."""
+    key_path, cert_path = folder / "pack-signing-key.pem", folder / "pack-certificate.p12"
+    if not key_path.exists():
+        _write_private(key_path, Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+    if not cert_path.exists():
+        _write_private(cert_path, _self_signed(organisation))
+    return {"PACK_SIGNING_KEY_FILE": str(key_path), "PACK_CERTIFICATE_FILE": str(cert_path),
+            "PACK_CERTIFICATE_PASSWORD": DEMO_CERTIFICATE_PASSWORD}
+
+
+def _files() -> tuple[Path, Path, bytes]:
+    """The key file, the certificate file and its password, from settings or made for the
+    demo; production without the settings is refused."""
+    config = current_app.config
+    if config.get("PACK_SIGNING_KEY_FILE") and config.get("PACK_CERTIFICATE_FILE"):
+        return (Path(config["PACK_SIGNING_KEY_FILE"]), Path(config["PACK_CERTIFICATE_FILE"]),
+                (config.get("PACK_CERTIFICATE_PASSWORD") or "").encode())
+    if config.get("RATING_ENV") == "production":
+        raise SigningNotConfigured("PACK_SIGNING_KEY_FILE and PACK_CERTIFICATE_FILE must be "
+                                   "set when RATING_ENV=production")
+    made = demo_key_files(Path(current_app.instance_path), config["ORGANISATION_NAME"])
+    key = Path(config.get("PACK_SIGNING_KEY_FILE") or made["PACK_SIGNING_KEY_FILE"])
+    return key, Path(made["PACK_CERTIFICATE_FILE"]), DEMO_CERTIFICATE_PASSWORD.encode()
 
 
 def signing_key() -> Ed25519PrivateKey:
-    path, may_make = _configured("PACK_SIGNING_KEY_FILE", "pack-signing-key.pem")
-    if may_make and not path.exists():
-        _write_private(path, Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()))
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    path = _files()[0]
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError) as error:
+        raise SigningNotConfigured(f"{path}: {error}") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningNotConfigured(f"{path} is not an Ed25519 private key")
     return key
@@ -70,12 +89,11 @@ def signing_key_id() -> str:
 
 def certificate() -> tuple[bytes, bytes]:
     """The PKCS#12 bytes and their password, for the PDF signatures."""
-    path, may_make = _configured("PACK_CERTIFICATE_FILE", "pack-certificate.p12")
-    if may_make:
-        if not path.exists():
-            _write_private(path, _self_signed(current_app.config["ORGANISATION_NAME"]))
-        return path.read_bytes(), DEMO_CERTIFICATE_PASSWORD.encode()
-    return path.read_bytes(), (current_app.config.get("PACK_CERTIFICATE_PASSWORD") or "").encode()
+    _, path, password = _files()
+    try:
+        return path.read_bytes(), password
+    except OSError as error:
+        raise SigningNotConfigured(f"{path}: {error}") from None
 
 
 def _self_signed(organisation: str) -> bytes:

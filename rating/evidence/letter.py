@@ -116,7 +116,7 @@ def letter_blocks(content, language: str) -> list[Block]:
     due = answer_due_on(content.params.recipient_level, sent_on)
     scope = content.scope_names[language]
     scope_of = genitive_bn(scope) if language == "bn" else scope
-    first, last = content.cycles[0].name, content.cycles[-1].name
+    first, last = (local_digits(content.cycles[i].name, language) for i in (0, -1))
     pack_id = content.seal.get("pack", "")
     blocks = [
         Block("letterhead", config["ORGANISATION_NAME"]),
@@ -125,7 +125,7 @@ def letter_blocks(content, language: str) -> list[Block]:
                           f"{local_digits(pack_id, language)}/"
                           f"{local_digits(sent_on.year, language)}")),
         Block("meta", say("Date: %(date)s", date=day(sent_on))),
-        Block("address", say("To")),
+        Block("address", say("To,")),
         Block("address", recipient_title(content, language)),
         Block("subject", say("Subject: how survivor leaders rated the offices of %(scope_of)s, "
                              "%(first)s to %(last)s", scope_of=scope_of,
@@ -159,7 +159,7 @@ def letter_blocks(content, language: str) -> list[Block]:
         blocks.append(Block("para", say(
             "None of these offices is below the network or getting worse in %(cycle)s. We share "
             "the figures for your information, and would welcome your comments by %(date)s.",
-            cycle=content.latest.name, date=day(due))))
+            cycle=local_digits(content.latest.name, language), date=day(due))))
     blocks += [
         Block("para", say("The figures can be checked by anyone at %(url)s.",
                           url=content.seal.get("verify_url", config["PUBLIC_URL"]))),
@@ -198,7 +198,8 @@ def _office_blocks(content, section, language, number, day) -> list[Block]:
     blocks = [Block("bullet", say(
         "%(office)s: in %(cycle)s, %(n)s leaders gave it a mean of %(mean)s out of 10 (95%% "
         "interval %(low)s to %(high)s): %(findings)s.", office=_name(section.office, language),
-        cycle=cycle.name, n=cell.n_band, mean=number(cell.mean), low=number(low),
+        cycle=local_digits(cycle.name, language), n=cell.n_band, mean=number(cell.mean),
+        low=number(low),
         high=number(high), findings="; ".join(findings)))]
     posting = officer_in_post(section.office, cycle)
     if posting is not None:

@@ -553,7 +553,7 @@ def test_the_bengali_letter_reads_as_a_letter_in_bengali(app, bn_pack):
     paragraphs = letter_paragraphs(bn_pack)
     text = "\n".join(paragraphs)
     assert paragraphs[0] == app.config["ORGANISATION_NAME"]
-    assert "প্রতি" in paragraphs and "সমষ্টি উন্নয়ন আধিকারিক, গাইঘাটা" in paragraphs
+    assert "প্রতি," in paragraphs and "সমষ্টি উন্নয়ন আধিকারিক, গাইঘাটা" in paragraphs
     assert "District Magistrate" not in text and "Block Development Officer" not in text
     assert any(p.startswith("বিষয়: ") and "গাইঘাটার দপ্তরগুলিকে" in p for p in paragraphs)
     assert "মহাশয়/মহাশয়া," in paragraphs and "বিনীত," in paragraphs
