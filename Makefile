@@ -70,7 +70,7 @@ lint-js:
 
 ## extract-messages: refresh the Bengali catalogue after changing user-facing strings
 extract-messages: $(STAMP)
-	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k say \
+	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k say -k translate \
 		-o rating/translations/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching -i rating/translations/messages.pot \
 		-d rating/translations

@@ -50,6 +50,8 @@ from _stack import (
 )
 from sqlalchemy import text
 
+from rating.evidence.keys import demo_key_files
+
 REDIS_URL = os.environ.get("TWO_NODES_REDIS", "redis://127.0.0.1:6379/7")
 PORTS = {"A": 8185, "B": 8186}
 MOST_SECONDS = 900  # the phones stop by then, whatever happens
@@ -197,7 +199,9 @@ def run(leaders: int, seconds: float) -> dict:
                "JOB_LEASE_SECONDS": str(LEASE_SECONDS), "FILE_STORAGE": "database",
                # The two nodes sign sessions and rater keys alike, as a deployment's would.
                "SECRET_KEY": secrets.token_hex(32),
-               "RATER_KEY_SECRET": (instance.instance_dir / "rater_key_secret").read_text()}
+               "RATER_KEY_SECRET": (instance.instance_dir / "rater_key_secret").read_text(),
+               # ... and sign packs with one organisation's key and certificate
+               **demo_key_files(instance.folder, "Two-node benchmark")}
         nodes = {name: Node(name, instance, instance.folder, env, scheduler=name == "B")
                  for name in PORTS}
         for node in nodes.values():

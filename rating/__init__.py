@@ -33,6 +33,7 @@ BLUEPRINTS = [  # (feature package, URL prefix)
     ("evidence", "/evidence"),
     ("escalation", "/escalation"),
     ("api", "/api"),
+    ("verification", "/verify"),
     ("ops", None),
 ]
 

@@ -48,6 +48,17 @@ def _engine_options(database_url: str) -> dict:
     return options
 
 
+def _response_days(text: str) -> dict[str, int]:
+    """``"block=15,district=30"`` as {"block": 15, "district": 30}; refuses a bad entry."""
+    days = {}
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        level, _, value = part.partition("=")
+        if not value.strip().isdigit() or int(value) < 1:
+            raise ConfigError(f"ESCALATION_RESPONSE_DAYS: {part!r} is not level=days")
+        days[level.strip()] = int(value)
+    return days
+
+
 def load_config(instance_path: str) -> dict:
     """Build the app's settings from the environment.
 
@@ -119,6 +130,27 @@ def load_config(instance_path: str) -> dict:
         "QUICK_EXIT_URL": os.environ.get("QUICK_EXIT_URL", "https://www.google.com/"),
         # Packs one account may have waiting or building at once (the rest are refused).
         "PACK_QUEUE_PER_USER": int(os.environ.get("PACK_QUEUE_PER_USER", "2")),
+        # Evidence packs are signed by the organisation: its name (the letterhead, the PDF
+        # signature), an Ed25519 key for the manifests, a PKCS#12 certificate for the PDFs.
+        # Unset outside production: made once in instance/ (a demo key, self-signed).
+        "ORGANISATION_NAME": os.environ.get(
+            "ORGANISATION_NAME", "Survivor leaders' network (demo: set ORGANISATION_NAME)"),
+        "PACK_SIGNING_KEY_FILE": os.environ.get("PACK_SIGNING_KEY_FILE"),
+        "PACK_CERTIFICATE_FILE": os.environ.get("PACK_CERTIFICATE_FILE"),
+        "PACK_CERTIFICATE_PASSWORD": os.environ.get("PACK_CERTIFICATE_PASSWORD"),
+        # The letterhead of the letters in a pack (placeholders in the demo), and the copy line.
+        "ORGANISATION_ADDRESS": os.environ.get(
+            "ORGANISATION_ADDRESS", "[Address of the organisation: set ORGANISATION_ADDRESS]"),
+        "LETTER_SIGNATORY": os.environ.get(
+            "LETTER_SIGNATORY", "[Name and role of the signatory: set LETTER_SIGNATORY]"),
+        "LETTER_REFERENCE_PREFIX": os.environ.get("LETTER_REFERENCE_PREFIX", "SLN/EP"),
+        # How many days each escalation level is given to answer a letter.
+        "ESCALATION_RESPONSE_DAYS": _response_days(os.environ.get(
+            "ESCALATION_RESPONSE_DAYS",
+            "gram_panchayat=15,block=15,district=30,state=45,national=60")),
+        # Where the public can reach this service: the QR code on every pack opens
+        # PUBLIC_URL/verify/<manifest hash>.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         # Every threshold of the statistics and the publication rules (analysis.Rules).
         "STATISTICS_RULES": NETWORK_RULES,
         # Background jobs (rating/jobs): the queue, how long a worker holds a job without

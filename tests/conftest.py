@@ -27,6 +27,7 @@ os.environ["RATING_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="rating-test-instan
 from hypothesis import settings  # noqa: E402
 
 from rating import create_app  # noqa: E402
+from rating.evidence import keys  # noqa: E402
 from rating.extensions import db, limiter  # noqa: E402
 
 # Property tests have no deadline: a first call slowed by a busy machine (250-333 ms against
@@ -234,7 +235,11 @@ class JobWorkers:
                     "JOB_LEASE_SECONDS": str(lease_seconds),
                     "SECRET_KEY": config["SECRET_KEY"],
                     "RATER_KEY_SECRET": config["RATER_KEY_SECRET"],
-                    "RATING_INSTANCE_PATH": str(folder / "instance")}
+                    "RATING_INSTANCE_PATH": str(folder / "instance"),
+                    # every process signs packs with the test process's key, as a
+                    # deployment's nodes share theirs
+                    **keys.demo_key_files(Path(self.app.instance_path),
+                                          config.get("ORGANISATION_NAME", "Test network"))}
 
     def start(self) -> subprocess.Popen:
         """One worker process (no scheduler: nothing runs on the clock during a test)."""

@@ -8,6 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -34,6 +35,12 @@ SIGNATURES = {"application/pdf": (b"%PDF-",), "image/png": (b"\x89PNG\r\n\x1a\n"
 
 class EscalationError(Refused):
     """A change to the escalation trail that the rules refuse."""
+
+
+def answer_due_on(level: str, sent_on: date) -> date:
+    """The day by which a letter to this level asks for an answer (ESCALATION_RESPONSE_DAYS;
+    30 days for a level the setting does not name)."""
+    return sent_on + timedelta(days=current_app.config["ESCALATION_RESPONSE_DAYS"].get(level, 30))
 
 
 def record_action(*, kind: str, acted_on: date, level: str, recipient: str, asked: str,

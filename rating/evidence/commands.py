@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 from rating.cycles.models import Cycle
 from rating.directory.models import DepartmentType, Office
 from rating.directory.services import find_place
-from rating.evidence import services
+from rating.evidence import keys, services, verify
 from rating.evidence.content import PackParams
-from rating.evidence.signing import verify_pack
 from rating.extensions import db
 from rating.privatefiles import write_private
 
@@ -70,11 +69,14 @@ def build_pack_command(district, block, office_code, department, cycles, lang, l
 
 @click.command("verify-pack")
 @click.argument("pack", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def verify_pack_command(pack):
-    """Say whether a pack is intact and was signed by this server."""
-    ok, problems = verify_pack(pack.read_bytes())
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The organisation's public key (PEM); default: this server's own.")
+def verify_pack_command(pack, public_key):
+    """Say whether a pack is intact and signed by the organisation's key."""
+    pem = public_key.read_bytes() if public_key else keys.public_key_pem()
+    ok, problems = verify.verify_pack(pack.read_bytes(), pem)
     if ok:
-        click.echo(f"{pack}: intact, signed by this server.")
+        click.echo(f"{pack}: intact, signed by key {verify.key_id(verify.load_public_key(pem))}.")
         return
     for problem in problems:
         click.echo(f"{pack}: {problem}", err=True)

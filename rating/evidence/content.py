@@ -82,6 +82,8 @@ class PackContent:
     built_at: datetime = field(default_factory=utcnow)
     as_of: date = field(default_factory=local_today)  # promises' statuses are on this day
     rules: Rules = field(default_factory=current_rules)  # every threshold the pack applied
+    # the signature's facts the documents print: pack id, manifest SHA-256, verification URL
+    seal: dict = field(default_factory=dict)
 
     def count(self, flag) -> int:
         """Offices whose latest comparison has this `analysis.ComparisonFlag`."""

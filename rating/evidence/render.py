@@ -7,15 +7,14 @@ import io
 import json
 from pathlib import Path
 
-from docx import Document
-from docx.shared import Pt
+import segno
 from flask import current_app, render_template
 
 from analysis import ComparisonFlag, TrendVerdict
 from rating import wording
 from rating.csvio import safe_cell
 from rating.cycles.services import axis_position
-from rating.evidence import charts, pdftext
+from rating.evidence import charts, fonts, pdftext
 from rating.evidence.words import (
     LANGUAGES,
     level_name,
@@ -39,14 +38,36 @@ def _context(content, interactive: bool) -> dict:
         "languages": LANGUAGES[content.params.language], "cycle_names": cycle_names,
         "level": {language: level_name(content.params.recipient_level, language)
                   for language in ("bn", "en")},
-        "fonts": Path(current_app.static_folder, "fonts").as_uri(),
+        # the PDF reads the app's font files; report.html gets them inlined (`fonts`)
+        "fonts": fonts.PLACEHOLDER if interactive else Path(
+            current_app.static_folder, "fonts").as_uri() + "/",
         "interactive": interactive,
         "day": make_day(content.params.language),
         "level_of": lambda level: " / ".join(level_name(level, language) for language
                                              in LANGUAGES[content.params.language]),
         "effect_text": lambda figures: wording.before_after_sentence(
-            _with_counts(figures), say=make_say(content.params.language), number=_figure),
+            with_counts(figures), say=make_say(content.params.language), number=_figure),
+        "seal": seal_facts(content),
     }
+
+
+def seal_facts(content) -> dict:
+    """What every page shows of the pack's signature: its id and the manifest's SHA-256 (in
+    the footer), and a QR code that opens the public verification page."""
+    seal = content.seal
+    if not seal:
+        return {}
+    lines = []
+    for language in LANGUAGES[content.params.language]:
+        def say(message, _language=language, **params):
+            return translate(message, _language, **params)
+
+        lines.append(say("Pack %(id)s · reference (SHA-256 of manifest.json) %(sha)s",
+                         id=seal["pack"], sha=seal["manifest_sha256"]))
+    return {**seal, "footer": " / ".join(lines),
+            # CSS content string: the text has no quote or backslash, but be sure
+            "footer_css": " / ".join(lines).replace("\\", "").replace('"', "").replace("<", ""),
+            "qr": segno.make(seal["verify_url"], error="m").svg_data_uri(scale=3, border=2)}
 
 
 def _figure(value):
@@ -54,7 +75,7 @@ def _figure(value):
     return (value, 1)
 
 
-def _with_counts(figures: dict) -> dict:
+def with_counts(figures: dict) -> dict:
     """Published before-and-after figures, with their counts as bands ("10-19")."""
     return {**figures, "before_n": figures.get("before_band"),
             "after_n": figures.get("after_band")}
@@ -81,9 +102,11 @@ def render_html(content) -> str:
     bundle = Path(current_app.static_folder, PLOTLY_BUNDLE).read_bytes()
     context["plotly_js"] = gzip.decompress(bundle).decode()
     context["figures"] = {section.office.id: _trend_figure(
-        context["cycle_names"], section, _action_positions(content, section))
+        context["cycle_names"], section, _action_positions(content, section),
+        LANGUAGES[content.params.language][0])
         for section in content.sections}
-    return render_template("evidence/report.html", **context)
+    return fonts.embed_fonts(render_template("evidence/report.html", **context),
+                             Path(current_app.static_folder, "fonts"))
 
 
 def _action_positions(content, section) -> list[float]:
@@ -91,7 +114,9 @@ def _action_positions(content, section) -> list[float]:
     return [axis_position(action.acted_on, content.cycles) for action in section.history]
 
 
-def _trend_figure(cycle_names, section, actions=()) -> str:
+def _trend_figure(cycle_names, section, actions=(), language="en") -> str:
+    office = section.office.name_bn if language == "bn" else section.office.name_en
+    name = translate("Mean score, %(office)s", language, office=office)
     xs, means, lows, highs = [], [], [], []
     for name, cell in zip(cycle_names, section.cells, strict=True):
         if cell is not None and cell.publishable:
@@ -107,7 +132,9 @@ def _trend_figure(cycle_names, section, actions=()) -> str:
          "fillcolor": "rgba(11,92,173,0.18)", "line": {"width": 0}, "hoverinfo": "skip",
          "showlegend": False},
         {"type": "scatter", "x": xs, "y": means, "mode": "lines+markers", "showlegend": False,
-         "line": {"color": "#0b5cad"}}],
+         "line": {"color": "#0b5cad"}, "name": name,
+         # the hover names the office and the figure, never "trace 2"
+         "hovertemplate": "%{x}: %{y:.1f}<extra>" + name + "</extra>"}],
         "layout": {"height": 260, "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
                    "yaxis": {"range": [1, 10]},
                    "xaxis": {"type": "category", "categoryarray": cycle_names},
@@ -158,94 +185,6 @@ def render_csv(content) -> str:
                 comparison.get("diff_vs_rest") if latest else None,
                 comparison.get("q") if latest else None)])
     return out.getvalue()
-
-
-def render_letter(content) -> bytes:
-    """letter.docx: a draft to the recipient with the key figures, for the team to edit."""
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Noto Sans Bengali"
-    style.font.size = Pt(11)
-    for language in LANGUAGES[content.params.language]:
-        def say(message, _language=language, **params):
-            return translate(message, _language, **params)
-
-        number = make_number(language)
-        scope = content.scope_names
-        no_trend = TrendVerdict.NOT_ENOUGH_DATA(min_cycles=content.rules.trend.min_cycles)
-        document.add_paragraph(say("To: %(name)s", name=content.params.recipient_name))
-        document.add_paragraph(say("Subject: how survivors experience %(scope)s — evidence "
-                                   "from %(first)s to %(last)s", scope=scope,
-                                   first=content.cycles[0].name, last=content.cycles[-1].name))
-        document.add_paragraph(say(
-            "Survivor leaders of our network rated the offices they went to for help, on a "
-            "scale from 1 to 10, in each cycle. Of %(total)s offices in %(scope)s with enough "
-            "ratings, %(below)s were below how the same leaders rated the other offices they "
-            "visited, in the cycles up to %(cycle)s, and %(declining)s were getting worse.",
-            total=len(content.sections), scope=scope,
-            below=content.below, cycle=content.latest.name, declining=content.declining))
-        for section in content.sections:
-            latest = next((c for c in reversed(section.cells) if c is not None and c.publishable),
-                          None)
-            if latest is None:
-                continue
-            office = {"bn": section.office.name_bn, "en": section.office.name_en}
-            verdict = wording.word((section.trend or {}).get("verdict") or no_trend, language)
-            if latest.ci95 is None:  # withheld: with so few leaders it would tell every score
-                line = say("%(office)s: mean score %(mean)s; trend: %(verdict)s.",
-                           office=office, mean=number(latest.mean), verdict=verdict)
-            else:
-                low, high = latest.ci95
-                line = say("%(office)s: mean score %(mean)s (95%% interval %(low)s to %(high)s);"
-                           " trend: %(verdict)s.", office=office, mean=number(latest.mean),
-                           low=number(low), high=number(high), verdict=verdict)
-            document.add_paragraph(line, style="List Bullet")
-        _add_trail_to_letter(document, content, language, say)
-        document.add_paragraph(say(
-            "We ask you to look into these findings and to tell us, within 30 days, what will "
-            "be done. The attached report explains how the figures were made; groups rated by "
-            "fewer than %(min_raters)s leaders are not shown, to protect them.",
-            min_raters=content.rules.publication.min_raters_mean))
-        document.add_paragraph(say("Yours sincerely,"))
-        document.add_paragraph("")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _add_trail_to_letter(document, content, language: str, say) -> None:
-    """The earlier letters about these offices, what they answered and what was promised,
-    and what the ratings did afterwards."""
-    day = make_day(language)
-    sections = [section for section in content.sections if section.history]
-    if not sections:
-        return
-    document.add_paragraph(say("This is not the first time we raise these offices:"))
-    for section in sections:
-        office = {"bn": section.office.name_bn, "en": section.office.name_en}
-        for action in section.history:
-            document.add_paragraph(say(
-                "%(office)s: on %(date)s we sent a %(kind)s to %(recipient)s (%(level)s "
-                "level), asking: %(asked)s", office=office, date=day(action.acted_on),
-                kind=translate(action.kind, language), recipient=action.recipient,
-                level=level_name(action.level, language), asked=action.asked),
-                style="List Bullet")
-            for response in action.responses:
-                document.add_paragraph(say("The answer of %(date)s: %(summary)s",
-                                           date=day(response.received_on),
-                                           summary=response.summary))
-            if not action.responses:
-                document.add_paragraph(say("No answer came."))
-            for commitment in action.commitments:
-                document.add_paragraph(say(
-                    "Promised by %(who)s, by %(date)s: %(what)s (%(status)s on %(today)s).",
-                    who=commitment.by_whom, date=day(commitment.due_on), what=commitment.what,
-                    status=translate(commitment.status(content.as_of), language),
-                    today=day(content.as_of)))
-            document.add_paragraph(wording.before_after_sentence(
-                _with_counts(section.effects[action.id]),
-                say=lambda message, **params: translate(message, language, **params),
-                number=_figure))
 
 
 TRAIL_COLUMNS = ["office_code", "office_en", "office_bn", "action_date", "action", "level",

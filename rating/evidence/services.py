@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from rating import audit, storage
 from rating.auth.models import User
 from rating.cycles.models import Rating
-from rating.evidence import render, signing
+from rating.evidence import datafiles, keys, letter, pades, render, signing
 from rating.evidence.content import PackError, PackParams, assemble_pack
 from rating.evidence.models import Pack
 from rating.extensions import db
@@ -93,33 +93,14 @@ def build_pack(pack_id: int, lease: jobs.Lease) -> Pack:
     try:
         lease.report(2, "starting")
         content = assemble_pack(params, lease.report)
-        files = {}
-        lease.report(50, "pdf")
-        files["report.pdf"] = render.render_pdf(content)
-        lease.report(75, "html")
-        files["report.html"] = render.render_html(content).encode()
-        lease.report(85, "data")
-        files["data.csv"] = render.render_csv(content).encode()
-        files["escalation.csv"] = render.render_trail_csv(content).encode()
-        files["letter.docx"] = render.render_letter(content)
-        built_by = pack.built_by.login if pack.built_by else "command line"
-        manifest = signing.sign_manifest(files, {
-            "pack": pack.id, "parameters": params.as_dict(), "scope": content.scope_names,
-            "cycles": [cycle.name for cycle in content.cycles],
-            "data_fingerprint": content.fingerprint, "software_version": software_version,
-            "built_at": content.built_at.isoformat(), "built_by": built_by,
-            "offices_shown": len(content.sections), "offices_withheld": len(content.withheld),
-            "escalation_actions": sum(len(s.history) for s in content.sections),
-            "promises_as_of": content.as_of.isoformat(),
-        })
+        files, manifest = _signed_files(pack, params, content, lease.report)
         file_name = f"evidence-pack-{pack.id}-{pack.scope}-{content.latest.name}.zip".replace(
             " ", "-")
         lease.report(95, "storing")
         zipped = io.BytesIO()
         with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in files.items():
-                archive.writestr(name, data)
-            archive.writestr(signing.MANIFEST, manifest)
+            for name, member in files.items():
+                archive.writestr(name, member)
         # A key of this attempt's own: a worker that lost its lease never overwrites the zip
         # that the pack row names.
         key = f"packs/{pack.id}/{lease.job_id}-{lease.worker.replace(':', '-')}/{file_name}"
@@ -142,8 +123,51 @@ def build_pack(pack_id: int, lease: jobs.Lease) -> Pack:
     except PackError as refused:
         db.session.rollback()
         _fail(pack_id, refused.code, lease)
+    except keys.SigningNotConfigured as missing:
+        db.session.rollback()
+        current_app.logger.error("pack %s not signed: %s", pack_id, missing)
+        _fail(pack_id, "signing_not_configured", lease)
     db.session.expire_all()
     return db.session.get(Pack, pack_id)
+
+
+def _signed_files(pack, params, content, report) -> tuple[dict[str, bytes], bytes]:
+    """Every file of the pack, signed: the data and their manifest first, then the documents
+    that print the manifest's hash (the PDFs signed too), then the list of documents."""
+    report(45, "data")
+    tables = {"data.csv": render.render_csv(content),
+              "escalation.csv": render.render_trail_csv(content)}
+    data = {name: datafiles.with_bom(text) for name, text in tables.items()}
+    data["data-dictionary.csv"] = datafiles.render_dictionary(tables)
+    data["data.xlsx"] = datafiles.render_xlsx(tables, content.built_at)
+    organisation = current_app.config["ORGANISATION_NAME"]
+    manifest = signing.sign_manifest(data, {
+        "pack": pack.id, "parameters": params.as_dict(), "scope": content.scope_names,
+        "cycles": [cycle.name for cycle in content.cycles],
+        "data_fingerprint": content.fingerprint, "software_version": software_version,
+        "built_at": content.built_at.isoformat(),
+        "built_by": pack.built_by.login if pack.built_by else "command line",
+        "organisation": organisation, "public_key_id": keys.signing_key_id(),
+        "offices_shown": len(content.sections), "offices_withheld": len(content.withheld),
+        "escalation_actions": sum(len(s.history) for s in content.sections),
+        "promises_as_of": content.as_of.isoformat(),
+    })
+    digest = signing.manifest_digest(manifest)
+    content.seal = {"pack": pack.id, "manifest_sha256": digest, "key_id": keys.signing_key_id(),
+                    "verify_url": f"{current_app.config['PUBLIC_URL']}/verify/{digest}"}
+    report(50, "pdf")
+    signer = pades.signer()
+    documents = {"report.pdf": pades.sign_pdf(render.render_pdf(content),
+                                              "Evidence pack report", organisation, signer)}
+    report(75, "html")
+    documents["report.html"] = render.render_html(content).encode()
+    report(85, "letter")
+    footer = render.seal_facts(content)["footer"]
+    documents["letter.docx"] = letter.render_docx(content, footer)
+    documents["letter.pdf"] = pades.sign_pdf(letter.render_pdf(content, footer),
+                                             "Evidence pack letter", organisation, signer)
+    return {**data, **documents, signing.MANIFEST: manifest,
+            signing.DOCUMENTS: signing.sign_documents(manifest, documents)}, manifest
 
 
 def _fail(pack_id: int, code: str, lease: jobs.Lease | None = None) -> None:

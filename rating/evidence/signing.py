@@ -1,63 +1,52 @@
-"""The pack's manifest: every file's SHA-256, the data fingerprint and the parameters,
-signed with a key of the server (HMAC-SHA256), so a pack can be checked as intact and ours."""
+"""Signing a pack: the manifest of its data, then the list of its documents, each signed
+with the organisation's Ed25519 key (`rating.evidence.keys`); `verify` checks them with the
+public key alone.
 
+The order breaks a circle: the documents print the manifest's SHA-256 in their footers, so
+the manifest cannot list them; ``documents.json`` lists them afterwards, and names the
+manifest it belongs to.
+"""
+
+import base64
 import hashlib
-import hmac
-import io
 import json
-import zipfile
 
-from flask import current_app
+from rating.evidence import keys
+from rating.evidence.verify import DOCUMENTS, MANIFEST, SIGNATURE_ALGORITHM, canonical
+from rating.evidence.verify import verify_pack as verify_with_key
 
-MANIFEST = "manifest.json"
-
-
-def _key() -> bytes:
-    # Derived from the server's rater-key secret under its own label: never rotated, never
-    # leaves the server, and a pack's signature reveals nothing about it.
-    secret = current_app.config["RATER_KEY_SECRET"].encode()
-    return hmac.new(secret, b"evidence-pack-signing", hashlib.sha256).digest()
+__all__ = ["DOCUMENTS", "MANIFEST", "manifest_digest", "sign_documents", "sign_manifest",
+           "verify_pack"]
 
 
-def _canonical(manifest: dict) -> bytes:
-    body = {key: value for key, value in manifest.items() if key != "signature"}
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+def _signed(body: dict) -> bytes:
+    key = keys.signing_key()
+    signed = dict(body)
+    signed["signature"] = {
+        "algorithm": SIGNATURE_ALGORITHM, "key_id": keys.signing_key_id(),
+        "value": base64.b64encode(key.sign(canonical(signed))).decode()}
+    return json.dumps(signed, indent=2, ensure_ascii=False, sort_keys=True).encode()
+
+
+def _digests(files: dict[str, bytes]) -> dict[str, str]:
+    return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
 
 
 def sign_manifest(files: dict[str, bytes], facts: dict) -> bytes:
-    """manifest.json for these files, with the facts (parameters, fingerprint, who, when)."""
-    manifest = dict(facts)
-    manifest["files"] = {name: hashlib.sha256(data).hexdigest()
-                         for name, data in sorted(files.items())}
-    manifest["signature"] = {"algorithm": "HMAC-SHA256",
-                             "value": hmac.new(_key(), _canonical(manifest),
-                                               hashlib.sha256).hexdigest()}
-    return json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True).encode()
+    """manifest.json for the data files, with the facts (parameters, fingerprint, who, when).
+    Ed25519 signatures are deterministic: the same pack rebuilt gives the same bytes."""
+    return _signed({**facts, "files": _digests(files)})
+
+
+def sign_documents(manifest: bytes, documents: dict[str, bytes]) -> bytes:
+    """documents.json: the documents that print the manifest's hash, and that hash."""
+    return _signed({"manifest_sha256": manifest_digest(manifest),
+                    "files": _digests(documents)})
 
 
 def verify_pack(data: bytes) -> tuple[bool, list[str]]:
-    """Whether a pack's zip is intact and was signed by this server; the problems if not."""
-    problems = []
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        manifest = json.loads(archive.read(MANIFEST))
-    except (zipfile.BadZipFile, KeyError, ValueError):
-        return False, ["not a pack: no readable manifest.json"]
-    signature = manifest.get("signature", {}).get("value", "")
-    expected = hmac.new(_key(), _canonical(manifest), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(signature, expected):
-        problems.append("the signature does not match: the manifest was changed or not signed "
-                        "by this server")
-    listed = manifest.get("files", {})
-    present = set(archive.namelist()) - {MANIFEST}
-    for name in sorted(present - set(listed)):
-        problems.append(f"{name}: not in the manifest")
-    for name, digest in sorted(listed.items()):
-        if name not in present:
-            problems.append(f"{name}: missing")
-        elif hashlib.sha256(archive.read(name)).hexdigest() != digest:
-            problems.append(f"{name}: changed since the pack was built")
-    return not problems, problems
+    """Whether a pack is intact and signed with this service's key; the problems if not."""
+    return verify_with_key(data, keys.public_key_pem())
 
 
 def manifest_digest(manifest: bytes) -> str:

@@ -36,6 +36,9 @@ def _problem(code: str) -> str:
                      days=current_app.config["PACK_RETENTION_DAYS"]),
         "queue_full": _("You already have packs waiting to be built. Wait until one is done "
                         "(see the list below), then build this one."),
+        "signing_not_configured": _("Packs cannot be signed: the organisation's signing key "
+                                    "and certificate are not set (PACK_SIGNING_KEY_FILE, "
+                                    "PACK_CERTIFICATE_FILE)."),
     }.get(code, code)
 
 

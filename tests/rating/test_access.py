@@ -13,7 +13,8 @@ SAMPLE_VALUES = {"office_id": "1", "officer_id": "1", "cycle_id": "1", "user_id"
                  "posting_id": "1", "action": None, "filename": "css/app.css",
                  "prompt_id": "1", "question": None, "language": None, "place_id": "1",
                  "department_id": "1", "pack_id": "1", "rating_id": "1", "decision": None,
-                 "action_id": "1", "response_id": "1", "commitment_id": "1"}
+                 "action_id": "1", "response_id": "1", "commitment_id": "1",
+                 "digest": "0" * 64}
 
 
 def test_every_endpoint_declares_its_roles(app):

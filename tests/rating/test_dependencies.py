@@ -9,9 +9,9 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parents[2]
-# Imported where they are used, on purpose: WeasyPrint takes about a second to import and is
-# needed only when a PDF is made.
-LAZY_THIRD_PARTY = {"weasyprint"}
+# Imported where they are used, on purpose: WeasyPrint and pyHanko take about a second each
+# to import and are needed only when a PDF is made or signed.
+LAZY_THIRD_PARTY = {"weasyprint", "pyhanko"}
 
 
 def test_the_import_contracts_hold():

@@ -23,8 +23,10 @@ from rating.extensions import db
 from rating.histograms import RatingFilter, count_scores, cycles_in_range, standing_at
 from tests.conftest import TEST_PASSWORDS, Browser, csrf_from
 
-PACK_FILES = {"report.pdf", "report.html", "data.csv", "escalation.csv", "letter.docx",
-              "manifest.json"}
+DATA_FILES = {"data.csv", "escalation.csv", "data-dictionary.csv",
+              "data.xlsx"}  # listed in manifest.json
+DOCUMENT_FILES = {"report.pdf", "report.html", "letter.docx", "letter.pdf"}  # listed in documents.json
+PACK_FILES = DATA_FILES | DOCUMENT_FILES | {"manifest.json", "documents.json"}
 CYCLES = [("2025 Q1", date(2025, 1, 1), date(2025, 3, 31)),
           ("2025 Q2", date(2025, 4, 1), date(2025, 6, 30)),
           ("2025 Q3", date(2025, 7, 1), date(2025, 9, 30)),
@@ -228,7 +230,7 @@ class Pack:
 
     @property
     def csv_rows(self) -> list[dict]:
-        return list(csv.DictReader(io.StringIO(self.files["data.csv"].decode())))
+        return list(csv.DictReader(io.StringIO(self.files["data.csv"].decode("utf-8-sig"))))
 
     @property
     def manifest(self) -> dict:
@@ -338,103 +340,19 @@ def figure_in(value: str, text: str) -> bool:
 
 
 def all_text(pack: Pack) -> str:
-    """Every word a reader of the pack can see: PDF text, HTML, CSV, the letter's XML."""
+    """Every word a reader of the pack can see: PDF texts, HTML, CSV, the Office files' XML."""
     parts = [pack.pdf_text]
     for name, data in pack.files.items():
-        if name == "letter.docx":
-            with zipfile.ZipFile(io.BytesIO(data)) as docx:
-                parts += [docx.read(part).decode() for part in docx.namelist()
+        if name.endswith((".docx", ".xlsx")):  # Office files are zips of XML
+            with zipfile.ZipFile(io.BytesIO(data)) as office:
+                parts += [office.read(part).decode() for part in office.namelist()
                           if part.endswith(".xml")]
+        elif name == "letter.pdf":
+            parts.append(subprocess.run(["pdftotext", "-", "-"], input=data, check=True,
+                                        capture_output=True).stdout.decode())
         elif name != "report.pdf":
             parts.append(data.decode())
     return "\n".join(parts)
-
-
-# ---- the files and the manifest ------------------------------------------------------------
-
-def test_every_file_is_in_the_pack_and_the_manifest_verifies(app, any_pack):
-    from rating.evidence.signing import verify_pack
-
-    assert set(any_pack.files) == PACK_FILES
-    manifest = any_pack.manifest
-    assert manifest["files"] == {name: hashlib.sha256(data).hexdigest()
-                                 for name, data in any_pack.files.items()
-                                 if name != "manifest.json"}
-    assert manifest["offices_shown"] == len(SHOWN)
-    assert manifest["offices_withheld"] == len(WITHHELD)
-    assert manifest["cycles"] == [name for name, _, _ in CYCLES]
-    assert len(manifest["data_fingerprint"]) == 64
-    assert verify_pack(any_pack.data) == (True, [])
-
-
-def test_the_manifest_says_who_built_the_pack_and_how(bn_pack, en_pack):
-    assert bn_pack.manifest["built_by"] == "mitra"
-    assert en_pack.manifest["built_by"] == "roy"
-    assert bn_pack.manifest["parameters"]["language"] == "bn"
-    assert bn_pack.manifest["scope"] == {"en": "Gaighata", "bn": "গাইঘাটা"}
-
-
-def rezip(files: dict) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-@pytest.mark.parametrize("name", sorted(PACK_FILES))
-def test_one_changed_byte_in_any_file_fails_verification(app, runner, bn_pack, tmp_path, name):
-    from rating.evidence.signing import verify_pack
-
-    changed = bytearray(bn_pack.files[name])
-    changed[len(changed) // 2] ^= 0x01
-    tampered = rezip({**bn_pack.files, name: bytes(changed)})
-    ok, problems = verify_pack(tampered)
-    assert not ok
-    if name != "manifest.json":
-        assert f"{name}: changed since the pack was built" in problems
-    path = tmp_path / "tampered.zip"
-    path.write_bytes(tampered)
-    result = runner.invoke(args=["verify-pack", str(path)])
-    assert result.exit_code == 1
-    assert "intact" not in result.output
-
-
-def test_an_edited_manifest_fails_verification(app, runner, bn_pack, tmp_path):
-    """Someone who changes a file and writes its new checksum into the manifest is caught by
-    the signature; so is one who edits the facts (here: nothing withheld)."""
-    from rating.evidence.signing import verify_pack
-
-    csv_text = bn_pack.files["data.csv"].replace(b"4.4", b"6.4")
-    manifest = bn_pack.manifest
-    manifest["files"]["data.csv"] = hashlib.sha256(csv_text).hexdigest()
-    forged = rezip({**bn_pack.files, "data.csv": csv_text,
-                    "manifest.json": json.dumps(manifest).encode()})
-    assert verify_pack(forged)[0] is False
-    manifest = bn_pack.manifest
-    manifest["offices_withheld"] = 0
-    edited = rezip({**bn_pack.files, "manifest.json": json.dumps(manifest).encode()})
-    ok, problems = verify_pack(edited)
-    assert not ok and any("signature" in problem for problem in problems)
-    for label, data in (("forged", forged), ("edited", edited)):
-        path = tmp_path / f"{label}.zip"
-        path.write_bytes(data)
-        assert runner.invoke(args=["verify-pack", str(path)]).exit_code == 1
-
-
-def test_the_command_line_says_an_intact_pack_is_ours(app, runner, bn_pack, tmp_path):
-    path = tmp_path / "pack.zip"
-    path.write_bytes(bn_pack.data)
-    result = runner.invoke(args=["verify-pack", str(path)])
-    assert result.exit_code == 0
-    assert "intact, signed by this server" in result.output
-
-
-def test_a_pack_signed_by_another_server_fails(app, runner, bn_pack, tmp_path):
-    from rating.evidence.signing import verify_pack
-
-    app.config["RATER_KEY_SECRET"] = "another-server"
-    assert verify_pack(bn_pack.data)[0] is False
 
 
 # ---- what the pack may say -----------------------------------------------------------------
@@ -620,29 +538,100 @@ def test_english_lines_are_drawn_as_before(app, en_pack):
     assert all(re.search("[\u0980-\u09ff]", span) for span in spans), spans
 
 
-def test_the_letter_opens_in_word_and_carries_the_figures(bn_pack):
+def attention_rows(pack) -> list[dict]:
+    """The data.csv rows of the latest cycle for offices below the network or declining."""
+    latest = CYCLES[LATEST][0]
+    return [row for row in pack.csv_rows if row["cycle"] == latest and (
+        row["latest_vs_network"] == "below the network" or row["trend_verdict"] == "declining")]
+
+
+def letter_paragraphs(pack) -> list[str]:
     from docx import Document
 
-    letter = Document(io.BytesIO(bn_pack.files["letter.docx"]))
-    paragraphs = [p.text for p in letter.paragraphs]
-    assert paragraphs[0].endswith("Block Development Officer, Gaighata")
-    for key in SHOWN:
+    return [p.text for p in Document(io.BytesIO(pack.files["letter.docx"])).paragraphs]
+
+
+def test_the_letter_names_the_offices_needing_attention_with_their_figures(bn_pack):
+    paragraphs = letter_paragraphs(bn_pack)
+    rows = attention_rows(bn_pack)
+    assert rows  # BDO Gaighata declines from about 8 to about 4.4
+    named = {key for key in SHOWN for p in paragraphs if p.startswith(OFFICES[key][3] + ":")}
+    assert named == {key for key in SHOWN if OFFICES[key][0] in {r["office_code"] for r in rows}}
+    for key in named:
         mean, (low, high) = mean_and_interval(SCORES[key][LATEST])
-        line = next(p for p in paragraphs if p.startswith(OFFICES[key][3]))
-        # the same figures as the PDF, in the same (Bengali) digits
+        line = next(p for p in paragraphs if p.startswith(OFFICES[key][3] + ":"))
+        # the same figures as the PDF, in the same (Bengali) digits, with cycle and leaders
         for figure in (mean, low, high):
             assert f"{figure:.1f}".translate(BENGALI_DIGITS) in line, (line, figure)
             assert figure_in(f"{figure:.1f}", bn_pack.pdf_text)
+        assert CYCLES[LATEST][0].translate(BENGALI_DIGITS) in line or CYCLES[LATEST][0] in line
+        assert f"{len(SCORES[key][LATEST])} জন".translate(BENGALI_DIGITS) in line
     for key in WITHHELD:
         assert not any(OFFICES[key][3] in p or OFFICES[key][2] in p for p in paragraphs)
+    # The officer in post in the latest cycle, with the date the posting began.
+    assert any(p.startswith("তখন দায়িত্বে ছিলেন: তাপস ঘোষ") for p in paragraphs)
 
 
-def test_the_english_letter_names_offices_in_english(en_pack):
-    from docx import Document
+def test_the_bengali_letter_reads_as_a_letter_in_bengali(app, bn_pack):
+    paragraphs = letter_paragraphs(bn_pack)
+    text = "\n".join(paragraphs)
+    assert paragraphs[0] == app.config["ORGANISATION_NAME"]
+    assert "প্রতি," in paragraphs and "সমষ্টি উন্নয়ন আধিকারিক, গাইঘাটা" in paragraphs
+    assert "District Magistrate" not in text and "Block Development Officer" not in text
+    assert any(p.startswith("বিষয়: ") and "গাইঘাটার দপ্তরগুলিকে" in p for p in paragraphs)
+    assert "মহাশয়/মহাশয়া," in paragraphs and "বিনীত," in paragraphs
+    assert re.search(r"সূত্র: SLN/EP/[০-৯]+/২০২৬", text)
+    assert not re.search(r"[0-9]", re.sub(r"SHA-256|[0-9a-f]{64}|data\.csv|[A-Za-z0-9.-]+\.(pdf|csv|xlsx)"
+                                      r"|https?://\S+|Q[1-4]|Ed25519", "", text))
+    # An ask with the date an answer is due: 15 days for the block (ESCALATION_RESPONSE_DAYS).
+    asks = [p for p in paragraphs if p.startswith("অনুগ্রহ করে ")]
+    assert len(asks) == len(attention_rows(bn_pack))
+    assert "সংযুক্তি: " in text and "প্রতিলিপি: জেলাশাসক" in text
 
-    paragraphs = [p.text for p in Document(io.BytesIO(en_pack.files["letter.docx"])).paragraphs]
+
+def test_the_english_letter_names_offices_in_english_and_asks_by_a_date(app, en_pack):
+    from datetime import timedelta
+
+    from babel.dates import format_date
+
+    from rating.timeutil import local_today
+
+    paragraphs = letter_paragraphs(en_pack)
     mean, _ = mean_and_interval(SCORES["bdo"][LATEST])
-    assert any(p.startswith("BDO Gaighata") and f"{mean:.1f}" in p for p in paragraphs)
+    leaders = len(SCORES["bdo"][LATEST])
+    assert any(p.startswith(f"BDO Gaighata: in 2026 Q1, {leaders} leaders gave it a mean of "
+                            f"{mean:.1f} out of 10") for p in paragraphs)
+    due = format_date(local_today() + timedelta(days=app.config["ESCALATION_RESPONSE_DAYS"][
+        "block"]), "medium", locale="en")
+    assert any(p.startswith(f"Please tell us by {due} what will be done") for p in paragraphs)
+    assert "Dear" not in paragraphs[0] and "Sir or Madam," in paragraphs
+    assert "Copy to: District Magistrate" in paragraphs
+
+
+def test_the_letter_pdf_is_a4_signed_and_says_what_the_docx_says(en_pack, tmp_path):
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(en_pack.files["letter.pdf"])
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "595.276 x 841.89 pts (A4)" in info
+    shown = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature is Valid." in shown
+    text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                                              text=True).stdout)
+    for paragraph in letter_paragraphs(en_pack)[:12]:
+        assert re.sub(r"\s+", " ", paragraph).strip()[:40] in text, paragraph
+
+
+def test_a_letter_about_one_office_reads_right(app, runner, network, tmp_path):
+    """One office: no "1 offices", the office named, in both languages."""
+    out = tmp_path / "office.zip"
+    done = runner.invoke(args=["build-pack", "--office", "BDO-GAIGHATA", "--lang", "both",
+                               "--level", "block", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    pack = open_pack(out.read_bytes(), tmp_path)
+    text = "\n".join(letter_paragraphs(pack))
+    assert "1 offices" not in text and "1 office had enough ratings" in text
+    assert "১টি দপ্তর" in text
+    assert text.count("BDO Gaighata: in ") == 1 and text.count("গাইঘাটা বিডিও: ") == 1
 
 
 def test_the_html_report_is_self_contained_with_the_same_figures(en_pack):
@@ -674,8 +663,11 @@ def test_only_consented_approved_quotes_of_large_groups_leave_and_without_names(
     for marker in ("QAPPROVED7731", "QAPPROVEDBN2208"):
         assert marker in squeezed
         assert marker in any_pack.files["report.html"].decode()
+    # An officer is named only where the letter says who was in post, never inside a quote.
+    postings = r"[^\n<>]*(Officer in post then|তখন দায়িত্বে ছিলেন)[^\n<>]*"
+    outside_postings = re.sub(postings, "", text)
     for secret in (OFFICER[0], OFFICER[1], PHONE, PHONE.replace(" ", "")):
-        assert secret not in text
+        assert secret not in outside_postings
         assert secret.replace(" ", "") not in squeezed
     assert "[number removed]" in any_pack.files["report.html"].decode()
     assert "[name removed]" in any_pack.files["report.html"].decode()
