@@ -70,8 +70,8 @@ DICTIONARY = {
         "score 1-10", "Lower end of the 95% interval of the difference (Welch)."),
     ("escalation.csv", "difference_ci95_high"): ("score 1-10", "Upper end of that interval."),
     ("escalation.csv", "p"): ("p-value 0-1", "Welch's p-value of the difference."),
-    ("escalation.csv", "before_after"): ("code word", "higher after, lower after, or no clear "
-                                         "change."),
+    ("escalation.csv", "before_after"): (
+        "code word", "The before-and-after finding in words: a rise, a fall, or none shown."),
     ("escalation.csv", "withheld"): (
         "text", "Which side was withheld, and why (too few leaders to publish)."),
 }

@@ -141,6 +141,10 @@ def letter_blocks(content, language: str) -> list[Block]:
         "%(scope_of)s, %(offices)s had enough ratings to be shown. The enclosed report gives "
         "every figure and how it was made.", scope_of=scope_of,
         offices=local_digits(offices, language))))
+    blocks.append(Block("para", say(
+        "The enclosed report explains how the figures were made; offices rated by fewer than "
+        "%(min_raters)s leaders are not shown, to protect them.",
+        min_raters=content.rules.publication.min_raters_mean)))
     attention = needing_attention(content)
     if attention:
         blocks.append(Block("heading", say("Offices that need your attention")))

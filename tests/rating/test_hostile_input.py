@@ -578,10 +578,11 @@ def _multipart(form: dict) -> tuple[str, bytes]:
 
 
 # A refused login (or PIN change) still counts the wrong try and writes an audit row; nothing
-# else may change. The quick exit writes its audit row.
+# else may change. The quick exit writes its audit row and ends the account's sessions.
 CHANGES_ON_REFUSAL = {"auth.login": {"audit_events": None, "login_throttles": None},
                       "auth.change_pin": {"audit_events": None, "login_throttles": None},
-                      "auth.quick_exit": {"audit_events": None}}
+                      # it ends the account's sessions: its session version moves on
+                      "auth.quick_exit": {"audit_events": None, "users": {"session_version"}}}
 # Taken without a CSRF token on purpose: the quick exit must work from the offline shell and
 # after a session's token is gone; a forged one can do no more than log someone out (its
 # audit row), and it always leaves for the neutral page.
