@@ -580,7 +580,7 @@ def test_the_bengali_letter_reads_as_a_letter_in_bengali(app, bn_pack):
     assert "District Magistrate" not in text and "Block Development Officer" not in text
     assert any(p.startswith("বিষয়: ") and "গাইঘাটার দপ্তরগুলিকে" in p for p in paragraphs)
     assert "মহাশয়/মহাশয়া," in paragraphs and "বিনীত," in paragraphs
-    assert re.search(r"সূত্র: SLN/EP/[০-৯]+/২০২৬", text)
+    assert re.search(r"সূত্র: SLN/EP/[০-৯]+/[০-৯]{4}", text)
     assert not re.search(r"[0-9]", re.sub(r"SHA-256|[0-9a-f]{64}|data\.csv|[A-Za-z0-9.-]+\.(pdf|csv|xlsx)"
                                       r"|https?://\S+|Q[1-4]|Ed25519", "", text))
     # An ask with the date an answer is due: 15 days for the block (ESCALATION_RESPONSE_DAYS).
@@ -590,22 +590,28 @@ def test_the_bengali_letter_reads_as_a_letter_in_bengali(app, bn_pack):
 
 
 def test_the_english_letter_names_offices_in_english_and_asks_by_a_date(app, en_pack):
-    from datetime import timedelta
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
 
     from babel.dates import format_date
-
-    from rating.timeutil import local_today
 
     paragraphs = letter_paragraphs(en_pack)
     mean, _ = mean_and_interval(SCORES["bdo"][LATEST])
     leaders = len(SCORES["bdo"][LATEST])
     assert any(p.startswith(f"BDO Gaighata: in 2026 Q1, {leaders} leaders gave it a mean of "
                             f"{mean:.1f} out of 10") for p in paragraphs)
-    due = format_date(local_today() + timedelta(days=app.config["ESCALATION_RESPONSE_DAYS"][
-        "block"]), "medium", locale="en")
-    assert any(p.startswith(f"Please tell us by {due} what will be done") for p in paragraphs)
+    # The letter is dated the day the pack was built (in West Bengal), and asks for an answer
+    # within the recipient level's days (ESCALATION_RESPONSE_DAYS).
+    built = datetime.fromisoformat(en_pack.manifest["built_at"]).astimezone(
+        ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    level = en_pack.manifest["parameters"]["recipient_level"]
+    due = format_date(built + timedelta(days=app.config["ESCALATION_RESPONSE_DAYS"][level]),
+                      "medium", locale="en")
+    asks = [p for p in paragraphs if p.startswith("Please tell us by ")]
+    assert asks and all(p.startswith(f"Please tell us by {due} what will be done") for p in asks)
+    assert f"Date: {format_date(built, 'medium', locale='en')}" in paragraphs
     assert "Dear" not in paragraphs[0] and "Sir or Madam," in paragraphs
-    assert "Copy to: District Magistrate" in paragraphs
+    assert any(p.startswith("Copy to: ") for p in paragraphs)
 
 
 def test_the_letter_pdf_is_a4_signed_and_says_what_the_docx_says(en_pack, tmp_path):
