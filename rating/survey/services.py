@@ -90,7 +90,7 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
                     connection.execute(_INSERT_SUBMISSION, {
                         "submission_id": submission_id, "rater_key": key,
                         "rating_id": rating_id, "response": body})
-                    db.session.commit()
+                    _commit_keeping_loaded_rows()
                     return Stored(201, body)
             except IntegrityError as error:
                 refused_write = (found.rating_id, error)
@@ -100,6 +100,19 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
             db.session.rollback()
         connection = db.session.connection()
     raise RatingRefused("busy")
+
+
+def _commit_keeping_loaded_rows() -> None:
+    """Commit without expiring the rows the session has loaded. This write is Core SQL on
+    ratings and submissions; the only ORM row loaded is the leader's own, which it does not
+    change, and reading it again after the commit (the outbox cookie reads her id and role)
+    cost one more query a rating."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def _lookup_statement():
