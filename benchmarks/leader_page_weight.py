@@ -450,7 +450,7 @@ def print_table(result: dict) -> None:
         ("repeat load: background", median["repeat"]["background"], None,
          "(after the load event: session check, office list)"),
     ]
-    print(f"Rating page {result['url']}: {result['device']}, {result['locale']}, slow 3G "
+    print(f"Leader page {result['url']}: {result['device']}, {result['locale']}, slow 3G "
           f"(400 kbps, 400 ms), Chromium {result['browser']}; median of {result['runs']} runs")
     print(f"{'':25}{'requests':>9}{'on wire':>9}{'304s':>6}{'bytes':>10}{'usable':>9}  goal")
     for label, figures, usable, goal in rows:
@@ -468,9 +468,16 @@ def print_table(result: dict) -> None:
           f"{'yes' if result['first_load_started_clean'] else 'NO'}")
 
 
+PAGES = {"rate": "/leader/rate/{office}", "results": "/leader/results/office/{office}",
+         "mine": "/leader/results/mine"}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--page", choices=sorted(PAGES), default="rate",
+                        help="which leader page: the rating page (default), an office's "
+                             "results, or her own ratings")
     args = parser.parse_args()
 
     def out_of_time(_signum, _frame):
@@ -485,7 +492,7 @@ def main() -> int:
         service = Service(Path(instance))
         try:
             service.start()
-            url = f"{service.base}/leader/rate/{service.active_office_id()}"
+            url = service.base + PAGES[args.page].format(office=service.active_office_id())
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 try:
