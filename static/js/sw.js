@@ -105,21 +105,28 @@ function resultsPage(event, url) {
   var kept = RESULTS_KEPT.some(function (pattern) { return pattern.test(rest); });
   if (rest !== "" && !kept) return false;
   event.respondWith(fetch(event.request).then(function (response) {
-    if (kept && response.ok && !url.search) {
-      event.waitUntil(fetch(url.pathname + "?copy=plain", { credentials: "same-origin" })
-        .then(function (plain) {
-          if (!plain.ok) return;
-          return caches.open(CACHE).then(function (cache) {
-            var keys = rest.indexOf("block/") === 0 ? [url.pathname, SHELL.results] : [url.pathname];
-            return Promise.all(keys.map(function (key) { return cache.put(key, plain.clone()); }));
-          });
-        }).catch(logged("keeping the results for offline reading")));
-    }
+    if (kept && response.ok && !url.search) event.waitUntil(keepResults(url.pathname, rest));
     return response;
   }).catch(function () {
     return caches.match(url.pathname).then(function (hit) { return hit || shellFor(); });
   }));
   return true;
+}
+
+/* The unmarked copy, fetched again only when the kept one is a few hours old: results change
+ * when a cycle closes or a letter is recorded, and a visit should not cost its bytes twice. */
+function keepResults(path, rest) {
+  return caches.match(path).then(function (hit) {
+    var at = hit && Date.parse(hit.headers.get("Date") || "");
+    if (at && Date.now() - at < 6 * 3600 * 1000) return;
+    return fetch(path + "?copy=plain", { credentials: "same-origin" }).then(function (plain) {
+      if (!plain.ok) return;
+      return caches.open(CACHE).then(function (cache) {
+        var keys = rest.indexOf("block/") === 0 ? [path, SHELL.results] : [path];
+        return Promise.all(keys.map(function (key) { return cache.put(key, plain.clone()); }));
+      });
+    });
+  }).catch(logged("keeping the results for offline reading"));
 }
 /* ---- end of the results pages */
 
