@@ -594,3 +594,23 @@ def rated_block(app, directory, make_user, make_cycle, make_rating):
     db.session.commit()
     return {"leader": leader, "bdo": bdo, "small": small, "cycles": cycles,
             "open": open_cycle, "block": directory["gaighata"]}
+
+
+@pytest.fixture
+def small_block(app, directory, make_user, make_cycle, make_rating):
+    """Bagdah: one office rated by 4 leaders in each of two closed cycles."""
+    from rating.directory.models import Office
+
+    office = Office(code="BDO-BAGDAH", department_type=directory["bdo"],
+                    place=directory["bagdah"], level="block", name_en="BDO, Bagdah",
+                    name_bn="বিডিও, বাগদা")
+    db.session.add(office)
+    db.session.commit()
+    raters = [make_user("leader", login=f"BJ-{n:03d}") for n in range(11, 15)]
+    for name, start, scores in (("2026 Q1", 1, (2, 5, 7, 9)), ("2026 Q2", 4, (3, 4, 8, 10))):
+        cycle = make_cycle(name=name, status="closed", starts_on=date(2026, start, 1),
+                           ends_on=date(2026, start + 2, 28))
+        for rater, score in zip(raters, scores, strict=True):
+            make_rating(cycle, office, rater, score=score, commit=False)
+    db.session.commit()
+    return {"block": directory["bagdah"], "office": office, "raters": raters}

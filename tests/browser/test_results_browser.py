@@ -57,3 +57,18 @@ def test_search_finds_an_office_by_partial_words(live_server, phone, rated_block
     page.press("input[name=q]", "Enter")
     page.wait_for_url("**/leader/offices?*")
     assert page.locator(f"a[href$='/leader/rate/{rated_block['bdo'].id}']").count() >= 1
+
+
+def test_block_of_fewer_than_five_raters_shows_nothing_to_recover(live_server, phone,
+                                                                  small_block, make_user):
+    make_user("leader", login="BJ-001")
+    page = phone("bn-IN").new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server}/leader/results/block/{small_block['block'].id}")
+    main = page.locator("main")
+    assert page.locator(".result, .faces, .peerbar, .figure").count() == 0
+    assert "বিডিও, বাগদা" in page.locator(".not-shown").inner_text()
+    # The only numbers on the page: the rule's 5 and the 2 closed cycles.
+    numbers = set(page.evaluate(
+        "text => text.match(/[০-৯0-9]+/g) || []", main.inner_text()))
+    assert numbers <= {"৫", "২"}

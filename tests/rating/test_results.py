@@ -135,3 +135,27 @@ def test_bengali_names_sort_in_bengali_order():
     expected = ["অশোকনগর", "আমডাঙা", "ক", "কা", "ক্ষ", rra, "ঢ", "য", yya, "হাবড়া"]
     assert sorted(names, key=lambda n: sort_key(n, "bn")) == expected
     assert sorted(names) != expected
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_block_of_fewer_than_five_raters_shows_nothing_recoverable(client, small_block,
+                                                                   login_as, tmp_path):
+    login_as("staff", language="en")
+    block, office = small_block["block"].id, small_block["office"].id
+    pages = {url: page(client, url).get_data(as_text=True) for url in (
+        f"/leader/results/block/{block}", f"/leader/results/block/{block}?copy=plain",
+        f"/leader/results/office/{office}")}
+    for url, html in pages.items():
+        main = re.sub(r"<svg.*?</svg>", "", html.split('id="main"')[1], flags=re.S)
+        assert figures(html) == [], url
+        assert 'class="faces"' not in html and "peerbar" not in html, url
+        # no mean, no count of leaders, no place: the only numbers are the rule's and the
+        # number of closed cycles
+        assert set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"<[^>]+>", " ", main))) <= {"5", "2"}, url
+    assert "BDO, Bagdah" in pages[f"/leader/results/block/{block}"]
+    card = client.get(f"/leader/results/block/{block}/card.pdf")
+    path = tmp_path / "card.pdf"
+    path.write_bytes(card.data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "বিডিও, বাগদা" in text  # named among the offices without enough ratings
+    assert not re.search(r"[০-৯0-9][.][০-৯0-9]", text)  # and no mean anywhere on the card
