@@ -70,12 +70,14 @@ class Results:
 
 
 def face_for(mean: float) -> int:
-    """The face for a mean score: 1-2 is face 1, 3-4 face 2 ... 9-10 face 5.
+    """The face for a mean score: the scale 1-10 cut in five equal bands of 1.8 points
+    (below 2.8 is face 1, from 8.2 face 5).
 
-    >>> [face_for(m) for m in (1.0, 2.4, 2.6, 5.5, 7.0, 10.0)]
-    [1, 1, 2, 3, 4, 5]
+    >>> [face_for(m) for m in (1.0, 2.7, 2.8, 5.5, 7.0, 8.2, 10.0)]
+    [1, 1, 2, 3, 4, 5, 5]
     """
-    return min(FACES, max(1, round((mean - 1) / 9 * (FACES - 1)) + 1))
+    above_one = round(mean * 10) - 10  # in tenths: published means have one decimal
+    return min(FACES, above_one // 18 + 1)
 
 
 def _actions(history, as_of: date) -> tuple[Action, ...]:

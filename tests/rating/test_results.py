@@ -159,3 +159,16 @@ def test_block_of_fewer_than_five_raters_shows_nothing_recoverable(client, small
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert "বিডিও, বাগদা" in text  # named among the offices without enough ratings
     assert not re.search(r"[০-৯0-9][.][০-৯0-9]", text)  # and no mean anywhere on the card
+
+
+def test_the_docstring_examples_hold():
+    """rating/ is not collected for doctests (setup.cfg's testpaths): run these here."""
+    import doctest
+
+    from rating import collation
+    from rating.directory import services as directory_services
+    from rating.results import services as results_services
+
+    for module in (collation, directory_services, results_services):
+        outcome = doctest.testmod(module)
+        assert outcome.attempted and not outcome.failed, module.__name__
