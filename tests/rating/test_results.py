@@ -172,3 +172,26 @@ def test_the_docstring_examples_hold():
     for module in (collation, directory_services, results_services):
         outcome = doctest.testmod(module)
         assert outcome.attempted and not outcome.failed, module.__name__
+
+
+@pytest.mark.parametrize("language", ["bn", "en"])
+def test_the_phones_office_list_comes_in_the_readers_order(client, directory, make_cycle,
+                                                           login_as, language):
+    """The list the phone keeps for offline rating: Bengali order on a Bengali phone (by
+    English abbreviation, "BDO" before "WDO", it put বিডিও after ডব্লিউডিও)."""
+    from rating.directory.models import Office
+    from rating.extensions import db
+
+    names = [("WDO, Bagdah", "ডব্লিউডিও, বাগদা"), ("BDO, Gaighata", "বিডিও, গাইঘাটা"),
+             ("Pradhan, Sutia", "প্রধান, সুটিয়া"), ("AHTU, Bongaon", "এএইচটিইউ, বনগাঁ")]
+    for n, (name_en, name_bn) in enumerate(names):
+        db.session.add(Office(code=f"O-{n}", department_type=directory["bdo"],
+                              place=directory["bagdah"], level="block", name_en=name_en,
+                              name_bn=name_bn))
+    db.session.commit()
+    make_cycle()
+    login_as("leader", language=language)
+    listed = [o[f"name_{language}"] for o in client.get("/api/offices").json["offices"]]
+    expected = {"bn": ["এএইচটিইউ, বনগাঁ", "ডব্লিউডিও, বাগদা", "প্রধান, সুটিয়া", "বিডিও, গাইঘাটা"],
+                "en": ["AHTU, Bongaon", "BDO, Gaighata", "Pradhan, Sutia", "WDO, Bagdah"]}
+    assert listed == expected[language]
