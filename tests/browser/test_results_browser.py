@@ -38,14 +38,22 @@ def test_leader_reads_results_online_then_offline(live_server, phone, rated_bloc
         arg=f"/leader/results/block/{rated_block['block'].id}")
 
     context.set_offline(True)
-    for url in (block_url, f"{live_server}/leader/results/"):
-        page.goto(url)
-        bdo = page.locator(f"#office-{rated_block['bdo'].id}")
-        assert "৭.২" in bdo.locator(".figure").inner_text()
-        assert page.locator(".mine-mark").count() == 0  # nothing of hers in the kept copy
-        assert "BJ-001" not in page.content()
+    page.goto(block_url)
+    check_kept_copy(page, rated_block)
+    page.goto(f"{live_server}/leader/")  # offline: the app shell, with a way to the results
+    page.click("#shell-results a")
+    page.wait_for_url(f"{live_server}/leader/results/")
+    check_kept_copy(page, rated_block)
     page.goto(f"{live_server}/leader/results/mine")  # her own ratings: never on the phone
     assert page.locator("table.mine").count() == 0
+
+
+def check_kept_copy(page, rated_block):
+    """The block's page as the phone kept it: the published figure, nothing of hers."""
+    bdo = page.locator(f"#office-{rated_block['bdo'].id}")
+    assert "৭.২" in bdo.locator(".figure").inner_text()
+    assert page.locator(".mine-mark").count() == 0
+    assert "BJ-001" not in page.content()
 
 
 @pytest.mark.parametrize("q", ["গাইঘা বিডি", "bdo gaigh"])
