@@ -7,7 +7,7 @@ and loads ``/leader/rate/<office>`` on emulated slow 3G twice: first with an emp
 and no service worker, then again once the worker controls the page. Per load it counts the
 requests and the bytes on the wire (compressed, headers included), split at the load event
 into the page and the background work after it, and the seconds until the score buttons can
-be tapped. Each figure is the median of the runs. ``--page results`` or ``--page mine``
+be tapped. Each figure is the median of the runs. ``--page results``, ``block`` or ``mine``
 measures the leaders' results pages (issue 17) the same way, usable once their heading
 shows. Prints a table and, as its last line, one
 JSON object with every figure measured. A script, not a test: it asserts nothing.
@@ -122,6 +122,12 @@ class Service:
         with sqlite3.connect(self.instance / "rating.sqlite3") as connection:
             return connection.execute(
                 "SELECT id FROM offices WHERE active ORDER BY id LIMIT 1").fetchone()[0]
+
+    def leader_block_id(self) -> int:
+        """The block the demo leader lives in: her results page."""
+        with sqlite3.connect(self.instance / "rating.sqlite3") as connection:
+            return connection.execute(
+                "SELECT home_place_id FROM users WHERE login = ?", (LEADER,)).fetchone()[0]
 
 
 NETWORK_EVENTS = ("Network.requestWillBeSent", "Network.requestServedFromCache",
@@ -473,6 +479,7 @@ def print_table(result: dict) -> None:
 # Each page's address, and what must be on the screen for it to be usable.
 PAGES = {"rate": ("/leader/rate/{office}", SCORE_BUTTON),
          "results": ("/leader/results/office/{office}", "main h1"),
+         "block": ("/leader/results/block/{block}", "main h1"),
          "mine": ("/leader/results/mine", "main h1")}
 
 
@@ -481,7 +488,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--page", choices=sorted(PAGES), default="rate",  # issue 17
                         help="which leader page: the rating page (default), an office's "
-                             "results, or her own ratings")
+                             "results, her block's results, or her own ratings")
     args = parser.parse_args()
 
     def out_of_time(_signum, _frame):
@@ -497,7 +504,8 @@ def main() -> int:
         try:
             service.start()
             address, usable = PAGES[args.page]
-            url = service.base + address.format(office=service.active_office_id())
+            url = service.base + address.format(office=service.active_office_id(),
+                                                block=service.leader_block_id())
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 try:
