@@ -12,10 +12,12 @@ from sqlalchemy import Date, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rating.auth.services import rater_key_for, rater_key_for_code
+from rating.collation import sort_key
 from rating.cycles.models import Cycle, Rating, Submission
 from rating.directory.models import Office, Posting
 from rating.directory.services import OfficeFilter, offices_statement
 from rating.extensions import db
+from rating.i18n import current_locale
 from rating.refusal import Refused
 from rating.timeutil import local_today
 from rating.writelock import one_writer
@@ -198,11 +200,13 @@ def answers_of(rating: Rating | None) -> dict | None:
 
 def offices_for_leader(user, q: str = "", block_id: int | None = None,
                        department_id: int | None = None) -> list[tuple[Office, bool]]:
-    """Active offices matching the search, those this leader rated before first; each with
-    whether the leader rated it before (in any cycle)."""
+    """Active offices matching the search, those this leader rated before first, then in
+    the reader's alphabetical order (Bengali order on Bengali pages); each with whether the
+    leader rated it before (in any cycle)."""
     rated = set(db.session.scalars(select(Rating.office_id).where(
         Rating.rater_key == rater_key_for(user.id)).distinct()))
     offices = db.session.scalars(offices_statement(OfficeFilter(
         q=q, block_id=block_id, department_id=department_id))).all()
+    locale = current_locale()
     return sorted(((office, office.id in rated) for office in offices),
-                  key=lambda pair: not pair[1])
+                  key=lambda pair: (not pair[1], sort_key(pair[0].name(locale), locale)))
