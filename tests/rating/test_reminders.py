@@ -14,6 +14,7 @@ from rating.escalation import services as trail
 from rating.extensions import db
 from rating.reminders.models import ReminderDigest
 from rating.reminders.services import build_digest, send_daily_digests
+from rating.timeutil import local_today
 
 TODAY = date(2026, 12, 1)
 
@@ -169,7 +170,14 @@ def test_mail_is_off_by_default(app):
     assert load_config(app.instance_path)["MAIL_ENABLED"] is False
 
 
-def test_the_due_list_counts_each_level_from_its_own_days(browser, login_as, network):
+def test_the_due_list_counts_each_level_from_its_own_days(browser, login_as, make_office):
+    office, today = make_office("BDO-GAIGHATA"), local_today()  # the page's today
+    for level, days_ago, recipient in (("block", 16, "BDO Gaighata"),
+                                       ("district", 20, "DM North 24 Parganas"),
+                                       ("state", 46, "Principal Secretary")):
+        trail.record_action(kind="letter", acted_on=today - timedelta(days=days_ago),
+                            level=level, recipient=recipient, asked="Answer us",
+                            office_ids=[office.id])
     login_as("staff")
     page = browser.get("/escalation/due").get_data(as_text=True)
     table = page[page.index('id="unanswered"'):page.index("</table>", page.index(
