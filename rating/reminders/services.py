@@ -89,7 +89,7 @@ def write_digest(reader: User, digest: Digest):
     with force_locale(reader.language):
         subject = _("Ratings: what needs doing, %(day)s", day=digest.today.isoformat())
         body = render_template("reminders/digest.txt", digest=digest, reader=reader,
-                               locale=reader.language,
+                               locale=reader.language, notice_days=CYCLE_NOTICE_DAYS,
                                public_url=current_app.config["PUBLIC_URL"])
     return new_message(reader.email, subject, body)
 

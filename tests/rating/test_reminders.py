@@ -4,7 +4,7 @@ test process, and read as it arrived: its figures, its language, at most one a d
 import email
 import email.policy
 import socket
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -132,6 +132,7 @@ def test_the_digest_arrives_with_its_figures(inbox, network, readers):
 
     bengali = messages["rina@network.example"].get_content()
     assert "নমস্কার Rina," in bengali
+    assert "== আগামী ৩ দিনে যে পর্ব খুলছে বা বন্ধ হচ্ছে ==" in bengali
     assert "2026 Q4 আর ২ দিনে বন্ধ হবে, ৩ ডিসেম্বর, ২০২৬-এর পরে।" in bengali
     assert "বিজয়িনী: ৩ জন নেত্রীর মধ্যে ০-৯ জন, ০-৯টি রেটিং" in bengali
     assert "Hello" not in bengali and "closes in" not in bengali
@@ -205,3 +206,24 @@ def test_a_person_sets_their_address_or_turns_the_digest_off(browser, login_as):
 def test_only_staff_have_the_digest_page(browser, login_as, role):
     login_as(role)
     assert browser.get("/account/").status_code == 403
+
+
+def test_the_digest_is_scheduled_each_morning_with_two_catch_ups(fresh_app):
+    queue = fresh_app.extensions["rating.jobs"].huey
+
+    def due(hour, minute):
+        return "daily-digest" in {task.name for task in queue.read_periodic(
+            datetime(2026, 12, 1, hour, minute))}
+
+    # UTC: 08:00, 12:00 and 16:00 in Kolkata
+    assert [due(2, 30), due(6, 30), due(10, 30)] == [True, True, True]
+    assert [due(2, 35), due(3, 30), due(20, 30)] == [False, False, False]
+
+
+def test_a_cycle_starting_or_ending_today_says_today(app, inbox, readers, make_cycle):
+    make_cycle("Ending", status="open", starts_on=date(2026, 10, 1), ends_on=TODAY)
+    make_cycle("Starting", status="draft", starts_on=TODAY, ends_on=date(2027, 2, 28))
+    assert send_daily_digests(TODAY)["sent"] == 2
+    body = inbox.messages()["asha@network.example"].get_content()
+    assert "* Starting starts today. It does not open by itself: open it by hand." in body
+    assert "* Ending ends today: it closes after today. It does not close by itself" in body
