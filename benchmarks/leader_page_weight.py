@@ -7,7 +7,9 @@ and loads ``/leader/rate/<office>`` on emulated slow 3G twice: first with an emp
 and no service worker, then again once the worker controls the page. Per load it counts the
 requests and the bytes on the wire (compressed, headers included), split at the load event
 into the page and the background work after it, and the seconds until the score buttons can
-be tapped. Each figure is the median of the runs. Prints a table and, as its last line, one
+be tapped. Each figure is the median of the runs. ``--page results``, ``block`` or ``mine``
+measures the leaders' results pages (issue 17) the same way, usable once their heading
+shows. Prints a table and, as its last line, one
 JSON object with every figure measured. A script, not a test: it asserts nothing.
 """
 
@@ -120,6 +122,12 @@ class Service:
         with sqlite3.connect(self.instance / "rating.sqlite3") as connection:
             return connection.execute(
                 "SELECT id FROM offices WHERE active ORDER BY id LIMIT 1").fetchone()[0]
+
+    def leader_block_id(self) -> int:
+        """The block the demo leader lives in: her results page."""
+        with sqlite3.connect(self.instance / "rating.sqlite3") as connection:
+            return connection.execute(
+                "SELECT home_place_id FROM users WHERE login = ?", (LEADER,)).fetchone()[0]
 
 
 NETWORK_EVENTS = ("Network.requestWillBeSent", "Network.requestServedFromCache",
@@ -268,7 +276,7 @@ def wait_until_quiet(page, logs, quiet_s: float = 1.5, limit_s: float = 20.0) ->
     return False
 
 
-def measure_load(page, page_log, worker_log, marks, service, url) -> dict:
+def measure_load(page, page_log, worker_log, marks, service, url, usable=SCORE_BUTTON) -> dict:
     """One navigation to `url` on slow 3G: requests and bytes until the network is quiet,
     split at the load event, and the seconds until the score buttons can be tapped."""
     page_log.reset()
@@ -277,7 +285,7 @@ def measure_load(page, page_log, worker_log, marks, service, url) -> dict:
     server_mark = len(service.access_log)
     started = time.monotonic()
     page.goto(url, wait_until="commit")
-    page.wait_for_selector(SCORE_BUTTON, state="visible")
+    page.wait_for_selector(usable, state="visible")
     visible_s = time.monotonic() - started
     page.wait_for_load_state("load")
     timing = page.evaluate(NAVIGATION_TIMING)
@@ -329,7 +337,7 @@ def summarise(rows: list[dict]) -> dict:
                               for row in rows]}
 
 
-def one_run(playwright, browser, service, url) -> dict:
+def one_run(playwright, browser, service, url, usable=SCORE_BUTTON) -> dict:
     """Log in (not measured), forget every cached byte, then load the page twice."""
     context = browser.new_context(**playwright.devices["Pixel 5"], locale="bn-IN")
     watch = None
@@ -354,8 +362,8 @@ def one_run(playwright, browser, service, url) -> dict:
         cdp.send("Network.emulateNetworkConditions", SLOW_3G)
         context_id = cdp.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
         watch = WorkerWatch(browser, context_id, service.base)
-        first = measure_load(page, page_log, watch.log, marks, service, url)
-        repeat = measure_load(page, page_log, watch.log, marks, service, url)
+        first = measure_load(page, page_log, watch.log, marks, service, url, usable)
+        repeat = measure_load(page, page_log, watch.log, marks, service, url, usable)
         first["started_clean"] = not first["controlled_by_worker"] and all(
             row["source"] == "network" for row in first["page"]["requests_seen"])
         return {"first": first, "repeat": repeat}
@@ -450,7 +458,7 @@ def print_table(result: dict) -> None:
         ("repeat load: background", median["repeat"]["background"], None,
          "(after the load event: session check, office list)"),
     ]
-    print(f"Rating page {result['url']}: {result['device']}, {result['locale']}, slow 3G "
+    print(f"Leader page {result['url']}: {result['device']}, {result['locale']}, slow 3G "
           f"(400 kbps, 400 ms), Chromium {result['browser']}; median of {result['runs']} runs")
     print(f"{'':25}{'requests':>9}{'on wire':>9}{'304s':>6}{'bytes':>10}{'usable':>9}  goal")
     for label, figures, usable, goal in rows:
@@ -468,9 +476,19 @@ def print_table(result: dict) -> None:
           f"{'yes' if result['first_load_started_clean'] else 'NO'}")
 
 
+# Each page's address, and what must be on the screen for it to be usable.
+PAGES = {"rate": ("/leader/rate/{office}", SCORE_BUTTON),
+         "results": ("/leader/results/office/{office}", "main h1"),
+         "block": ("/leader/results/block/{block}", "main h1"),
+         "mine": ("/leader/results/mine", "main h1")}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--page", choices=sorted(PAGES), default="rate",  # issue 17
+                        help="which leader page: the rating page (default), an office's "
+                             "results, her block's results, or her own ratings")
     args = parser.parse_args()
 
     def out_of_time(_signum, _frame):
@@ -485,11 +503,14 @@ def main() -> int:
         service = Service(Path(instance))
         try:
             service.start()
-            url = f"{service.base}/leader/rate/{service.active_office_id()}"
+            address, usable = PAGES[args.page]
+            url = service.base + address.format(office=service.active_office_id(),
+                                                block=service.leader_block_id())
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 try:
-                    runs = [one_run(playwright, browser, service, url) for _ in range(args.runs)]
+                    runs = [one_run(playwright, browser, service, url, usable)
+                            for _ in range(args.runs)]
                     version = browser.version
                 finally:
                     browser.close()

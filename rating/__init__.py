@@ -25,6 +25,7 @@ BLUEPRINTS = [  # (feature package, URL prefix)
     ("errors", None),
     ("auth", None),
     ("survey", "/leader"),
+    ("results", "/leader/results"),
     ("directory", "/directory"),
     ("cycles", "/cycles"),
     ("admin", "/admin"),

@@ -68,5 +68,6 @@ def _menu() -> list[tuple[str, str]]:
             ("cycles.index", "cycles"),
             ("evidence.index", "packs"),
             ("escalation.index", "escalation"),
+            ("results.index", "results"),  # what the leaders see of their ratings
         ] + ([("evidence.quotes", "quotes"), ("voice.index", "voice")] if role == "staff" else [])
     return [("admin.users", "users")]

@@ -559,3 +559,58 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(
             f"{sum(cases.values())} cases in {len(cases)} endpoint tests "
             f"(fewest {min(cases.values())}, most {max(cases.values())} in one test)")
+
+
+@pytest.fixture
+def rated_block(app, directory, make_user, make_cycle, make_rating):
+    """Gaighata after two closed cycles: its BDO rated by 6 leaders in each (published), a
+    second office by 4 (withheld), and "BJ-001", who lives there and rated the BDO; an open
+    cycle where a fifth leader rated the second office."""
+    from rating.directory.models import Office
+
+    leader = make_user("leader", login="BJ-001", home_place=directory["gaighata"])
+    others = [make_user("leader", login=f"BJ-{n:03d}") for n in range(2, 8)]
+    bdo = Office(code="BDO-GAIGHATA", department_type=directory["bdo"],
+                 place=directory["gaighata"], level="block", name_en="BDO, Gaighata",
+                 name_bn="বিডিও, গাইঘাটা")
+    small = Office(code="DCPO-GAIGHATA", department_type=directory["dcpo"],
+                   place=directory["gaighata"], level="district",
+                   name_en="Child protection, Gaighata", name_bn="শিশু সুরক্ষা, গাইঘাটা")
+    db.session.add_all([bdo, small])
+    db.session.commit()
+    cycles = [make_cycle(name="2026 Q1", status="closed", starts_on=date(2026, 1, 1),
+                         ends_on=date(2026, 3, 31)),
+              make_cycle(name="2026 Q2", status="closed", starts_on=date(2026, 4, 1),
+                         ends_on=date(2026, 6, 30))]
+    open_cycle = make_cycle(name="2026 Q3", status="open", starts_on=date(2026, 7, 1),
+                            ends_on=date(2026, 9, 30))
+    raters = [leader, *others[:5]]
+    for cycle, scores in zip(cycles, ([3, 5, 6, 7, 8, 9], [4, 6, 6, 8, 9, 10]), strict=True):
+        for rater, score in zip(raters, scores, strict=True):
+            make_rating(cycle, bdo, rater, score=score, commit=False)
+        for rater, score in zip(others[:4], (2, 4, 7, 9), strict=True):
+            make_rating(cycle, small, rater, score=score, commit=False)
+    make_rating(open_cycle, small, others[5], score=1, commit=False)
+    db.session.commit()
+    return {"leader": leader, "bdo": bdo, "small": small, "cycles": cycles,
+            "open": open_cycle, "block": directory["gaighata"]}
+
+
+@pytest.fixture
+def small_block(app, directory, make_user, make_cycle, make_rating):
+    """Bagdah: one office rated by 4 leaders in each of two closed cycles."""
+    from rating.directory.models import Office
+
+    office = Office(code="BDO-BAGDAH", department_type=directory["bdo"],
+                    place=directory["bagdah"], level="block", name_en="BDO, Bagdah",
+                    name_bn="বিডিও, বাগদা")
+    db.session.add(office)
+    db.session.commit()
+    raters = [make_user("leader", login=f"BJ-{n:03d}") for n in range(11, 15)]
+    for name, start, scores in (("2026 Q1", 1, (2, 5, 7, 9)), ("2026 Q2", 4, (3, 4, 8, 10))):
+        cycle = make_cycle(name=name, status="closed", starts_on=date(2026, start, 1),
+                           ends_on=date(2026, start + 2, 28))
+        for rater, score in zip(raters, scores, strict=True):
+            make_rating(cycle, office, rater, score=score, commit=False)
+    db.session.commit()
+    return {"block": directory["bagdah"], "office": office, "raters": raters}

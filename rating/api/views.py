@@ -10,10 +10,12 @@ from flask_wtf.csrf import generate_csrf
 
 from rating.access import roles
 from rating.api import bp
+from rating.collation import sort_key
 from rating.cycles.services import find_open_cycle
 from rating.directory import services as directory
 from rating.directory.models import Office
 from rating.extensions import db
+from rating.i18n import current_locale
 from rating.survey import services
 from rating.survey.checks import check_rating
 from rating.survey.limits import rating_writes
@@ -82,7 +84,10 @@ def offices():
                 "block_id": office.place.block_id or office.place_id,
                 "officer": officer.name_en if officer else None,
             })
-        rows.sort(key=lambda row: row["name_en"])
+        # In the reader's alphabetical order (Bengali order for a Bengali phone): the list is
+        # the same for every leader who reads that language.
+        locale = current_locale()
+        rows.sort(key=lambda row: sort_key(row[f"name_{locale}"], locale))
     response = jsonify(cycle_id=cycle.id if cycle else None, offices=rows)
     response.headers["Cache-Control"] = "private, no-cache"
     return response

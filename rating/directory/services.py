@@ -1,5 +1,6 @@
 """The directory: finding, adding and changing offices, officers and postings."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -7,9 +8,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from rating import audit
+from rating.collation import sort_key
 from rating.cycles.counts import rating_counts
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.extensions import db
+from rating.i18n import current_locale
 from rating.refusal import Refused
 
 
@@ -32,13 +35,23 @@ def districts() -> list[Place]:
 
 
 def areas() -> list[Place]:
-    """Blocks and municipalities, the places most offices sit in."""
-    return list(db.session.scalars(
-        select(Place).where(Place.kind.in_(("block", "municipality"))).order_by(Place.name_en)))
+    """Blocks and municipalities, the places most offices sit in, in the reader's order."""
+    locale = current_locale()
+    return sorted(db.session.scalars(select(Place).where(Place.kind.in_(("block", "municipality")))),
+                  key=lambda place: sort_key(place.name(locale), locale))
 
 
 def department_types() -> list[DepartmentType]:
     return list(db.session.scalars(select(DepartmentType).order_by(DepartmentType.code)))
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a search, lower-cased, split at spaces, commas and hyphens.
+
+    >>> search_words(" BDO, Gaighata ")
+    ['bdo', 'gaighata']
+    """
+    return [word for word in re.split(r"[\s,;/-]+", q.lower()) if word]
 
 
 def offices_statement(criteria: OfficeFilter):
@@ -50,14 +63,15 @@ def offices_statement(criteria: OfficeFilter):
         .options(joinedload(Office.place), joinedload(Office.department_type))
         .order_by(Office.name_en)
     )
-    if criteria.q:
-        q = criteria.q.strip()
+    for word in search_words(criteria.q):
+        # Every word must be found, in either language, in the office's name or code, its
+        # place's name or its department's ("গাইঘাটা বিডিও", "bdo gaighata", "gaigh").
         # contains(autoescape=True): a "%" or "_" typed in the search box is just a character.
-        statement = statement.where(or_(
-            func.lower(Office.name_en).contains(q.lower(), autoescape=True),
-            Office.name_bn.contains(q, autoescape=True),
-            func.lower(Office.code).contains(q.lower(), autoescape=True),
-        ))
+        statement = statement.where(or_(*(
+            column.contains(word, autoescape=True) for column in (
+                func.lower(Office.name_en), Office.name_bn, func.lower(Office.code),
+                func.lower(Place.name_en), Place.name_bn, func.lower(DepartmentType.code),
+                func.lower(DepartmentType.name_en), DepartmentType.name_bn))))
     if criteria.district_id:
         statement = statement.where(or_(Place.id == criteria.district_id,
                                         Place.district_id == criteria.district_id))

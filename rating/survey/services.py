@@ -12,10 +12,12 @@ from sqlalchemy import Date, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rating.auth.services import rater_key_for, rater_key_for_code
+from rating.collation import sort_key
 from rating.cycles.models import Cycle, Rating, Submission
 from rating.directory.models import Office, Posting
 from rating.directory.services import OfficeFilter, offices_statement
 from rating.extensions import db
+from rating.i18n import current_locale
 from rating.refusal import Refused
 from rating.timeutil import local_today
 from rating.writelock import one_writer
@@ -90,7 +92,7 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
                     connection.execute(_INSERT_SUBMISSION, {
                         "submission_id": submission_id, "rater_key": key,
                         "rating_id": rating_id, "response": body})
-                    db.session.commit()
+                    _commit_keeping_loaded_rows()
                     return Stored(201, body)
             except IntegrityError as error:
                 refused_write = (found.rating_id, error)
@@ -100,6 +102,19 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
             db.session.rollback()
         connection = db.session.connection()
     raise RatingRefused("busy")
+
+
+def _commit_keeping_loaded_rows() -> None:
+    """Commit without expiring the rows the session has loaded. This write is Core SQL on
+    ratings and submissions; the only ORM row loaded is the leader's own, which it does not
+    change, and reading it again after the commit (the outbox cookie reads her id and role)
+    cost one more query a rating."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def _lookup_statement():
@@ -185,11 +200,13 @@ def answers_of(rating: Rating | None) -> dict | None:
 
 def offices_for_leader(user, q: str = "", block_id: int | None = None,
                        department_id: int | None = None) -> list[tuple[Office, bool]]:
-    """Active offices matching the search, those this leader rated before first; each with
-    whether the leader rated it before (in any cycle)."""
+    """Active offices matching the search, those this leader rated before first, then in
+    the reader's alphabetical order (Bengali order on Bengali pages); each with whether the
+    leader rated it before (in any cycle)."""
     rated = set(db.session.scalars(select(Rating.office_id).where(
         Rating.rater_key == rater_key_for(user.id)).distinct()))
     offices = db.session.scalars(offices_statement(OfficeFilter(
         q=q, block_id=block_id, department_id=department_id))).all()
+    locale = current_locale()
     return sorted(((office, office.id in rated) for office in offices),
-                  key=lambda pair: not pair[1])
+                  key=lambda pair: (not pair[1], sort_key(pair[0].name(locale), locale)))

@@ -64,6 +64,7 @@ def worker_source(version: str) -> str:
         "offline": _pattern("survey.offline_shell", "language", "bn", "{language}"),
         "scope": url_for("survey.home"),
         "ratePage": _pattern("survey.rate", "office_id", MAX_ID, "{id}"),
+        "results": url_for("results.index"),  # the results pages kept for offline reading
     }
     source = (Path(current_app.static_folder) / WORKER).read_text()
     # a JSON text inside a JavaScript string: JSON.parse("...") in the worker

@@ -92,9 +92,48 @@ function refreshShell() {
   }).catch(logged("refreshing the shell"));
 }
 
+/* ---- Results pages (rating/results/): a block's and an office's published results are the
+ * same for every leader, so each visit online also keeps their unmarked copy ("?copy=plain":
+ * no name, no marks, no token) for reading offline; the last block read is also what the
+ * results' first address shows offline. Her own ratings ("mine") and the cards are never
+ * kept, and the page she reads online (with her marks) is never stored. */
+var RESULTS_KEPT = [/^block\/\d+$/, /^office\/\d+$/];
+
+function resultsPage(event, url) {
+  if (url.pathname.indexOf(SHELL.results) !== 0) return false;
+  var rest = url.pathname.slice(SHELL.results.length);
+  var kept = RESULTS_KEPT.some(function (pattern) { return pattern.test(rest); });
+  if (rest !== "" && !kept) return false;
+  event.respondWith(fetch(event.request).then(function (response) {
+    if (kept && response.ok && !url.search) event.waitUntil(keepResults(url.pathname, rest));
+    return response;
+  }).catch(function () {
+    return caches.match(url.pathname).then(function (hit) { return hit || shellFor(); });
+  }));
+  return true;
+}
+
+/* The unmarked copy, fetched again only when the kept one is a few hours old: results change
+ * when a cycle closes or a letter is recorded, and a visit should not cost its bytes twice. */
+function keepResults(path, rest) {
+  return caches.match(path).then(function (hit) {
+    var at = hit && Date.parse(hit.headers.get("Date") || "");
+    if (at && Date.now() - at < 6 * 3600 * 1000) return;
+    return fetch(path + "?copy=plain", { credentials: "same-origin" }).then(function (plain) {
+      if (!plain.ok) return;
+      return caches.open(CACHE).then(function (cache) {
+        var keys = rest.indexOf("block/") === 0 ? [path, SHELL.results] : [path];
+        return Promise.all(keys.map(function (key) { return cache.put(key, plain.clone()); }));
+      });
+    });
+  }).catch(logged("keeping the results for offline reading"));
+}
+/* ---- end of the results pages */
+
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.mode === "navigate" && resultsPage(event, url)) return;
   if (request.mode === "navigate" && url.pathname.indexOf(SHELL.scope) === 0) {
     event.respondWith(ratePageShell(url).then(function (shell) {
       event.waitUntil(refreshShell());

@@ -14,8 +14,9 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # A <script> the browser runs: no src, and no data type such as application/json.
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json", "text/template"}
 # Documents rendered into a downloaded file (the evidence pack's report.pdf and offline
-# report.html, and the letter.pdf), never served as a page under the site's policy.
-STANDALONE_DOCUMENTS = {"evidence/report.html", "evidence/letter.html"}
+# report.html, the letter.pdf, and the leaders' score card PDF), never served as a page under
+# the site's policy.
+STANDALONE_DOCUMENTS = {"evidence/report.html", "evidence/letter.html", "results/card.html"}
 
 
 def _policy(response) -> dict[str, list[str]]:

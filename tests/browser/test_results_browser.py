@@ -1,0 +1,82 @@
+"""A leader on a Pixel 5 reads what came of the offices she rated, online and then offline,
+and finds an office by partial words in either language."""
+
+import pytest
+
+from tests.conftest import TEST_PIN
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, base):
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "BJ-001")
+    page.fill("input[name=password]", TEST_PIN)
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/leader/")
+
+
+def test_leader_reads_results_online_then_offline(live_server, phone, rated_block, tmp_path):
+    context = phone("bn-IN")
+    page = context.new_page()
+    log_in(page, live_server)
+    page.evaluate("navigator.serviceWorker.ready")
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()
+    page.click("text=ফলাফল দেখুন")  # from her home page
+    block_url = f"{live_server}/leader/results/block/{rated_block['block'].id}"
+    page.wait_for_url(block_url)
+    bdo = page.locator(f"#office-{rated_block['bdo'].id}")
+    assert "৭.২" in bdo.locator(".figure").inner_text()
+    assert bdo.locator(".mine-mark").is_visible()  # online, logged in: marked as hers
+    assert page.locator(".not-shown").inner_text().count("শিশু সুরক্ষা, গাইঘাটা") == 1
+    page.screenshot(path=str(tmp_path / "results-bn.png"), full_page=True)
+    # The worker keeps the unmarked copy in the background: wait until it is on the phone.
+    page.wait_for_function(
+        "path => caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
+        ".then(c => c.match(path))))).then(hits => hits.some(Boolean))",
+        arg=f"/leader/results/block/{rated_block['block'].id}")
+
+    context.set_offline(True)
+    page.goto(block_url)
+    check_kept_copy(page, rated_block)
+    page.goto(f"{live_server}/leader/")  # offline: the app shell, with a way to the results
+    page.click("#shell-results a")
+    page.wait_for_url(f"{live_server}/leader/results/")
+    check_kept_copy(page, rated_block)
+    page.goto(f"{live_server}/leader/results/mine")  # her own ratings: never on the phone
+    assert page.locator("table.mine").count() == 0
+
+
+def check_kept_copy(page, rated_block):
+    """The block's page as the phone kept it: the published figure, nothing of hers."""
+    bdo = page.locator(f"#office-{rated_block['bdo'].id}")
+    assert "৭.২" in bdo.locator(".figure").inner_text()
+    assert page.locator(".mine-mark").count() == 0
+    assert "BJ-001" not in page.content()
+
+
+@pytest.mark.parametrize("q", ["গাইঘা বিডি", "bdo gaigh"])
+def test_search_finds_an_office_by_partial_words(live_server, phone, rated_block, q):
+    page = phone("bn-IN").new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server}/leader/offices")
+    page.fill("input[name=q]", q)
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**/leader/offices?*")
+    assert page.locator(f"a[href$='/leader/rate/{rated_block['bdo'].id}']").count() >= 1
+
+
+def test_block_of_fewer_than_five_raters_shows_nothing_to_recover(live_server, phone,
+                                                                  small_block, make_user):
+    make_user("leader", login="BJ-001")
+    page = phone("bn-IN").new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server}/leader/results/block/{small_block['block'].id}")
+    main = page.locator("main")
+    assert page.locator(".result, .faces, .peerbar, .figure").count() == 0
+    assert "বিডিও, বাগদা" in page.locator(".not-shown").inner_text()
+    # The only numbers on the page: the rule's 5 and the 2 closed cycles.
+    numbers = set(page.evaluate(
+        "text => text.match(/[০-৯0-9]+/g) || []", main.inner_text()))
+    assert numbers <= {"৫", "২"}
