@@ -15,6 +15,8 @@ again. Then, in the same run, it times
 (b) the server side of the network overview: ``GET /dashboard/`` through Flask's test client,
     logged in as staff (best of 3, after one warm-up request);
 (c) an office page, ``GET /dashboard/offices/<id>`` (best of 3);
+(d) participation over cycles, ``GET /cycles/participation``, and who still has to rate in the
+    open cycle, ``GET /cycles/<id>/leaders`` (every leader's key matched; best of 3);
 
 and prints the ratios (b)/(a) (goal <= 1 at 1,000,000: no dearer than the scan it replaces)
 and (c)/(a) (goal <= 0.2), and across sizes the largest overview over the smallest (goal
@@ -30,6 +32,8 @@ Measured 2026-12-01 on the shared 2-core machine (--leaders 2500; wall / CPU sec
 100,000: overview 0.141 / 0.136; 1,000,000: scan 0.178 / 0.159, overview 0.168 / 0.136
 (0.94 / 0.85 of the scan; load average 6); 10,000,000: scan 1.548 / 1.173, overview
 0.152 / 0.148 (load 5). The overview at 10,000,000 over 100,000: 1.08 wall, 1.09 CPU.
+(d), 1,000,000 and 1,000 leaders, load average 9.7: participation 0.224 / 0.039 (0.34 of the
+scan's wall time), who still has to rate 0.249 wall.
 """
 
 from __future__ import annotations
@@ -188,7 +192,8 @@ def build_database(app, path: Path, ratings: int, seed: int, leaders: int) -> di
     cells = connection.execute("SELECT count(*) FROM rating_counts").fetchone()[0]
     connection.close()
     return {"ratings_total": total, "ratings_closed": int(per_cell[:OFFICES * CYCLES].sum()),
-            "office_id": office_ids[OFFICES // 2], "count_rows": cells,
+            "office_id": office_ids[OFFICES // 2], "open_cycle_id": cycle_ids[-1],
+            "count_rows": cells,
             "counts_build_seconds": round(counts_s, 1)}
 
 
@@ -322,6 +327,8 @@ def run_one(ratings: int, leaders: int, seed: int, weigh: bool) -> dict:
         client = logged_in_client(app)
         overview_s, overview_cpu = time_page(client, "/dashboard/")
         office_s, office_cpu = time_page(client, f"/dashboard/offices/{built['office_id']}")
+        turnout_s, turnout_cpu = time_page(client, "/cycles/participation")
+        leaders_s, _ = time_page(client, f"/cycles/{built['open_cycle_id']}/leaders")
         weight = page_weight(client) if weigh else {}
         size = path.stat().st_size + sum(p.stat().st_size for p in Path(folder).glob("*-wal"))
         with app.app_context():
@@ -339,6 +346,9 @@ def run_one(ratings: int, leaders: int, seed: int, weigh: bool) -> dict:
         "overview_seconds": round(overview_s, 4), "office_seconds": round(office_s, 4),
         "scan_cpu_seconds": round(scan_cpu, 4), "overview_cpu_seconds": round(overview_cpu, 4),
         "office_cpu_seconds": round(office_cpu, 4),
+        "participation_seconds": round(turnout_s, 4), "participation_cpu_seconds":
+        round(turnout_cpu, 4), "participation_over_scan": round(turnout_s / scan_s, 3),
+        "leaders_page_seconds": round(leaders_s, 4),
         "overview_over_scan_cpu": round(overview_cpu / scan_cpu, 3),
         "load_average": round(os.getloadavg()[0], 1),
         "overview_over_scan": round(overview_s / scan_s, 3),
@@ -371,6 +381,9 @@ def print_table(r: dict) -> None:
         print(f"{run['ratings_total']:>11,}  scan {run['scan_cpu_seconds']:.4f}  overview "
               f"{run['overview_cpu_seconds']:.4f}  b/a {run['overview_over_scan_cpu']:.2f}  "
               f"office {run['office_cpu_seconds']:.4f}  load {run['load_average']}")
+        print(f"{'':>11}  (d) participation {run['participation_seconds']:.4f} s "
+              f"(d/a {run['participation_over_scan']:.2f}), who still has to rate "
+              f"{run['leaders_page_seconds']:.4f} s")
     print(f"overview, largest over smallest database: {r['largest_over_smallest']:.2f} "
           f"(CPU {r['largest_over_smallest_cpu']:.2f}) "
           f"(goal <= {GOALS['largest_over_smallest']}) {_verdict(r['spread_goal_met'])}")

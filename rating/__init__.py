@@ -33,6 +33,7 @@ BLUEPRINTS = [  # (feature package, URL prefix)
     ("dashboard", "/dashboard"),
     ("evidence", "/evidence"),
     ("escalation", "/escalation"),
+    ("reminders", "/account"),
     ("api", "/api"),
     ("verification", "/verify"),
     ("ops", None),

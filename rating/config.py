@@ -59,6 +59,13 @@ def _response_days(text: str) -> dict[str, int]:
     return days
 
 
+def _mail_tls(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("starttls", "ssl", "none"):
+        raise ConfigError(f"MAIL_TLS must be starttls, ssl or none, not {text!r}")
+    return value
+
+
 def load_config(instance_path: str) -> dict:
     """Build the app's settings from the environment.
 
@@ -148,6 +155,19 @@ def load_config(instance_path: str) -> dict:
         "ESCALATION_RESPONSE_DAYS": _response_days(os.environ.get(
             "ESCALATION_RESPONSE_DAYS",
             "gram_panchayat=15,block=15,district=30,state=45,national=60")),
+        # How long after closing staff may reopen a cycle (with a reason, in the audit trail).
+        "CYCLE_REOPEN_DAYS": int(os.environ.get("CYCLE_REOPEN_DAYS", "14")),
+        # E-mail (rating/reminders): off unless MAIL_ENABLED; a daily digest to each staff
+        # member who gave an address and did not turn it off. MAIL_TLS: "starttls", "ssl" or
+        # "none".
+        "MAIL_ENABLED": _flag("MAIL_ENABLED", False),
+        "MAIL_HOST": os.environ.get("MAIL_HOST", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_TLS": _mail_tls(os.environ.get("MAIL_TLS", "starttls")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "ratings@localhost"),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "20")),
         # Where the public can reach this service: the QR code on every pack opens
         # PUBLIC_URL/verify/<manifest hash>.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),

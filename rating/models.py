@@ -8,6 +8,7 @@ from rating.directory.models import DepartmentType, Office, Officer, Place, Post
 from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
 from rating.evidence.models import Pack
 from rating.jobs.models import Job
+from rating.reminders.models import ReminderDigest
 from rating.storage.backends import StoredFile
 from rating.voice.models import VoicePrompt
 
@@ -27,6 +28,7 @@ __all__ = [
     "Place",
     "Posting",
     "Rating",
+    "ReminderDigest",
     "StoredFile",
     "Submission",
     "VoicePrompt",

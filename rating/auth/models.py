@@ -4,7 +4,7 @@ counted against each way into an account."""
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rating.access import ROLES
@@ -54,6 +54,9 @@ class User(UserMixin, db.Model):
     # the old value dies.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Where staff receive the daily reminder digest (rating.reminders), and whether they want it.
+    email: Mapped[str | None] = mapped_column(String(254))
+    daily_digest: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     collective: Mapped[Collective | None] = relationship()

@@ -1,6 +1,7 @@
 """Rating cycles: create, open (one at a time), close, and who has taken part."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -8,12 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from analysis import participation_band
 from rating import audit
 from rating.auth.models import Collective, User
+from rating.auth.services import rater_key_for
 from rating.cycles.counts import count_cycle_raters
 from rating.cycles.models import Cycle
 from rating.extensions import db
 from rating.refusal import Refused
 from rating.rules import current_rules
-from rating.timeutil import utcnow
+from rating.timeutil import local_today, utcnow
 
 
 class CycleError(Refused):
@@ -43,14 +45,15 @@ def list_cycles() -> list[Cycle]:
     return list(db.session.scalars(select(Cycle).order_by(Cycle.starts_on.desc(), Cycle.id.desc())))
 
 
-def create_cycle(name: str, starts_on, ends_on, actor=None) -> Cycle:
+def create_cycle(name: str, starts_on, ends_on, actor=None, follows_dates: bool = False) -> Cycle:
     """Add a draft cycle. Names are unique; the end may not come before the start."""
     name = name.strip()
     if ends_on < starts_on:
         raise CycleError("dates_order")
     if db.session.scalar(select(Cycle.id).where(func.lower(Cycle.name) == name.lower())):
         raise CycleError("name_taken")
-    cycle = Cycle(name=name, starts_on=starts_on, ends_on=ends_on, status="draft")
+    cycle = Cycle(name=name, starts_on=starts_on, ends_on=ends_on, status="draft",
+                  follows_dates=follows_dates)
     db.session.add(cycle)
     try:
         db.session.flush()
@@ -64,16 +67,22 @@ def create_cycle(name: str, starts_on, ends_on, actor=None) -> Cycle:
     return cycle
 
 
-def open_cycle(cycle: Cycle, actor=None) -> Cycle:
-    """Open a draft cycle for rating. Refused while another cycle is open, or once closed."""
+def open_cycle(cycle: Cycle, actor=None, *, today: date | None = None,
+               early: bool = False) -> Cycle:
+    """Open a draft cycle for rating. Refused while another cycle is open, or once closed;
+    refused with ``not_started`` before its first day unless ``early`` (the person saw the
+    warning and confirmed)."""
     if cycle.status != "draft":
         raise CycleError("not_draft")
-    other = find_open_cycle()
-    if other is not None:
+    if find_open_cycle() is not None:
         raise CycleError("another_open")
+    today = today or local_today()
+    if today < cycle.starts_on and not early:
+        raise CycleError("not_started", starts_on=cycle.starts_on)
     cycle.status = "open"
     cycle.opened_at = utcnow()
-    audit.record("cycle.open", "cycle", cycle.id, actor)
+    audit.record("cycle.open", "cycle", cycle.id, actor,
+                 **({"before_start": True} if today < cycle.starts_on else {}))
     try:
         db.session.commit()
     except IntegrityError:  # another request opened one in between: the unique index says no
@@ -82,15 +91,89 @@ def open_cycle(cycle: Cycle, actor=None) -> Cycle:
     return cycle
 
 
-def close_cycle(cycle: Cycle, actor=None) -> Cycle:
-    """Close an open cycle: its ratings can no longer be changed."""
+def close_cycle(cycle: Cycle, actor=None, *, today: date | None = None,
+                early: bool = False) -> Cycle:
+    """Close an open cycle: its ratings can no longer be changed. Refused with
+    ``not_ended`` on or before its last day unless ``early`` (the person saw who is
+    affected, `count_closing_impact`, and confirmed)."""
     if cycle.status != "open":
         raise CycleError("not_open")
+    today = today or local_today()
+    if today <= cycle.ends_on and not early:
+        raise CycleError("not_ended", ends_on=cycle.ends_on)
     cycle.status = "closed"
     cycle.closed_at = utcnow()
-    audit.record("cycle.close", "cycle", cycle.id, actor)
+    audit.record("cycle.close", "cycle", cycle.id, actor,
+                 **({"before_end": True} if today <= cycle.ends_on else {}))
     db.session.commit()
     return cycle
+
+
+def reopen_deadline(cycle: Cycle, grace_days: int) -> datetime | None:
+    """Until when a closed cycle may be reopened: ``grace_days`` after it closed."""
+    if cycle.status != "closed" or cycle.closed_at is None:
+        return None
+    return cycle.closed_at + timedelta(days=grace_days)
+
+
+def reopen_cycle(cycle: Cycle, reason: str, grace_days: int, actor=None, *,
+                 now: datetime | None = None) -> Cycle:
+    """Open a closed cycle again, within ``grace_days`` of its closing, for a reason that
+    goes into the audit trail. It no longer follows its dates (the hourly job would close it
+    again at once): staff close it by hand. Refused while another cycle is open."""
+    reason = (reason or "").strip()
+    if cycle.status != "closed":
+        raise CycleError("not_closed")
+    if not reason:
+        raise CycleError("reason_missing")
+    deadline = reopen_deadline(cycle, grace_days)
+    if deadline is None or (now or utcnow()) > deadline:
+        raise CycleError("grace_over", days=grace_days)
+    if find_open_cycle() is not None:
+        raise CycleError("another_open")
+    closed_at = cycle.closed_at
+    cycle.status, cycle.closed_at, cycle.follows_dates = "open", None, False
+    audit.record("cycle.reopen", "cycle", cycle.id, actor, reason=reason,
+                 closed_at=closed_at.isoformat())
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise CycleError("another_open") from None
+    return cycle
+
+
+def set_follows_dates(cycle: Cycle, follows: bool, actor=None) -> Cycle:
+    """Let the hourly job open and close this cycle on its dates, or stop it (by hand only)."""
+    if cycle.follows_dates != follows:
+        cycle.follows_dates = follows
+        audit.record("cycle.follow_dates", "cycle", cycle.id, actor, follows=follows)
+        db.session.commit()
+    return cycle
+
+
+@dataclass(frozen=True)
+class ClosingImpact:
+    """Who an early close affects, as far as the server can know: it cannot see the phones'
+    outboxes, only who has rated nothing yet and how many have rated."""
+
+    days_left: int  # days of the cycle still to run, today included
+    leaders: int  # active leader accounts
+    raters: int  # of whom rated at least one office
+    ratings: int
+    without_rating: int  # leaders who rated nothing yet
+
+
+def count_closing_impact(cycle: Cycle, today: date) -> ClosingImpact:
+    """The figures the early-close confirmation shows (staff only, exact)."""
+    leaders = db.session.scalars(select(User.id).where(
+        User.role == "leader", User.active.is_(True))).all()
+    raters = count_cycle_raters(cycle.id)
+    keys = {key for _collective, key, _ratings in raters}
+    without = sum(rater_key_for(user_id) not in keys for user_id in leaders)
+    return ClosingImpact(days_left=max((cycle.ends_on - today).days + 1, 0),
+                         leaders=len(leaders), raters=len(keys),
+                         ratings=sum(r for _c, _k, r in raters), without_rating=without)
 
 
 def follow_cycle_dates(today) -> dict:
@@ -101,14 +184,14 @@ def follow_cycle_dates(today) -> dict:
     due_to_close = db.session.scalars(select(Cycle).where(
         Cycle.follows_dates.is_(True), Cycle.status == "open", Cycle.ends_on < today))
     for cycle in due_to_close:
-        close_cycle(cycle)
+        close_cycle(cycle, today=today)
         changed["closed"].append(cycle.name)
     due_to_open = db.session.scalar(select(Cycle).where(
         Cycle.follows_dates.is_(True), Cycle.status == "draft", Cycle.starts_on <= today,
         Cycle.ends_on >= today).order_by(Cycle.starts_on))
     if due_to_open is not None:
         try:
-            open_cycle(due_to_open)
+            open_cycle(due_to_open, today=today)
             changed["opened"].append(due_to_open.name)
         except CycleError:  # another cycle is open (opened by hand): staff decide
             db.session.rollback()

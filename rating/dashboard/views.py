@@ -3,7 +3,7 @@
 import gzip
 from pathlib import Path
 
-from flask import abort, current_app, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from analysis import TrendVerdict
@@ -12,6 +12,7 @@ from rating.access import roles
 from rating.dashboard import bp, figures, tables
 from rating.dashboard.forms import ChartFilterForm
 from rating.dashboard.office import build_office_page
+from rating.dashboard.search import OfficeSearchForm, find_offices
 from rating.dashboard.services import (
     build_group_view,
     build_heatmap,
@@ -157,3 +158,17 @@ def plotly_bundle():
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     return response
+
+
+@bp.route("/search")
+@roles(*STAFF)
+def search():
+    """Find an office by part of its words; a single match goes straight to its page."""
+    form = OfficeSearchForm(request.args)
+    if not form.validate():
+        return render_template("dashboard/search.html", offices=[], search_query=form.q.data,
+                               error=form.q.errors[0]), 400
+    offices = find_offices(form.q.data)
+    if len(offices) == 1:
+        return redirect(url_for("dashboard.office", office_id=offices[0].id))
+    return render_template("dashboard/search.html", offices=offices, search_query=form.q.data)

@@ -8,12 +8,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from rating import audit, storage
 from rating.directory.models import Office
+from rating.escalation.deadlines import answer_due_on
 from rating.escalation.models import (
     ACTION_KINDS,
     RESOLUTIONS,
@@ -35,12 +35,6 @@ SIGNATURES = {"application/pdf": (b"%PDF-",), "image/png": (b"\x89PNG\r\n\x1a\n"
 
 class EscalationError(Refused):
     """A change to the escalation trail that the rules refuse."""
-
-
-def answer_due_on(level: str, sent_on: date) -> date:
-    """The day by which a letter to this level asks for an answer (ESCALATION_RESPONSE_DAYS;
-    30 days for a level the setting does not name)."""
-    return sent_on + timedelta(days=current_app.config["ESCALATION_RESPONSE_DAYS"].get(level, 30))
 
 
 def record_action(*, kind: str, acted_on: date, level: str, recipient: str, asked: str,
@@ -166,10 +160,17 @@ def histories_for(office_ids) -> dict[int, list[AdvocacyAction]]:
 
 
 @dataclass(frozen=True)
+class Unanswered:
+    action: AdvocacyAction
+    answer_due_on: date  # by its level's response window (ESCALATION_RESPONSE_DAYS)
+
+
+@dataclass(frozen=True)
 class DueList:
     today: date
     overdue: list[Commitment]
     due: list[Commitment]  # pending, due today or in the next DUE_WITHIN_DAYS days
+    unanswered: list[Unanswered] = ()  # letters whose answer is overdue, most overdue first
 
 
 def due_commitments(today: date, days: int = DUE_WITHIN_DAYS) -> DueList:
@@ -180,7 +181,18 @@ def due_commitments(today: date, days: int = DUE_WITHIN_DAYS) -> DueList:
     due = db.session.scalars(query.where(Commitment.due_on >= today,
                                          Commitment.due_on <= today + timedelta(days=days))
                              .order_by(Commitment.due_on)).all()
-    return DueList(today=today, overdue=list(overdue), due=list(due))
+    return DueList(today=today, overdue=list(overdue), due=list(due),
+                   unanswered=list_unanswered_actions(today))
+
+
+def list_unanswered_actions(today: date) -> list[Unanswered]:
+    """Actions with no answer recorded whose level's response window has passed, most overdue
+    first: each level counts from its own days (block 15, district 30, state 45 ...)."""
+    actions = db.session.scalars(_with_trail(select(AdvocacyAction)).where(
+        ~AdvocacyAction.responses.any()))
+    late = [Unanswered(action, answer_due_on(action.level, action.acted_on)) for action in actions]
+    return sorted((row for row in late if row.answer_due_on < today),
+                  key=lambda row: (row.answer_due_on, row.action.id))
 
 
 def next_steps(rows, today: date) -> list:

@@ -6,7 +6,7 @@ evidence packs call them.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from analysis import (
     NETWORK_RULES,
@@ -19,13 +19,13 @@ from analysis import (
 )
 from rating.cycles.services import axis_position
 from rating.directory.models import LEVELS
+from rating.escalation.deadlines import answer_due_on
 
-ANSWER_WITHIN_DAYS = 30  # the letters ask for an answer within 30 days
 # Why an office needs attention: the findings that suggest the next escalation step.
 CONCERNS = (ComparisonFlag.BELOW_NETWORK, ComparisonFlag.BELOW_LEADERS_OTHERS,
             TrendVerdict.DECLINING)
 
-__all__ = ["ANSWER_WITHIN_DAYS", "CONCERNS", "axis_position", "build_office_trail", "effects",
+__all__ = ["CONCERNS", "axis_position", "build_office_trail", "effects",
            "markers", "suggest_next_step"]
 
 
@@ -81,7 +81,8 @@ def _level_index(level: str) -> int:
 
 def suggest_next_step(office, concerns, history, today: date) -> Suggestion | None:
     """Escalate an office that is below the network or declining when, at the highest level
-    reached, no answer came within 30 days, or a promise was broken or is overdue."""
+    reached, no answer came within that level's response window (ESCALATION_RESPONSE_DAYS:
+    block 15 days, district 30, state 45), or a promise was broken or is overdue."""
     concerns = tuple(c for c in concerns if c in CONCERNS)
     if not concerns or not history:
         return None
@@ -98,7 +99,7 @@ def suggest_next_step(office, concerns, history, today: date) -> Suggestion | No
     if reason is None:
         latest = at_level[-1]
         if not any(a.responses for a in at_level) and \
-                latest.acted_on + timedelta(days=ANSWER_WITHIN_DAYS) < today:
+                answer_due_on(latest.level, latest.acted_on) < today:
             reason, culprit = "no answer", latest
     if reason is None:
         return None

@@ -6,13 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from rating.access import roles
+from rating.directory.forms import LEVEL_LABELS
 from rating.escalation import bp, citations, services
 from rating.escalation.forms import ActionForm, CommitmentForm, ResolveForm, ResponseForm
 from rating.escalation.models import SCAN_TYPES, ActionResponse, AdvocacyAction, Commitment
 from rating.escalation.wording import STATUSES
 from rating.extensions import db
 from rating.formtools import optional_id
-from rating.i18n import current_locale
+from rating.i18n import current_locale, local_digits
 from rating.timeutil import local_today
 
 TEAM = ("staff", "advocacy")
@@ -171,4 +172,13 @@ def scan(response_id: int):
 @roles(*TEAM)
 def due():
     return render_template("escalation/due.html", due=services.due_commitments(local_today()),
-                           resolve_form=ResolveForm())
+                           resolve_form=ResolveForm(), response_days_text=_response_days_text())
+
+
+def _response_days_text() -> str:
+    """"Block 15 days, District 30 days ..." from ESCALATION_RESPONSE_DAYS, in the page's
+    language."""
+    return ", ".join(
+        _("%(level)s %(days)s days", level=LEVEL_LABELS.get(level, level),
+          days=local_digits(days, current_locale()))
+        for level, days in current_app.config["ESCALATION_RESPONSE_DAYS"].items())

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from analysis import ComparisonFlag, TrendVerdict
 from rating import wording
 from rating.directory.models import LEVELS, Posting
-from rating.escalation.services import answer_due_on
+from rating.escalation.deadlines import answer_due_on
 from rating.evidence.render import with_counts
 from rating.evidence.words import LANGUAGES, level_name, make_day, translate
 from rating.extensions import db

@@ -91,7 +91,8 @@ def scripted_session(app, make_user, make_collective, directory, make_office):
     from rating.cycles.models import Cycle
 
     cycle = db.session.scalar(db.select(Cycle))
-    staff.post(f"/cycles/{cycle.id}/open", page=f"/cycles/{cycle.id}")
+    # confirmed: on a day before the cycle's dates, opening asks first
+    staff.post(f"/cycles/{cycle.id}/open", {"confirmed": "yes"}, page=f"/cycles/{cycle.id}")
     assert _post_json(phone.client, "/api/ratings", {
         "submission_id": uuid.uuid4().hex, "cycle_id": cycle.id, "office_id": office.id,
         "score": 3, "purpose": "housing", "comment": "They sent me away twice."}).status_code == 201
@@ -108,7 +109,7 @@ def scripted_session(app, make_user, make_collective, directory, make_office):
     staff.client.post("/directory/import/confirm", data={
         "csrf_token": csrf_from(preview.get_data(as_text=True)), "kind": "officers",
         "content": officers})
-    staff.post(f"/cycles/{cycle.id}/close", page=f"/cycles/{cycle.id}")
+    staff.post(f"/cycles/{cycle.id}/close", {"confirmed": "yes"}, page=f"/cycles/{cycle.id}")
     phone.post("/logout", page="/leader/")
     return {"secrets": secrets, "typed_as_username": typed_as_username, "rupa": rupa,
             "admin": admin, "cycle": cycle}

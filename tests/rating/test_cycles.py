@@ -2,7 +2,7 @@
 counts only."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rating.cycles.models import Cycle
 from rating.extensions import db
+from rating.timeutil import local_today
 
 
 @pytest.fixture
@@ -31,11 +32,15 @@ def change(browser, cycle: Cycle, action: str):
 
 
 def test_create_open_close(browser, staff):
-    response = create(browser)
+    # A cycle that has started and ended by today: no warning on opening, none on closing
+    # (tests/rating/test_cycle_safety.py has the warnings).
+    today = local_today()
+    starts_on, ends_on = today - timedelta(days=20), today - timedelta(days=1)
+    response = create(browser, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())
     assert response.status_code == 302
     cycle = cycle_named("2027 Q1")
-    assert cycle.status == "draft"
-    assert (cycle.starts_on, cycle.ends_on) == (date(2027, 1, 1), date(2027, 3, 31))
+    assert cycle.status == "draft" and not cycle.follows_dates  # the box was not ticked
+    assert (cycle.starts_on, cycle.ends_on) == (starts_on, ends_on)
     assert "2027 Q1" in browser.get("/cycles/").get_data(as_text=True)
 
     assert change(browser, cycle, "open").status_code == 302

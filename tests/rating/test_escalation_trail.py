@@ -1,5 +1,6 @@
 """The trail's pure rules: where a date sits on the cycle axis, and when to suggest the next
-level (no answer within 30 days, a broken or overdue promise, only for offices of concern)."""
+level (no answer within the level's response window, a broken or overdue promise, only for
+offices of concern)."""
 
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -9,7 +10,7 @@ import pytest
 import rating.models  # noqa: F401  (every table, so that the mappers can be configured)
 from analysis import ComparisonFlag
 from rating.escalation.models import Commitment
-from rating.escalation.trail import ANSWER_WITHIN_DAYS, axis_position, suggest_next_step
+from rating.escalation.trail import axis_position, suggest_next_step
 
 CYCLES = [SimpleNamespace(starts_on=date(2025, 1, 1), ends_on=date(2025, 3, 31)),
           SimpleNamespace(starts_on=date(2025, 4, 1), ends_on=date(2025, 6, 30)),
@@ -49,18 +50,28 @@ def action(level, acted_on, answered=False, promises=()):
                                         for due, resolution in promises])
 
 
-def test_no_answer_within_30_days_suggests_the_next_level():
-    letter = action("block", TODAY - timedelta(days=ANSWER_WITHIN_DAYS + 1))
+NEXT = {"block": "district", "district": "state", "state": "national"}
+
+
+@pytest.mark.parametrize("level, days", [("block", 15), ("district", 30), ("state", 45)])
+def test_no_answer_within_the_levels_days_suggests_the_next_level(app, level, days):
+    assert app.config["ESCALATION_RESPONSE_DAYS"][level] == days  # the default windows
+    letter = action(level, TODAY - timedelta(days=days + 1))
     suggestion = suggest_next_step(OFFICE, ("declining",), [letter], TODAY)
     assert (suggestion.reached_level, suggestion.next_level, suggestion.reason) == (
-        "block", "district", "no answer")
+        level, NEXT[level], "no answer")
     assert suggestion.action is letter
-    assert suggestion.pack_query("DM")["recipient_level"] == "district"
+    assert suggestion.pack_query("DM")["recipient_level"] == NEXT[level]
+    # still within its days: wait
+    assert suggest_next_step(OFFICE, ("declining",), [action(level, TODAY - timedelta(
+        days=days))], TODAY) is None
 
 
-def test_a_letter_still_within_its_30_days_waits():
-    letter = action("block", TODAY - timedelta(days=ANSWER_WITHIN_DAYS))
-    assert suggest_next_step(OFFICE, ("declining",), [letter], TODAY) is None
+def test_the_windows_come_from_the_settings(app):
+    app.config["ESCALATION_RESPONSE_DAYS"] = {**app.config["ESCALATION_RESPONSE_DAYS"],
+                                              "block": 5}
+    letter = action("block", TODAY - timedelta(days=6))
+    assert suggest_next_step(OFFICE, ("declining",), [letter], TODAY).reason == "no answer"
 
 
 @pytest.mark.parametrize("promises, reason", [
@@ -68,7 +79,7 @@ def test_a_letter_still_within_its_30_days_waits():
     ([(date(2026, 1, 14), "pending")], "overdue"),
     ([(date(2026, 1, 14), "pending"), (date(2025, 12, 1), "broken")], "broken"),
 ])
-def test_a_broken_or_overdue_promise_suggests_the_next_level(promises, reason):
+def test_a_broken_or_overdue_promise_suggests_the_next_level(app, promises, reason):
     letter = action("district", date(2025, 11, 1), answered=True, promises=promises)
     suggestion = suggest_next_step(OFFICE, (ComparisonFlag.BELOW_NETWORK,), [letter], TODAY)
     assert (suggestion.next_level, suggestion.reason) == ("state", reason)
@@ -84,11 +95,11 @@ def test_a_broken_or_overdue_promise_suggests_the_next_level(promises, reason):
     ([], ("declining",)),  # nothing sent yet: the first letter is the team's call
     ([action("national", date(2025, 1, 1))], ("declining",)),  # no level above
 ])
-def test_no_suggestion(history, concerns):
+def test_no_suggestion(app, history, concerns):
     assert suggest_next_step(OFFICE, concerns, history, TODAY) is None
 
 
-def test_the_highest_level_reached_decides():
+def test_the_highest_level_reached_decides(app):
     """A broken promise at the Block no longer matters once the District was written to and
     has not yet had its 30 days."""
     block = action("block", date(2025, 6, 1), answered=True,

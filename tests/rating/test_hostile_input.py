@@ -416,7 +416,7 @@ POSTS = {
         path, _form(data, world, _officer_fields())),
     "directory.edit_officer": lambda data, world, path: Attack(
         path, _form(data, world, _officer_fields())),
-    "directory.officer": lambda data, world, path: Attack(path, _form(data, world, {
+    "directory.add_posting": lambda data, world, path: Attack(path, _form(data, world, {
         "office": _ids(world, "office_id").map(str), "started_on": _dates(),
         "ended_on": st.one_of(st.just(""), _dates())})),
     "directory.end_posting": lambda data, world, path: Attack(path, _form(data, world, {
@@ -429,7 +429,16 @@ POSTS = {
         "content": st.sampled_from([OFFICES_CSV, OFFICERS_CSV])})),
     "cycles.create": lambda data, world, path: Attack(path, _form(data, world, {
         "name": st.text(min_size=1, max_size=30), "starts_on": _dates(), "ends_on": _dates()})),
-    "cycles.change_status": lambda data, world, path: Attack(path, _form(data, world, {})),
+    "cycles.change_status": lambda data, world, path: Attack(path, _form(data, world, {
+        "confirmed": st.sampled_from(["", "yes", "no", "YES"])})),
+    "cycles.reopen": lambda data, world, path: Attack(path, _form(data, world, {
+        "reason": st.text(max_size=600)})),
+    "cycles.follow_dates": lambda data, world, path: Attack(path, _form(data, world, {
+        "follows_dates": st.sampled_from(["y", "", "no"])})),
+    "reminders.account": lambda data, world, path: Attack(path, _form(data, world, {
+        "email": st.one_of(st.sampled_from(["", "staff@network.example", "no-at-sign"]),
+                           st.text(max_size=300)),
+        "daily_digest": st.sampled_from(["y", ""])})),
     "admin.create_staff": lambda data, world, path: Attack(path, _form(data, world, {
         "login": st.from_regex(r"[a-z]{3,12}", fullmatch=True),
         "display_name": st.text(min_size=1, max_size=30),

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("reminders", __name__)
