@@ -91,8 +91,9 @@ def pytest_collection_modifyitems(config, items):
         # Tests with real worker processes are left out too, as the browser tests are: a moved
         # clock moves this process's time, not the workers', so their leases would never
         # run out on the test's clock.
+        # So are tests marked `real_clock`, for the same reason.
         if not where.startswith(UNDATED) and "job_workers" not in getattr(
-                item, "fixturenames", ()):
+                item, "fixturenames", ()) and item.get_closest_marker("real_clock") is None:
             item.add_marker(pytest.mark.dated)
 
 

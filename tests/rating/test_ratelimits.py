@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rating.ratelimits import SQLiteStorage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +21,7 @@ for _ in range(int(sys.argv[2])):
 """
 
 
+@pytest.mark.real_clock  # the workers count on the machine's clock, this test on --today's
 def test_worker_processes_share_one_count(tmp_path):
     """With memory:// each gunicorn worker allowed the whole limit: 40 of 70 logins passed."""
     uri = f"sqlite:///{tmp_path / 'ratelimits.sqlite3'}"
