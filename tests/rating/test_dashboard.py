@@ -378,23 +378,35 @@ def test_an_office_page_matches_scipy_cycle_by_cycle(client, login_as, network, 
 def test_the_office_trend_is_said_in_words_and_drawn(client, login_as, network):
     login_as("staff")
     html = get_html(client, f"/dashboard/offices/{network.offices['gaighata'].id}")
-    # The slope is least squares on the individual ratings (scipy); its interval is the
-    # modified Knapp-Hartung one (the larger of the residual and pooled within-cycle
-    # variances, t with k - 2 degrees of freedom), recomputed here with numpy.
-    cells = [np.array(s, dtype=float) for s in SCORES["gaighata"]]
-    x = np.concatenate([[c] * len(s) for c, s in enumerate(cells)])
-    fit = stats.linregress(x, np.concatenate(cells))
-    n = np.array([len(s) for s in cells])
-    means = np.array([s.mean() for s in cells])
-    positions = np.arange(len(cells))
-    centre = (n * positions).sum() / n.sum()
-    sxx = (n * (positions - centre) ** 2).sum()
-    slope = (n * (positions - centre) * means).sum() / sxx
-    assert slope == pytest.approx(fit.slope)
-    intercept = (n * means).sum() / n.sum() - slope * centre
-    residual = (n * (means - intercept - slope * positions) ** 2).sum() / (len(cells) - 2)
-    pooled = sum((len(s) - 1) * s.var(ddof=1) for s in cells) / (n.sum() - len(cells))
-    half = stats.t.ppf(0.975, len(cells) - 2) * np.sqrt(max(residual, pooled) / sxx)
+    # The trend is the overview's and the pack's: weighted least squares on the cycle means
+    # with weights 1/(sigma2/n + tau2), sigma2 the pooled within-cell variance and tau2 the
+    # cycle-shock variance (method of moments over every office's line), a t interval on
+    # the pooled residual df. Recomputed here with statsmodels from the raw scores of every
+    # cell the staff pages show (3 ratings or more).
+    import statsmodels.api as sm
+
+    shown = {key: [(c, np.array(s, float)) for c, s in enumerate(cells) if len(s) >= 3]
+             for key, cells in SCORES.items()}
+    sigma2 = sum((len(s) - 1) * s.var(ddof=1) for cells in shown.values() for _, s in cells) / \
+        sum(len(s) - 1 for cells in shown.values() for _, s in cells)
+    q = df = c = 0.0
+    for cells in shown.values():
+        if len(cells) < 3:
+            continue
+        x = sm.add_constant(np.array([p for p, _ in cells], float))
+        w = np.array([len(s) for _, s in cells]) / sigma2
+        fit = sm.WLS([s.mean() for _, s in cells], x, weights=w).fit()
+        q += fit.ssr
+        df += len(cells) - 2
+        xtwx = np.linalg.inv(x.T @ (w[:, None] * x))
+        c += w.sum() - np.trace(xtwx @ (x.T @ ((w**2)[:, None] * x)))
+    tau2 = max(0.0, (q - df) / c)
+    cells = shown["gaighata"]
+    x = sm.add_constant(np.array([p for p, _ in cells], float))
+    w = 1 / (sigma2 / np.array([len(s) for _, s in cells]) + tau2)
+    fit = sm.WLS([s.mean() for _, s in cells], x, weights=w).fit(cov_type="fixed scale")
+    slope = fit.params[1]
+    half = stats.t.ppf(0.975, df) * fit.bse[1]
     sentence = (f"declining: {slope:.1f} points a cycle, 95% interval "
                 f"{slope - half:.1f} to {slope + half:.1f}, over 5 cycles")
     assert sentence in html
