@@ -41,19 +41,21 @@ from analysis.network import (
 from analysis.overdispersion import OverdispersedFunnel, overdispersed_funnel
 from analysis.permutation import StratifiedRankTest, stratified_rank_test
 from analysis.privacy import (
-    PublishedCell,
-    PublishedComparison,
-    PublishedTrend,
     count_band,
     count_distributions,
     distribution_suppression,
     group_suppression,
     participation_band,
+    publishable_groups,
+    variance_suppression,
+)
+from analysis.published import (
+    PublishedCell,
+    PublishedComparison,
+    PublishedTrend,
     publish_cell,
     publish_comparison,
     publish_trend,
-    publishable_groups,
-    variance_suppression,
 )
 from analysis.quotes import NAME_REMOVED, NUMBER_REMOVED, redact_quote
 from analysis.raters import OneRatingPerRater, one_rating_per_rater
