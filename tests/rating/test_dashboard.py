@@ -717,3 +717,36 @@ def test_the_charts_read_the_counts_never_the_ratings(app, client, login_as, net
         assert cycles and 1 <= len(cycles.group(1).split(", ")) <= window, read
     # the collective filter adds the collective parts and the comparison window's read
     assert len(statements) <= (24 if "collective" in page else 20), "\n".join(statements)
+
+
+# ---- colours a colour-blind reader can tell apart ----------------------------------------------
+
+def test_charts_use_colour_blind_safe_colours_that_do_not_repeat(client, login_as, network):
+    from rating.dashboard.figures import QUALITATIVE, SCORE_COLOURS, line_style
+
+    login_as("staff")
+    heatmap = figures_of(get_html(client, "/dashboard/heatmap"))["heatmap"]
+    assert heatmap["data"][0]["colorscale"] == "Viridis"
+    assert heatmap["layout"]["xaxis2"]["side"] == "top"  # the cycles above the rows as well
+    assert SCORE_COLOURS[0] == "#440154" and SCORE_COLOURS[-1] == "#fde725"  # viridis ends
+    styles = [(line_style(i)["color"], line_style(i)["dash"]) for i in range(42)]
+    assert len(set(styles)) == 42 and {colour for colour, _ in styles} == set(QUALITATIVE)
+    department = network.offices["gaighata"].department_type_id
+    lines = figures_of(get_html(client, f"/dashboard/departments/{department}"))["lines"]
+    drawn = [(t["line"]["color"], t["line"]["dash"]) for t in lines["data"]]
+    assert len(drawn) >= 2 and len(set(drawn)) == len(drawn)
+
+
+def test_every_colour_of_the_ranking_is_in_its_legend(client, login_as, network):
+    login_as("staff")
+    ranking = figures_of(get_html(client, "/dashboard/"))["ranking"]
+    coloured = [t for t in ranking["data"] if t.get("error_x")]
+    colours = [t["marker"]["color"] for t in coloured]
+    assert len(set(colours)) == len(colours)  # one trace, one legend entry, per colour
+    assert all(isinstance(c, str) for c in colours) and all(t["name"] for t in coloured)
+    # split into traces, the rows keep the ranking's order: the shrunk means' order
+    shown = sorted(name for t in coloured for name in t["y"])
+    order = ranking["layout"]["yaxis"]["categoryarray"]
+    assert sorted(order) == shown
+    shrunk = next(t for t in ranking["data"] if t.get("xaxis") == "x2")
+    assert shrunk["y"] == order
