@@ -14,12 +14,19 @@ withheld reason is a :class:`Finding`, a code with its parameters (:mod:`analysi
 never a sentence.
 """
 
-from analysis.beforeafter import BeforeAfter, before_after, publish_before_after
 from analysis.compare import Comparison, bh_qvalues, compare_offices
 from analysis.cycleorder import order_cycle_labels
 from analysis.funnel import funnel_limits
 from analysis.histogram import ScoreHistogram
-from analysis.lettercheck import LetterCheck, letter_check
+from analysis.lettercheck import (
+    LetterCheck,
+    LetterEffect,
+    letter_check,
+    letter_effect,
+    publish_letter_effect,
+    staff_letter_figures,
+    trigger_cycles,
+)
 from analysis.monitoring import StepMonitor, cusum_limit, monitor_step_drops
 from analysis.network import (
     NetworkAnalysis,
@@ -34,19 +41,21 @@ from analysis.network import (
 from analysis.overdispersion import OverdispersedFunnel, overdispersed_funnel
 from analysis.permutation import StratifiedRankTest, stratified_rank_test
 from analysis.privacy import (
-    PublishedCell,
-    PublishedComparison,
-    PublishedTrend,
     count_band,
     count_distributions,
     distribution_suppression,
     group_suppression,
     participation_band,
+    publishable_groups,
+    variance_suppression,
+)
+from analysis.published import (
+    PublishedCell,
+    PublishedComparison,
+    PublishedTrend,
     publish_cell,
     publish_comparison,
     publish_trend,
-    publishable_groups,
-    variance_suppression,
 )
 from analysis.quotes import NAME_REMOVED, NUMBER_REMOVED, redact_quote
 from analysis.raters import OneRatingPerRater, one_rating_per_rater
@@ -61,8 +70,8 @@ from analysis.rules import (
     TrendRules,
 )
 from analysis.shrinkage import Shrinkage, ShrunkMean, dersimonian_laird, shrink_means
-from analysis.slopes import NetworkSlopes, network_slopes, shock_variance
-from analysis.standing import Standing, assess_standing
+from analysis.slopes import NetworkSlopes, OfficeSlope, network_slopes, shock_variance
+from analysis.standing import Standing, assess_standing, assess_trends
 from analysis.summary import (
     BOOTSTRAP_RESAMPLES,
     BOOTSTRAP_SEED,
@@ -95,7 +104,6 @@ __all__ = [
     "NAME_REMOVED",
     "NETWORK_RULES",
     "NUMBER_REMOVED",
-    "BeforeAfter",
     "BeforeAfterRules",
     "CellFlag",
     "CellSummary",
@@ -108,12 +116,14 @@ __all__ = [
     "FunnelPosition",
     "LeaderComparison",
     "LetterCheck",
+    "LetterEffect",
     "MeanDifference",
     "MonitorVerdict",
     "MonitoringRules",
     "NetworkAnalysis",
     "NetworkCounts",
     "NetworkSlopes",
+    "OfficeSlope",
     "OneRatingPerRater",
     "OverdispersedFunnel",
     "PublicationRules",
@@ -134,8 +144,8 @@ __all__ = [
     "Withheld",
     "analyse_network",
     "assess_standing",
+    "assess_trends",
     "bca_interval",
-    "before_after",
     "bh_qvalues",
     "brunner_munzel",
     "compare_offices",
@@ -149,6 +159,7 @@ __all__ = [
     "group_suppression",
     "jsonable",
     "letter_check",
+    "letter_effect",
     "monitor_step_drops",
     "network_slopes",
     "network_trends",
@@ -158,20 +169,22 @@ __all__ = [
     "order_cycles",
     "overdispersed_funnel",
     "participation_band",
-    "publish_before_after",
     "publish_cell",
     "publish_comparison",
+    "publish_letter_effect",
     "publish_network",
     "publish_trend",
     "publishable_groups",
     "redact_quote",
     "shock_variance",
     "shrink_means",
+    "staff_letter_figures",
     "stratified_rank_test",
     "staff_network",
     "summarize",
     "summarize_counts",
     "variance_suppression",
+    "trigger_cycles",
     "welch_difference",
     "wilson_interval",
 ]

@@ -109,7 +109,7 @@ class MonitoringRules:
 
 @dataclass(frozen=True, slots=True)
 class BeforeAfterRules:
-    """Before and after an action (:func:`analysis.before_after`).
+    """Before and after an action (:func:`analysis.letter_effect`).
 
     Attributes
     ----------

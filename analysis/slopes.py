@@ -10,6 +10,7 @@ mean is weighted by :math:`1/(\\sigma^2/n + \\tau^2)`.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from analysis._quantiles import t_quantile
 from analysis.rules import TrendRules
 from analysis.vocabulary import Finding, TrendVerdict
 
-__all__ = ["NetworkSlopes", "network_slopes", "shock_variance"]
+__all__ = ["NetworkSlopes", "OfficeSlope", "network_slopes", "shock_variance"]
 
 _DEFAULT = TrendRules()
 
@@ -43,6 +44,9 @@ class NetworkSlopes:
         ``slope`` times the span from first to last rated cycle.
     verdicts : tuple of Finding
         :class:`~analysis.vocabulary.TrendVerdict` per office.
+    level : ndarray of float
+        The weighted mean of the office's cycle means, at ``centre``, its weighted mean
+        position: the fitted line is ``level + slope * (x - centre)``.
     """
 
     sigma2: float
@@ -56,6 +60,66 @@ class NetworkSlopes:
     p: np.ndarray
     change: np.ndarray
     verdicts: tuple[Finding, ...]
+    level: np.ndarray
+    centre: np.ndarray
+    rated: np.ndarray
+
+    def office_slope(self, row: int, office: Hashable = None) -> OfficeSlope:
+        """One office's slope (row ``row`` of the input) as a page shows it."""
+        slope = float(self.slope[row])
+        has_interval = self.low[row] == self.low[row]
+        return OfficeSlope(
+            office=office, positions=tuple(np.flatnonzero(self.rated[row]).tolist()),
+            slope=slope if slope == slope else None,
+            slope_ci95=(float(self.low[row]), float(self.high[row])) if has_interval else None,
+            verdict=self.verdicts[row],
+            level=float(self.level[row]) if slope == slope else None,
+            centre=float(self.centre[row]) if slope == slope else None)
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeSlope:
+    """One office's row of :class:`NetworkSlopes`: what an office page says and draws.
+
+    Attributes
+    ----------
+    office : hashable
+    positions : tuple of int
+        The cycles with ratings (their positions in the order of all cycles).
+    slope : float or None
+        Points per cycle (``None`` below 2 cycles with ratings).
+    slope_ci95 : (float, float) or None
+        Its interval, which keeps cycle shocks (``None`` below 3 cycles).
+    verdict : Finding
+        :class:`~analysis.vocabulary.TrendVerdict`.
+    level, centre : float or None
+        The fitted line passes through ``(centre, level)``.
+
+    Examples
+    --------
+    >>> s = network_slopes([[30, 30, 30, 30]], [[5.0, 6.0, 7.0, 8.0]], [[4.0] * 4])
+    >>> line = s.office_slope(0, "BDO")
+    >>> line.positions, line.fitted(0), line.fitted(3), str(line.verdict)
+    ((0, 1, 2, 3), 5.0, 8.0, 'improving')
+    """
+
+    office: Hashable
+    positions: tuple[int, ...]
+    slope: float | None
+    slope_ci95: tuple[float, float] | None
+    verdict: Finding
+    level: float | None
+    centre: float | None
+
+    @property
+    def cycles_used(self) -> tuple[int, ...]:
+        return self.positions
+
+    def fitted(self, position: float) -> float | None:
+        """The fitted line's mean score at a position of the cycle axis."""
+        if self.slope is None:
+            return None
+        return self.level + self.slope * (position - self.centre)
 
 
 def _weighted_fit(x, y, w):
@@ -158,7 +222,7 @@ def network_slopes(n, mean, var, *, confidence: float = 0.95,
     else:
         w = np.where(rated, n, 0.0)
     x = np.broadcast_to(np.arange(n.shape[1], dtype=float), n.shape)
-    b, _, _, _, sxx = _weighted_fit(x, mean, w)
+    b, centre, level, _, sxx = _weighted_fit(x, mean, w)
     cycles = rated.sum(axis=1)
     enough = (cycles >= 3) & (sigma2 > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -182,4 +246,4 @@ def network_slopes(n, mean, var, *, confidence: float = 0.95,
         else:
             verdicts.append(TrendVerdict.NO_CLEAR_CHANGE())
     return NetworkSlopes(sigma2, tau2, df, cycles, slope, se, low, high, p, change,
-                         tuple(verdicts))
+                         tuple(verdicts), level, centre, rated)

@@ -23,7 +23,7 @@ from analysis.slopes import NetworkSlopes, network_slopes
 from analysis.vocabulary import Finding
 from analysis.withinleader import LeaderComparison, compare_with_leaders
 
-__all__ = ["Standing", "assess_standing"]
+__all__ = ["Standing", "assess_standing", "assess_trends"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +119,10 @@ def assess_standing(network, ratings: Iterable[tuple], *, cycle=None,
 
     n, mean, var = mean_and_variance(network.counts[:, :upto])
     n = n.astype(float)
-    slopes = monitor = funnel = None
+    slopes, monitor = _trends(n, mean, var, rules)
+    funnel = None
     funnel_offices: tuple = ()
     if np.any(n > 1):
-        slopes = network_slopes(n, mean, var, rules=rules.trend)
-        if slopes.sigma2 > 0:
-            monitor = monitor_step_drops(n, mean, slopes.sigma2, slopes.tau2,
-                                         rules=rules.monitoring)
         rated = np.flatnonzero(n[:, upto - 1] > 0)
         if rated.size >= 2 and np.nansum((n[rated, upto - 1] - 1) * np.nan_to_num(
                 var[rated, upto - 1])) > 0:
@@ -134,3 +131,31 @@ def assess_standing(network, ratings: Iterable[tuple], *, cycle=None,
             funnel_offices = tuple(network.offices[o] for o in rated.tolist())
     return Standing(shown, window, tuple(network.offices), by_network, by_peers, funnel,
                     funnel_offices, slopes, monitor)
+
+
+def _trends(n, mean, var, rules: Rules) -> tuple[NetworkSlopes | None, StepMonitor | None]:
+    slopes = monitor = None
+    if np.any(n > 1):
+        slopes = network_slopes(n, mean, var, rules=rules.trend)
+        if slopes.sigma2 > 0:
+            monitor = monitor_step_drops(n, mean, slopes.sigma2, slopes.tau2,
+                                         rules=rules.monitoring)
+    return slopes, monitor
+
+
+def assess_trends(network, *, rules: Rules = NETWORK_RULES
+                  ) -> tuple[NetworkSlopes | None, StepMonitor | None]:
+    """Every office's trend and step monitor over all of ``network``'s cycles: the same
+    figures as :func:`assess_standing` at the last cycle, without the comparisons (rows in
+    the order of ``network.offices``; ``None`` when no cell has 2 ratings).
+
+    Examples
+    --------
+    >>> from analysis import NetworkCounts
+    >>> rows = [("BDO", str(c), s, 5) for c in range(1, 5) for s in (3 + c, 4 + c)]
+    >>> slopes, monitor = assess_trends(NetworkCounts.from_rows(rows))
+    >>> round(float(slopes.slope[0]), 6), str(slopes.verdicts[0])
+    (1.0, 'improving')
+    """
+    n, mean, var = mean_and_variance(network.counts)
+    return _trends(n.astype(float), mean, var, rules)

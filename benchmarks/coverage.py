@@ -32,12 +32,12 @@ from analysis import (  # noqa: E402
     NetworkCounts,
     ScoreHistogram,
     TrendVerdict,
-    before_after,
     letter_check,
     monitor_step_drops,
     network_slopes,
     network_trends,
     overdispersed_funnel,
+    welch_difference,
 )
 from analysis._moments import mean_and_variance  # noqa: E402
 from analysis.compare import compare_counts  # noqa: E402
@@ -192,6 +192,27 @@ def measure_trend(net, out, step=False):
     out["new: slope interval coverage"].append(new_cover[flat & ~np.isnan(slopes.low)].mean())
 
 
+def old_before_after(hist: dict, after_from: int, window: int = 3):
+    """Today's method before this issue (the service's old ``before_after``): the nearest
+    ``window`` rated cycles on each side pooled, Welch's difference of the pooled ratings.
+    Returns ``(verdict is "higher after", difference or None)``."""
+    rated = [c for c in sorted(hist) if hist[c].n]
+    before = [hist[c] for c in rated if c < after_from][-window:]
+    after = [hist[c] for c in rated if c >= after_from][:window]
+    if not before or not after:
+        return False, None
+
+    def pool(hists):
+        return ScoreHistogram(tuple(int(sum(col)) for col in zip(*(h.counts for h in hists),
+                                                                  strict=True)))
+    b, a = pool(before), pool(after)
+    if b.n < 5 or a.n < 5:
+        return False, None
+    difference = welch_difference(a, b)
+    higher = difference.ci95 is not None and difference.ci95[0] > 0
+    return higher, difference.diff
+
+
 def measure_letter(net, out):
     t = net.scenario.letter_after
     n, mean, var = _cells(net)
@@ -205,11 +226,11 @@ def measure_letter(net, out):
         if not (today[o] or o in worst):
             continue
         hist = {c: ScoreHistogram(tuple(net.counts[o, c].tolist())) for c in range(n.shape[1])}
-        result = before_after(hist, t + 0.5)
+        higher, diff = old_before_after(hist, t + 1)
         if today[o]:
-            higher_today.append(result.verdict == ChangeVerdict.HIGHER_AFTER)
-        if o in worst and result.difference is not None:
-            gains.append(result.difference.diff)
+            higher_today.append(higher)
+        if o in worst and diff is not None:
+            gains.append(diff)
     slopes = network_slopes(n[:, : t + 1], mean[:, : t + 1], var[:, : t + 1])
     monitor = monitor_step_drops(n[:, : t + 1], mean[:, : t + 1], slopes.sigma2, slopes.tau2)
     new = new_flags(net, window, False) < 0

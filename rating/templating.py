@@ -4,6 +4,7 @@ the words of the statistics and the escalation trail (`rating.wording`)."""
 from flask import Flask, has_request_context
 from flask_login import current_user
 
+from analysis import staff_letter_figures
 from rating import wording
 from rating.directory.forms import LEVEL_LABELS
 from rating.escalation import wording as trail_words
@@ -43,7 +44,7 @@ def page_context() -> dict:
         "concern_words": wording.concern_words,
         "shell_urls": shell.page_urls,  # the leaders' page script's addresses
         "effect_sentence": lambda result: wording.before_after_sentence(
-            wording.staff_figures(result), number=wording.number),
+            staff_letter_figures(result), number=wording.number),
         # the escalation trail is shown on the staff's office page too
         "kind_word": lambda kind: str(trail_words.KINDS.get(kind, kind)),
         "status_word": lambda status: str(trail_words.STATUSES.get(status, status)),

@@ -174,54 +174,52 @@ def page_say(message: str, **params) -> str:
 def before_after_sentence(figures: dict, say=page_say, number=None) -> str:
     """What the ratings before and after an action show, and what they do not.
 
-    ``figures``: ``publish_before_after(...)`` (packs: counts as bands) or the same keys with
-    exact counts (staff pages, `staff_figures`): verdict, before_cycles, after_cycles,
-    before_mean, after_mean, before_n, after_n, diff, ci95.
+    ``figures``: ``analysis.publish_letter_effect(...)`` (packs: counts as bands) or
+    ``analysis.staff_letter_figures(...)`` (staff pages: exact counts): the office's change
+    with the cycles that led to the action left out, set against comparable offices with no
+    action (difference in differences), and the caveat of regression to the mean.
     """
     number = number or (lambda value: f"{value:.1f}")
     verdict = figures["verdict"]
     if verdict == ChangeVerdict.NOT_ENOUGH_DATA:
         return say("Not enough ratings to compare before and after this action yet: each side "
-                   "needs ratings from at least %(needed)s leaders, in the cycles wholly before "
-                   "it and wholly after it.", needed=verdict.params["min_per_side"])
+                   "needs ratings from at least %(needed)s leaders, in the cycles wholly after "
+                   "it and in those wholly before the cycles that led to it.",
+                   needed=verdict.params["min_per_side"])
+    low, high = figures["ci95"]
     params = dict(after_cycles=figures["after_cycles"], before_cycles=figures["before_cycles"],
+                  left_out=figures["left_out_cycles"],
                   after=number(figures["after_mean"]), before=number(figures["before_mean"]),
                   after_n=figures["after_n"], before_n=figures["before_n"],
-                  diff=number(abs(figures["diff"])), low=number(figures["ci95"][0]),
-                  high=number(figures["ci95"][1]))
-    if verdict == ChangeVerdict.NO_CLEAR_CHANGE:
-        return say(
-            "Mean score %(after)s in the %(after_cycles)s cycles after it (%(after_n)s ratings) "
-            "against %(before)s in the %(before_cycles)s cycles before (%(before_n)s ratings). "
-            "The 95%% interval of the change, %(low)s to %(high)s points, includes 0: the "
-            "ratings show no clear change either way, which is not proof that nothing "
-            "changed.", **params)
+                  comparators=figures["comparators"], diff=number(abs(figures["diff"])),
+                  low=number(low), high=number(high))
+    parts = [say(
+        "Mean score %(after)s in the %(after_cycles)s cycles after it (%(after_n)s ratings) "
+        "against %(before)s in the %(before_cycles)s cycles before (%(before_n)s ratings), "
+        "leaving out the %(left_out)s cycles whose figures led to it.", **params)]
+    if figures["comparators"]:
+        parts.append(say(
+            "Over the same cycles, %(comparators)s comparable offices that got no letter "
+            "changed by %(shift)s points on average; that change is taken off.",
+            comparators=figures["comparators"], shift=number(figures["comparator_change"])))
+    else:
+        parts.append(say("No comparable office without a letter was rated on both sides, so "
+                         "nothing is taken off for changes across the network."))
     if verdict == ChangeVerdict.HIGHER_AFTER:
-        text = say(
-            "Mean score %(after)s in the %(after_cycles)s cycles after it (%(after_n)s ratings) "
-            "against %(before)s in the %(before_cycles)s cycles before (%(before_n)s ratings): "
-            "%(diff)s points higher (95%% interval %(low)s to %(high)s points higher).",
-            **params)
-    else:  # lower after: the interval as sizes of the fall, so no minus signs to misread
-        params.update(low=number(-figures["ci95"][1]), high=number(-figures["ci95"][0]))
-        text = say(
-            "Mean score %(after)s in the %(after_cycles)s cycles after it (%(after_n)s ratings) "
-            "against %(before)s in the %(before_cycles)s cycles before (%(before_n)s ratings): "
-            "%(diff)s points lower (95%% interval %(low)s to %(high)s points lower).",
-            **params)
-    return text + " " + say(
-        "This shows that leaders' experience changed after the action; it does not show that "
-        "the action caused the change: a new officer, the season or other events may also "
-        "have changed.")
-
-
-def staff_figures(result) -> dict:
-    """An `analysis.BeforeAfter` as `before_after_sentence` reads it, with exact counts."""
-    difference = result.difference
-    return {"verdict": result.verdict, "before_cycles": len(result.before_positions),
-            "after_cycles": len(result.after_positions),
-            "before_mean": result.before.mean if result.before.n else None,
-            "after_mean": result.after.mean if result.after.n else None,
-            "before_n": result.before.n, "after_n": result.after.n,
-            "diff": difference.diff if difference else None,
-            "ci95": difference.ci95 if difference else None}
+        parts.append(say("What is left is %(diff)s points higher after the action (95%% "
+                         "interval %(low)s to %(high)s points higher).", **params))
+    elif verdict == ChangeVerdict.LOWER_AFTER:  # sizes of the fall: no minus signs to misread
+        params.update(low=number(-high), high=number(-low))
+        parts.append(say("What is left is %(diff)s points lower after the action (95%% "
+                         "interval %(low)s to %(high)s points lower).", **params))
+    else:
+        parts.append(say("What is left has a 95%% interval from %(low)s to %(high)s points, "
+                         "which includes 0: the ratings show no clear change either way, which "
+                         "is not proof that nothing changed.", **params))
+    parts.append(say(
+        "Letters go to offices just after a low spell, and a low spell tends to be followed by "
+        "better cycles even when nothing changes (regression to the mean): that is why the "
+        "cycles that led to the letter are left out and the change is set against offices "
+        "without one. Even a clear change does not show that the action caused it: a new "
+        "officer, the season or other events may also have changed."))
+    return " ".join(parts)

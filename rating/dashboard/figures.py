@@ -14,10 +14,16 @@ from rating.escalation.wording import KINDS, STATUSES
 from rating.i18n import current_locale, local_digits
 from rating.wording import number, sharing_note, word
 
-SCORE_COLOURS = ["#d7301f", "#e34a33", "#f16913", "#fd8d3c", "#fdae6b", "#c7e9c0", "#a1d99b",
-                 "#74c476", "#41ab5d", "#238b45"]
-FLAG_COLOURS = {ComparisonFlag.BELOW_LEADERS_OTHERS: "#c0392b",
-                ComparisonFlag.ABOVE_LEADERS_OTHERS: "#1e7a3c"}
+# Scores 1..10 in viridis (Smith and van der Walt 2015): one lightness step a score, readable
+# in every common colour-vision deficiency and in greyscale, unlike red-to-green.
+SCORE_COLOURS = ["#440154", "#482878", "#3e4a89", "#31688e", "#26828e", "#1f9e89", "#35b779",
+                 "#6dcd59", "#b4de2c", "#fde725"]
+# Okabe and Ito's colour-blind-safe qualitative palette (black left out: it is the text's).
+QUALITATIVE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross"]
+FLAG_COLOURS = {ComparisonFlag.BELOW_LEADERS_OTHERS: "#d55e00",
+                ComparisonFlag.ABOVE_LEADERS_OTHERS: "#0072b2"}
 # The funnel's colours come from its own limits, never from another test's flags.
 FUNNEL_COLOURS = {FunnelPosition.BELOW_998: "#a93226", FunnelPosition.BELOW_95: "#e67e22",
                   FunnelPosition.ABOVE_95: "#52be80", FunnelPosition.ABOVE_998: "#1e7a3c"}
@@ -90,26 +96,40 @@ def ranking(overview) -> dict:
     """Offices ranked by their empirical-Bayes mean, each with its 95% interval."""
     rows = list(reversed(overview.rows))  # plotly draws the first category at the bottom
     names = [_name(row.office) for row in rows]
-    data = [
-        {"type": "scatter", "mode": "markers", "name": _("mean with 95%\u00a0interval"),
-         "y": names, "x": [row.mean for row in rows],
-         "error_x": {"type": "data", "symmetric": False,
-                     "array": [(row.ci95[1] - row.mean) if row.ci95 else 0 for row in rows],
-                     "arrayminus": [(row.mean - row.ci95[0]) if row.ci95 else 0 for row in rows],
-                     "color": "#95a5a6"},
-         "marker": {"color": [FLAG_COLOURS.get(row.flag, "#0b5cad") for row in rows]},
-         "text": [_hover_office(row) for row in rows], "hovertemplate": "%{text}<extra></extra>"},
+    # one trace per colour, so that the legend names every colour (below, above, the rest)
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(row.flag if row.flag in FLAG_COLOURS else None, []).append(row)
+    data = []
+    for flag, members in sorted(groups.items(), key=lambda item: item[0] is not None):
+        data.append({
+            "type": "scatter", "mode": "markers",
+            "name": _("mean with 95%\u00a0interval") if flag is None else
+            _("%(flag)s: mean with 95%% interval", flag=word(flag)),
+            "y": [_name(row.office) for row in members], "x": [row.mean for row in members],
+            "error_x": {"type": "data", "symmetric": False,
+                        "array": [(r.ci95[1] - r.mean) if r.ci95 else 0 for r in members],
+                        "arrayminus": [(r.mean - r.ci95[0]) if r.ci95 else 0 for r in members],
+                        "color": "#95a5a6"},
+            "marker": {"color": FLAG_COLOURS.get(flag, "#5f6b7a"),
+                       "symbol": "circle" if flag is None else "square"},
+            "text": [_hover_office(row) for row in members],
+            "hovertemplate": "%{text}<extra></extra>"})
+    data.append(
         {"type": "scatter", "mode": "markers", "name": _("shrunk mean (for ranking)"),
-         "y": names, "x": [row.eb_mean for row in rows], "hoverinfo": "skip",
-         "marker": {"symbol": "diamond-open", "color": "#34495e", "size": 8}},
-    ]
+         "y": names, "x": [row.eb_mean for row in rows], "hoverinfo": "skip", "xaxis": "x2",
+         "marker": {"symbol": "diamond-open", "color": "#34495e", "size": 8}})
     height = max(320, 22 * len(rows) + 160)
     # The legend goes a fixed 60 px under the plot: a fraction of the plot's height (the
     # default) put it on top of the axis title when few offices made the chart short.
     return {"data": data, "layout": _layout(
-        _("Offices ranked"), height=height, margin={"l": 260, "r": 20, "t": 50, "b": 110},
+        _("Offices ranked"), height=height, margin={"l": 260, "r": 20, "t": 90, "b": 110},
         legend={"orientation": "h", "yanchor": "top", "y": -60 / (height - 160)},
-        xaxis=_score_axis(_("mean score")), yaxis={"automargin": True, "fixedrange": True})}
+        xaxis={**_score_axis(_("mean score")), "side": "bottom"},
+        # a tall chart has its score axis at the top too, not only 3,000 px down
+        xaxis2={**_score_axis(""), "overlaying": "x", "side": "top", "matches": "x"},
+        yaxis={"automargin": True, "fixedrange": True, "categoryorder": "array",
+               "categoryarray": names})}
 
 
 def heatmap(view) -> dict:
@@ -128,14 +148,20 @@ def heatmap(view) -> dict:
             row.append(text)
         hover.append(row)
     data = [{"type": "heatmap", "z": view.means, "x": cycles, "y": names, "zmin": 1, "zmax": 10,
-             "colorscale": [[i / 9, colour] for i, colour in enumerate(SCORE_COLOURS)],
+             "colorscale": "Viridis",
              "text": hover, "hovertemplate": "%{text}<extra></extra>", "xgap": 1, "ygap": 1,
              "colorbar": {"title": {"text": _("mean")}}}]
+    if names:  # the cycles at the top too: an invisible point per cycle on a second axis
+        data.append({"type": "scatter", "mode": "markers", "x": cycles, "y": names[:1] * len(cycles),
+                     "xaxis": "x2", "marker": {"opacity": 0}, "hoverinfo": "skip",
+                     "showlegend": False})
     return {"data": data, "layout": _layout(
         _("Mean score by office and cycle (grey: not shown)"),
         height=max(360, 18 * len(names) + 160), plot_bgcolor="#d5d8dc",
-        margin={"l": 260, "r": 20, "t": 50, "b": 80},
+        margin={"l": 260, "r": 20, "t": 90, "b": 80},
         xaxis={"type": "category", "fixedrange": True},
+        xaxis2={"type": "category", "fixedrange": True, "overlaying": "x", "side": "top",
+                "matches": "x"},
         yaxis={"automargin": True, "autorange": "reversed", "fixedrange": True})}
 
 
@@ -278,13 +304,23 @@ def answers(page) -> dict:
         xaxis={"type": "category", "fixedrange": True})}
 
 
+def line_style(index: int) -> dict:
+    """The index-th line of a chart: a colour of the qualitative palette and a dash, so that
+    no two of the first 42 lines look the same (BDO Amdanga and BDO Deganga were both blue)."""
+    return {"color": QUALITATIVE[index % len(QUALITATIVE)],
+            "dash": DASHES[index // len(QUALITATIVE) % len(DASHES)]}
+
+
 def group_lines(view) -> dict:
     """The offices of a block (or of one department) side by side over the cycles."""
     names = [cycle.name for cycle in view.cycles]
     data = [{"type": "scatter", "mode": "lines+markers", "name": _name(row.office), "x": names,
              "y": view.series[row.office.id], "connectgaps": False,
+             "line": line_style(i), "marker": {"symbol": MARKERS[i // len(QUALITATIVE)
+                                                               % len(MARKERS)],
+                                              "color": line_style(i)["color"]},
              "hovertemplate": f"{_name(row.office)}<br>%{{x}}: %{{y:.1f}}<extra></extra>"}
-            for row in view.rows]
+            for i, row in enumerate(view.rows)]
     return {"data": data, "layout": _layout(
         _("Mean score by cycle, office by office"), height=460,
         xaxis={"type": "category", "fixedrange": True}, yaxis=_score_axis(_("mean score")))}

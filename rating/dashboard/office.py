@@ -1,5 +1,7 @@
 """One office over the cycles: its means with their 95% band, the spread of scores, the
-answers on respect and work done, officer changes, the trend verdict and consented quotes."""
+answers on respect and work done, officer changes, the trend and step monitor (the same as the
+overview's and the pack's: `analysis.assess_trends` on the whole network, so that the trend's
+interval keeps the network's cycle shocks) and consented quotes."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,9 +11,10 @@ from sqlalchemy import select
 from analysis import (
     CellSummary,
     Finding,
+    NetworkCounts,
+    OfficeSlope,
     ScoreHistogram,
-    Trend,
-    office_trend,
+    assess_trends,
     redact_quote,
     summarize,
 )
@@ -22,7 +25,7 @@ from rating.dashboard.services import hidden_reason, sharing_reason, shown_to_st
 from rating.dashboard.shown import count_shown_scores
 from rating.directory.models import Office, Officer, Posting
 from rating.extensions import db
-from rating.histograms import RatingFilter, count_answers, cycles_in_range
+from rating.histograms import RatingFilter, count_answers, cycles_in_range, department_types
 from rating.rules import current_rules
 
 
@@ -61,27 +64,30 @@ class OfficePage:
     office: Office
     cycles: list[Cycle]
     points: list[CyclePoint]
-    trend: Trend | None
+    trend: OfficeSlope | None
     changes: list[OfficerChange]
     quotes: list[tuple[Cycle, str]]
+    monitor: Finding | None = None  # analysis.MonitorVerdict
+    network: NetworkCounts | None = None  # every office's shown cells, for comparisons
+    peers: tuple[int, ...] = ()  # offices of the same department type
 
 
 def build_office_page(office: Office, criteria: RatingFilter) -> OfficePage:
-    """Everything the office page shows, from one histogram query for this office. The
-    trend is fitted to the cycles shown only: a line through a hidden cycle would give its
-    ratings away."""
+    """Everything the office page shows. The counts are every office's cells that the staff
+    pages may show (`count_shown_scores`): the trend is fitted to this office's shown cycles
+    only (a line through a hidden cycle would give its ratings away), with the network's
+    cycle shocks in its interval, as on the overview."""
     cycles = cycles_in_range(criteria)
-    criteria = RatingFilter(collective_id=criteria.collective_id, office_ids=(office.id,),
+    everyone = RatingFilter(collective_id=criteria.collective_id,
                             cycle_from=criteria.cycle_from, cycle_to=criteria.cycle_to)
-    shown_counts = count_shown_scores(criteria, cycles)
+    shown_counts = count_shown_scores(everyone, cycles)
     network = shown_counts.network
-    answers = count_answers(criteria, cycles)
-    points, by_position = [], {}
+    answers = count_answers(RatingFilter(**{**everyone.__dict__, "office_ids": (office.id,)}),
+                            cycles)
+    points = []
     for position, cycle in enumerate(cycles):
         histogram = (network.histogram(office.id, cycle.id) if office.id in network.offices
                      else ScoreHistogram.empty())
-        if histogram.n:
-            by_position[position] = histogram
         shown = shown_to_staff(histogram.n)
         summary = summarize(histogram, office.id, cycle.id) if shown else None
         cell = answers.get((office.id, cycle.id), {}) if shown else {}
@@ -90,14 +96,20 @@ def build_office_page(office: Office, criteria: RatingFilter) -> OfficePage:
             not_for_sharing=sharing_reason(summary) if summary else None,
             respect=cell.get("respect", {}), work_done=cell.get("work_done", {}),
             hidden_why=shown_counts.reason(office.id, cycle.id)))
-    rules = current_rules().trend
-    trend = office_trend(by_position, office=office.id,
-                         labels={p: cycles[p].id for p in by_position},
-                         min_cycles=rules.min_cycles, min_n=rules.min_n,
-                         min_change=rules.min_change) if by_position else None
+    trend = monitor = None
+    if office.id in network.offices:
+        slopes, monitors = assess_trends(network, rules=current_rules())
+        row = network.offices.index(office.id)
+        if slopes is not None:
+            trend = slopes.office_slope(row, office.id)
+        if monitors is not None:
+            monitor = monitors.verdicts[row]
+    peers = tuple(other for other, kind in department_types(network.offices).items()
+                  if kind == office.department_type_id and other != office.id)
     return OfficePage(office=office, cycles=cycles, points=points, trend=trend,
                       changes=_officer_changes(office, cycles),
-                      quotes=_quotes(office, [p.cycle for p in points if p.summary is not None]))
+                      quotes=_quotes(office, [p.cycle for p in points if p.summary is not None]),
+                      monitor=monitor, network=network, peers=peers)
 
 
 def _officer_changes(office: Office, cycles: list[Cycle]) -> list[OfficerChange]:

@@ -9,9 +9,6 @@ publication rules is marked "not for sharing" with its reason (an `analysis.With
 finding, worded by `rating.wording`).
 """
 
-import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -24,9 +21,9 @@ from analysis import (
     TrendVerdict,
     Withheld,
     analyse_network,
+    assess_trends,
     distribution_suppression,
     group_suppression,
-    network_trends,
     participation_band,
     summarize_counts,
 )
@@ -73,7 +70,6 @@ class Overview:
     hidden_small: int = 0  # offices rated fewer than min_ratings_staff times in the cycle
     network_mean: float | None = None
     network_sd: float | None = None
-    trends: dict[int, object] = field(default_factory=dict)
     standing: Standing | None = None
 
     def flagged(self, code) -> list[OfficeRow]:
@@ -122,35 +118,6 @@ def offices_by_id(ids) -> dict[int, Office]:
         .options(joinedload(Office.place), joinedload(Office.department_type)))}
 
 
-_TRENDS: OrderedDict = OrderedDict()
-_TRENDS_LOCK = threading.Lock()
-_TRENDS_KEPT = 16
-
-
-def trends_of(network, rules) -> dict:
-    """Every office's trend (`analysis.network_trends`), by office id.
-
-    The last few answers are remembered in the process, keyed by the counts themselves (a
-    digest of every cell, the offices, the cycles) and the rules: any changed count is a new
-    key, so a remembered answer is never stale and nothing needs invalidating. The charts
-    cover closed cycles, whose counts seldom change; the trends were a third of the
-    overview's time (pyinstrument, 200 offices x 26 cycles).
-    """
-    digest = hashlib.blake2b(network.counts.tobytes(), digest_size=20)
-    digest.update(network.raters.tobytes())
-    key = (digest.digest(), network.offices, network.cycles, repr(rules))
-    with _TRENDS_LOCK:
-        if key in _TRENDS:
-            _TRENDS.move_to_end(key)
-            return _TRENDS[key]
-    trends = {t.office: t for t in network_trends(network, rules=rules)}
-    with _TRENDS_LOCK:
-        _TRENDS[key] = trends
-        while len(_TRENDS) > _TRENDS_KEPT:
-            _TRENDS.popitem(last=False)
-    return trends
-
-
 def chosen_cycle(cycle_id: int | None) -> Cycle | None:
     """The cycle the overview is about: the one asked for, else the latest closed one. An
     open cycle has no figures until it closes: watching it fill gives each rating away."""
@@ -178,7 +145,6 @@ def build_overview(criteria: RatingFilter, cycle_id: int | None = None) -> Overv
     network = shown_counts.network
     overview.hidden_small = sum(1 for (_, cycle_id), reason in shown_counts.hidden.items()
                                 if cycle_id == cycle.id and reason == Withheld.FEW_RATINGS)
-    overview.trends = trends_of(network, rules)
     # Cells and EB means of the cycle shown only: comparing every cycle (with its rank
     # simulations) was most of the overview's time at 1,000,000 ratings, and none is shown.
     shown = analyse_network(network.only_cycle(cycle.id), rules=rules)
@@ -227,6 +193,16 @@ def overview_funnel(overview: Overview, points: int = 40) -> dict[str, list[floa
     return funnel.limits(smallest, max(largest, smallest), points=points)
 
 
+def _cell_summaries(network) -> list:
+    """Every rated cell's summary (`analysis.summarize_counts`), in one vectorised call."""
+    flat = network.counts.reshape(-1, 10)
+    rated = flat.sum(axis=1) > 0
+    keys = [(o, c) for o in network.offices for c in network.cycles]
+    kept = [key for key, has in zip(keys, rated, strict=True) if has]
+    return summarize_counts(flat[rated], offices=[k[0] for k in kept],
+                            cycles=[k[1] for k in kept]) if kept else []
+
+
 @dataclass
 class Heatmap:
     cycles: list[Cycle]
@@ -241,13 +217,7 @@ def build_heatmap(criteria: RatingFilter) -> Heatmap:
     shown_counts = count_shown_scores(criteria, cycles)
     network = shown_counts.network
     # Cell summaries only: the heatmap shows no comparison or trend, so none is computed.
-    flat = network.counts.reshape(-1, 10)
-    rated = flat.sum(axis=1) > 0
-    keys = [(o, c) for o in network.offices for c in network.cycles]
-    kept = [key for key, has in zip(keys, rated, strict=True) if has]
-    summaries = summarize_counts(flat[rated], offices=[k[0] for k in kept],
-                                 cycles=[k[1] for k in kept]) if kept else []
-    cells = {(c.office, c.cycle): c for c in summaries}
+    cells = {(c.office, c.cycle): c for c in _cell_summaries(network)}
     offices = sorted(offices_by_id(network.offices).values(), key=lambda o: o.name_en)
     heatmap = Heatmap(cycles=cycles, offices=offices, means=[], counts=[], reasons=[])
     for office in offices:
@@ -281,9 +251,10 @@ class GroupView:
 def build_group_view(criteria: RatingFilter) -> GroupView:
     cycles = cycles_in_range(criteria)
     network = count_shown_scores(criteria, cycles).network
-    analysis = analyse_network(network, rules=current_rules())
-    trends = {t.office: t for t in analysis.trends}
-    cells = {(c.office, c.cycle): c for c in analysis.cells}
+    # the trend of the overview and the pack: slopes with cycle shocks (`assess_trends`)
+    slopes, _ = assess_trends(network, rules=current_rules())
+    trends = {} if slopes is None else dict(zip(network.offices, slopes.verdicts, strict=True))
+    cells = {(c.office, c.cycle): c for c in _cell_summaries(network)}
     offices = offices_by_id(network.offices)
     rows, series = [], {}
     latest = None
@@ -298,7 +269,7 @@ def build_group_view(criteria: RatingFilter) -> GroupView:
         latest = cycle if latest is None or cycle.starts_on > latest.starts_on else latest
         rows.append(OfficeRow(office=office, n=cell.n, mean=cell.mean, ci95=cell.ci95,
                               share_7plus=cell.share_7plus,
-                              verdict=trends[office_id].verdict if office_id in trends else None,
+                              verdict=trends.get(office_id),
                               not_for_sharing=sharing_reason(cell)))
     rows.sort(key=lambda row: row.office.name_en)
     return GroupView(cycles=cycles, latest=latest, rows=rows, series=series)

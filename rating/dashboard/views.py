@@ -21,7 +21,7 @@ from rating.dashboard.services import (
     overview_funnel,
 )
 from rating.directory.models import DepartmentType, Office, Place
-from rating.escalation.services import next_steps, office_history
+from rating.escalation.services import action_dates, next_steps, office_history
 from rating.escalation.trail import build_office_trail
 from rating.extensions import db
 from rating.histograms import RatingFilter
@@ -102,8 +102,9 @@ def office(office_id: int):
     declining = page.trend is not None and page.trend.verdict == TrendVerdict.DECLINING
     concerns = (TrendVerdict.DECLINING,) if declining else ()
     today = local_today()
-    trail = build_office_trail(page, office_history(office.id), today, concerns,
-                               current_rules().before_after)
+    history = office_history(office.id)
+    trail = build_office_trail(page, history, today, concerns,
+                               action_dates(page.peers) if history else None, current_rules())
     charts = {}
     if any(point.summary for point in page.points):
         charts = {"trend": figures.office_trend(page, trail.markers),

@@ -159,6 +159,21 @@ def histories_for(office_ids) -> dict[int, list[AdvocacyAction]]:
     return histories
 
 
+def action_dates(office_ids) -> dict[int, list[date]]:
+    """The dates of every action about each of these offices (one query): which offices had
+    no letter over some cycles, for the before-and-after comparison."""
+    ids = list(office_ids)
+    if not ids:
+        return {}
+    dates: dict[int, list[date]] = {}
+    for office_id, acted_on in db.session.execute(
+            select(action_offices.c.office_id, AdvocacyAction.acted_on)
+            .join(AdvocacyAction, AdvocacyAction.id == action_offices.c.action_id)
+            .where(action_offices.c.office_id.in_(ids))):
+        dates.setdefault(office_id, []).append(acted_on)
+    return dates
+
+
 @dataclass(frozen=True)
 class Unanswered:
     action: AdvocacyAction

@@ -10,12 +10,12 @@ from datetime import date
 
 from analysis import (
     NETWORK_RULES,
-    BeforeAfter,
-    BeforeAfterRules,
     ComparisonFlag,
-    ScoreHistogram,
+    LetterEffect,
+    NetworkCounts,
+    Rules,
     TrendVerdict,
-    before_after,
+    letter_effect,
 )
 from rating.cycles.services import axis_position
 from rating.directory.models import LEVELS
@@ -52,11 +52,17 @@ def markers(history, cycles, today: date) -> list[Marker]:
     return sorted(marks, key=lambda m: (m.day, m.kind))
 
 
-def effects(history, cycles, by_position: dict[int, ScoreHistogram],
-            rules: BeforeAfterRules = NETWORK_RULES.before_after) -> dict[int, BeforeAfter]:
-    """For each action, the office's ratings in the cycles before it against those after."""
-    return {action.id: before_after(by_position, axis_position(action.acted_on, cycles),
-                                    window=rules.window, min_per_side=rules.min_per_side)
+def effects(history, cycles, network: NetworkCounts, office_id: int, peers=(),
+            peer_dates: dict | None = None, rules: Rules = NETWORK_RULES) -> dict[int, LetterEffect]:
+    """For each action, the office's change after it (`analysis.letter_effect`): the cycles
+    whose figures led to it left out, set against its peers (same department type) that had
+    no action over the cycles compared. ``peer_dates``: office id -> dates of its actions."""
+    peer_actions = {office: [axis_position(day, cycles) for day in days]
+                    for office, days in (peer_dates or {}).items()}
+    return {action.id: letter_effect(network, office_id, axis_position(action.acted_on, cycles),
+                                     peers=peers, peer_actions=peer_actions,
+                                     window_cycles=rules.comparison.window_cycles,
+                                     rules=rules.before_after)
             for action in history}
 
 
@@ -112,15 +118,15 @@ def suggest_next_step(office, concerns, history, today: date) -> Suggestion | No
 class OfficeTrail:
     history: list
     markers: list[Marker]
-    effects: dict[int, BeforeAfter]  # by action id
+    effects: dict[int, LetterEffect]  # by action id
     suggestion: Suggestion | None
 
 
-def build_office_trail(page, history, today: date, concerns=(),
-                       rules: BeforeAfterRules = NETWORK_RULES.before_after) -> OfficeTrail:
-    """An office page's trail: its actions and promises on the cycle axis, the ratings before
-    and after each action (every group the page shows, staff only), the next step."""
-    by_position = {p.position: p.histogram for p in page.points if p.histogram.n}
+def build_office_trail(page, history, today: date, concerns=(), peer_dates=None,
+                       rules: Rules = NETWORK_RULES) -> OfficeTrail:
+    """An office page's trail: its actions and promises on the cycle axis, each action's
+    before-and-after check (the cells the page may show, staff only), the next step."""
     return OfficeTrail(history=history, markers=markers(history, page.cycles, today),
-                       effects=effects(history, page.cycles, by_position, rules),
+                       effects=effects(history, page.cycles, page.network, page.office.id,
+                                       page.peers, peer_dates, rules),
                        suggestion=suggest_next_step(page.office, concerns, history, today))

@@ -17,8 +17,8 @@ from analysis import (
     Rules,
     TrendVerdict,
     Withheld,
-    before_after,
-    publish_before_after,
+    letter_effect,
+    publish_letter_effect,
     publish_network,
     redact_quote,
 )
@@ -26,13 +26,14 @@ from rating.auth.models import User
 from rating.cycles.models import Cycle, Rating
 from rating.cycles.services import axis_position
 from rating.directory.models import DepartmentType, Office, Officer, Place
-from rating.escalation.services import histories_for
+from rating.escalation.services import action_dates, histories_for
 from rating.extensions import db
 from rating.histograms import (
     RatingFilter,
     count_answers,
     count_scores,
     cycles_in_range,
+    department_types,
     standing_at,
 )
 from rating.refusal import Refused
@@ -67,7 +68,7 @@ class OfficeSection:
     answers: list[dict]  # per cycle: {"cycle", "respect_yes", "work_done_yes"}
     quotes: list[tuple[Cycle, str]]
     history: list = field(default_factory=list)  # AdvocacyAction, oldest first
-    effects: dict = field(default_factory=dict)  # action id -> publish_before_after(...)
+    effects: dict = field(default_factory=dict)  # action id -> publish_letter_effect(...)
 
 
 @dataclass
@@ -175,7 +176,8 @@ def assemble_pack(params: PackParams, progress=lambda percent, stage: None) -> P
             comparison=comparisons.get(office.id),
             answers=_answer_shares(office.id, cycles, office_cells, answers),
             quotes=quotes.get(office.id, [])))
-    _add_trails(content, scope_network, cells)
+    _add_trails(content, network.without(
+        [(c.office, c.cycle) for c in published.cells if not c.analysable]))
     progress(45, "assembled")
     return content
 
@@ -218,26 +220,30 @@ def _headline(comparisons: dict, trends: dict, standing, rules) -> None:
             round(float(slopes.high[o]), publication.slope_decimals)]
 
 
-def _add_trails(content: PackContent, scope_network, cells) -> None:
-    """Each shown office's letters and promises, with its ratings before and after each
-    action: only cycles that may be published and analysed are pooled (a pool that included
-    a withheld cycle could give it away by subtraction), and each side must pass the rules
-    itself."""
+def _add_trails(content: PackContent, analysable) -> None:
+    """Each shown office's letters and promises, with its change after each action
+    (`analysis.letter_effect`: the cycles that led to it left out, set against offices of its
+    department type with no action then). Only cells that may be published and analysed are
+    used, the office's and its peers' alike (a pool that included a withheld cell could give
+    it away by subtraction), and each side must pass the rules itself."""
     histories = histories_for(section.office.id for section in content.sections)
+    kinds = department_types(analysable.offices) if histories else {}
+    peer_dates = action_dates(kinds)
+    peer_actions = {office: [axis_position(day, content.cycles) for day in days]
+                    for office, days in peer_dates.items()}
+    rules = content.rules
     for section in content.sections:
         section.history = histories.get(section.office.id, [])
         if not section.history:
             continue
-        office_cells = cells.get(section.office.id, {})
-        by_position = {
-            position: scope_network.histogram(section.office.id, cycle.id)
-            for position, cycle in enumerate(content.cycles)
-            if office_cells.get(cycle.id) is not None and office_cells[cycle.id].analysable}
-        rules = content.rules.before_after
+        kind = kinds.get(section.office.id)
+        peers = [office for office, other in kinds.items() if other == kind]
         section.effects = {
-            action.id: publish_before_after(before_after(
-                by_position, axis_position(action.acted_on, content.cycles),
-                window=rules.window, min_per_side=rules.min_per_side), content.rules.publication)
+            action.id: publish_letter_effect(letter_effect(
+                analysable, section.office.id, axis_position(action.acted_on, content.cycles),
+                peers=peers, peer_actions=peer_actions,
+                window_cycles=rules.comparison.window_cycles, rules=rules.before_after),
+                rules.publication)
             for action in section.history}
 
 

@@ -59,17 +59,27 @@ DICTIONARY = {
         "hex", "The reference of the evidence pack it cited (SHA-256 of its manifest.json)."),
     ("escalation.csv", "answers"): ("text", "Answers received: date and summary."),
     ("escalation.csv", "promises"): ("text", "Promises made: what, by whom, due date, status."),
-    ("escalation.csv", "before_cycles"): ("cycle names", "The cycles wholly before the action."),
-    ("escalation.csv", "after_cycles"): ("cycle names", "The cycles wholly after the action."),
+    ("escalation.csv", "before_cycles"): (
+        "count", "Cycles with ratings compared before the action (the nearest, up to 3)."),
+    ("escalation.csv", "after_cycles"): (
+        "count", "Cycles with ratings compared after the action (the nearest, up to 3)."),
+    ("escalation.csv", "left_out_cycles"): (
+        "count", "Cycles just before the action left out: the figures that led to it."),
     ("escalation.csv", "ratings_before_band"): ("count band", "Leaders' ratings before, banded."),
     ("escalation.csv", "ratings_after_band"): ("count band", "Leaders' ratings after, banded."),
-    ("escalation.csv", "mean_before"): ("score 1-10", "The pooled mean before."),
-    ("escalation.csv", "mean_after"): ("score 1-10", "The pooled mean after."),
-    ("escalation.csv", "difference"): ("score 1-10", "mean_after minus mean_before."),
+    ("escalation.csv", "mean_before"): (
+        "score 1-10", "Mean of the cycle means before, each weighted by its precision."),
+    ("escalation.csv", "mean_after"): ("score 1-10", "The same after."),
+    ("escalation.csv", "change"): ("score 1-10", "mean_after minus mean_before."),
+    ("escalation.csv", "comparators"): (
+        "count", "Offices of the same type with no action over these cycles, rated on both sides."),
+    ("escalation.csv", "comparators_change"): (
+        "score 1-10", "Their average change over the same cycles (empty: none)."),
+    ("escalation.csv", "difference"): (
+        "score 1-10", "change minus comparators_change (difference in differences)."),
     ("escalation.csv", "difference_ci95_low"): (
-        "score 1-10", "Lower end of the 95% interval of the difference (Welch)."),
+        "score 1-10", "Lower end of the 95% interval of the difference."),
     ("escalation.csv", "difference_ci95_high"): ("score 1-10", "Upper end of that interval."),
-    ("escalation.csv", "p"): ("p-value 0-1", "Welch's p-value of the difference."),
     ("escalation.csv", "before_after"): (
         "code word", "The before-and-after finding in words: a rise, a fall, or none shown."),
     ("escalation.csv", "withheld"): (

@@ -189,9 +189,10 @@ def render_csv(content) -> str:
 
 TRAIL_COLUMNS = ["office_code", "office_en", "office_bn", "action_date", "action", "level",
                  "recipient", "asked", "pack_manifest_sha256", "answers", "promises",
-                 "before_cycles", "after_cycles", "ratings_before_band", "ratings_after_band",
-                 "mean_before", "mean_after", "difference", "difference_ci95_low",
-                 "difference_ci95_high", "p", "before_after", "withheld"]
+                 "before_cycles", "after_cycles", "left_out_cycles", "ratings_before_band",
+                 "ratings_after_band", "mean_before", "mean_after", "change", "comparators",
+                 "comparators_change", "difference", "difference_ci95_low",
+                 "difference_ci95_high", "before_after", "withheld"]
 
 
 def _withheld(sides: dict | None) -> str | None:
@@ -220,7 +221,9 @@ def render_trail_csv(content) -> str:
                 section.office.code, section.office.name_en, section.office.name_bn,
                 action.acted_on.isoformat(), action.kind, action.level, action.recipient,
                 action.asked, action.pack_sha256, answers, promises, figures["before_cycles"],
-                figures["after_cycles"], figures["before_band"], figures["after_band"],
-                figures["before_mean"], figures["after_mean"], figures["diff"], ci[0], ci[1],
-                figures["p"], _english(figures["verdict"]), _withheld(figures["withheld"]))])
+                figures["after_cycles"], figures["left_out_cycles"], figures["before_band"],
+                figures["after_band"], figures["before_mean"], figures["after_mean"],
+                figures["change"], figures["comparators"], figures["comparator_change"],
+                figures["diff"], ci[0], ci[1], _english(figures["verdict"]),
+                _withheld(figures["withheld"]))])
     return out.getvalue()

@@ -378,23 +378,35 @@ def test_an_office_page_matches_scipy_cycle_by_cycle(client, login_as, network, 
 def test_the_office_trend_is_said_in_words_and_drawn(client, login_as, network):
     login_as("staff")
     html = get_html(client, f"/dashboard/offices/{network.offices['gaighata'].id}")
-    # The slope is least squares on the individual ratings (scipy); its interval is the
-    # modified Knapp-Hartung one (the larger of the residual and pooled within-cycle
-    # variances, t with k - 2 degrees of freedom), recomputed here with numpy.
-    cells = [np.array(s, dtype=float) for s in SCORES["gaighata"]]
-    x = np.concatenate([[c] * len(s) for c, s in enumerate(cells)])
-    fit = stats.linregress(x, np.concatenate(cells))
-    n = np.array([len(s) for s in cells])
-    means = np.array([s.mean() for s in cells])
-    positions = np.arange(len(cells))
-    centre = (n * positions).sum() / n.sum()
-    sxx = (n * (positions - centre) ** 2).sum()
-    slope = (n * (positions - centre) * means).sum() / sxx
-    assert slope == pytest.approx(fit.slope)
-    intercept = (n * means).sum() / n.sum() - slope * centre
-    residual = (n * (means - intercept - slope * positions) ** 2).sum() / (len(cells) - 2)
-    pooled = sum((len(s) - 1) * s.var(ddof=1) for s in cells) / (n.sum() - len(cells))
-    half = stats.t.ppf(0.975, len(cells) - 2) * np.sqrt(max(residual, pooled) / sxx)
+    # The trend is the overview's and the pack's: weighted least squares on the cycle means
+    # with weights 1/(sigma2/n + tau2), sigma2 the pooled within-cell variance and tau2 the
+    # cycle-shock variance (method of moments over every office's line), a t interval on
+    # the pooled residual df. Recomputed here with statsmodels from the raw scores of every
+    # cell the staff pages show (3 ratings or more).
+    import statsmodels.api as sm
+
+    shown = {key: [(c, np.array(s, float)) for c, s in enumerate(cells) if len(s) >= 3]
+             for key, cells in SCORES.items()}
+    sigma2 = sum((len(s) - 1) * s.var(ddof=1) for cells in shown.values() for _, s in cells) / \
+        sum(len(s) - 1 for cells in shown.values() for _, s in cells)
+    q = df = c = 0.0
+    for cells in shown.values():
+        if len(cells) < 3:
+            continue
+        x = sm.add_constant(np.array([p for p, _ in cells], float))
+        w = np.array([len(s) for _, s in cells]) / sigma2
+        fit = sm.WLS([s.mean() for _, s in cells], x, weights=w).fit()
+        q += fit.ssr
+        df += len(cells) - 2
+        xtwx = np.linalg.inv(x.T @ (w[:, None] * x))
+        c += w.sum() - np.trace(xtwx @ (x.T @ ((w**2)[:, None] * x)))
+    tau2 = max(0.0, (q - df) / c)
+    cells = shown["gaighata"]
+    x = sm.add_constant(np.array([p for p, _ in cells], float))
+    w = 1 / (sigma2 / np.array([len(s) for _, s in cells]) + tau2)
+    fit = sm.WLS([s.mean() for _, s in cells], x, weights=w).fit(cov_type="fixed scale")
+    slope = fit.params[1]
+    half = stats.t.ppf(0.975, df) * fit.bse[1]
     sentence = (f"declining: {slope:.1f} points a cycle, 95% interval "
                 f"{slope - half:.1f} to {slope + half:.1f}, over 5 cycles")
     assert sentence in html
@@ -705,3 +717,36 @@ def test_the_charts_read_the_counts_never_the_ratings(app, client, login_as, net
         assert cycles and 1 <= len(cycles.group(1).split(", ")) <= window, read
     # the collective filter adds the collective parts and the comparison window's read
     assert len(statements) <= (24 if "collective" in page else 20), "\n".join(statements)
+
+
+# ---- colours a colour-blind reader can tell apart ----------------------------------------------
+
+def test_charts_use_colour_blind_safe_colours_that_do_not_repeat(client, login_as, network):
+    from rating.dashboard.figures import QUALITATIVE, SCORE_COLOURS, line_style
+
+    login_as("staff")
+    heatmap = figures_of(get_html(client, "/dashboard/heatmap"))["heatmap"]
+    assert heatmap["data"][0]["colorscale"] == "Viridis"
+    assert heatmap["layout"]["xaxis2"]["side"] == "top"  # the cycles above the rows as well
+    assert SCORE_COLOURS[0] == "#440154" and SCORE_COLOURS[-1] == "#fde725"  # viridis ends
+    styles = [(line_style(i)["color"], line_style(i)["dash"]) for i in range(42)]
+    assert len(set(styles)) == 42 and {colour for colour, _ in styles} == set(QUALITATIVE)
+    department = network.offices["gaighata"].department_type_id
+    lines = figures_of(get_html(client, f"/dashboard/departments/{department}"))["lines"]
+    drawn = [(t["line"]["color"], t["line"]["dash"]) for t in lines["data"]]
+    assert len(drawn) >= 2 and len(set(drawn)) == len(drawn)
+
+
+def test_every_colour_of_the_ranking_is_in_its_legend(client, login_as, network):
+    login_as("staff")
+    ranking = figures_of(get_html(client, "/dashboard/"))["ranking"]
+    coloured = [t for t in ranking["data"] if t.get("error_x")]
+    colours = [t["marker"]["color"] for t in coloured]
+    assert len(set(colours)) == len(colours)  # one trace, one legend entry, per colour
+    assert all(isinstance(c, str) for c in colours) and all(t["name"] for t in coloured)
+    # split into traces, the rows keep the ranking's order: the shrunk means' order
+    shown = sorted(name for t in coloured for name in t["y"])
+    order = ranking["layout"]["yaxis"]["categoryarray"]
+    assert sorted(order) == shown
+    shrunk = next(t for t in ranking["data"] if t.get("xaxis") == "x2")
+    assert shrunk["y"] == order

@@ -10,6 +10,7 @@ import json
 import re
 import zipfile
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -130,8 +131,13 @@ def band(n: int) -> str:
 # ---- the whole story --------------------------------------------------------------------------
 
 def test_a_letter_its_answer_and_a_promise_held_against_the_ratings(app, network, team):
+    from analysis import NETWORK_RULES
     from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
     from rating.evidence.signing import verify_pack
+
+    # a one-cycle comparison window: the fixture's five cycles leave a cycle before the letter
+    app.config["STATISTICS_RULES"] = replace(NETWORK_RULES, comparison=replace(
+        NETWORK_RULES.comparison, window_cycles=1))
 
     bdo = network.offices["bdo"]
     with on(date(2025, 8, 5), team):
@@ -228,10 +234,11 @@ def test_a_letter_its_answer_and_a_promise_held_against_the_ratings(app, network
     assert "escalation.csv" in manifest["files"] and manifest["escalation_actions"] == 1
     assert manifest["promises_as_of"] == "2026-12-21"
 
-    # Before and after, against scipy on the raw scores: 2025 Q1 and Q2 wholly before the
-    # letter, Q3 left out (the letter came during it), Q4 and 2026 Q1 wholly after.
-    before, after = pooled("bdo", (0, 1)), pooled("bdo", (3, 4))
-    diff, (low, high) = welch(after, before)
+    # Before and after: the comparison window is one cycle here, so 2025 Q2 (which led to
+    # the letter) is left out, Q1 is before, Q3 is left out (the letter came during it), Q4
+    # and 2026 Q1 are after; BDO Bagdah (the other BDO, no letter) is set against it.
+    before = pooled("bdo", (0,))
+    after_means = [pooled("bdo", (p,)).mean() for p in (3, 4)]
     rows = list(csv.DictReader(io.StringIO(files["escalation.csv"].decode("utf-8-sig"))))
     assert len(rows) == 1
     row = rows[0]
@@ -240,24 +247,37 @@ def test_a_letter_its_answer_and_a_promise_held_against_the_ratings(app, network
     assert row["pack_manifest_sha256"] == first_hash
     assert "Clear the 14 pending housing applications" in row["promises"]
     assert "overdue" in row["promises"] and "2025-09-02" in row["answers"]
-    assert (row["before_cycles"], row["after_cycles"]) == ("2", "2")
-    assert (row["ratings_before_band"], row["ratings_after_band"]) == (band(len(before)),
-                                                                       band(len(after)))
+    assert (row["before_cycles"], row["after_cycles"], row["left_out_cycles"]) == ("1", "2", "1")
+    assert (row["ratings_before_band"], row["ratings_after_band"]) == (
+        band(len(before)), band(len(pooled("bdo", (3, 4)))))
     assert float(row["mean_before"]) == round(before.mean(), 1)
-    assert float(row["mean_after"]) == round(after.mean(), 1)
-    assert float(row["difference"]) == round(diff, 1)
-    assert float(row["difference_ci95_low"]) == round(low, 1)
-    assert float(row["difference_ci95_high"]) == round(high, 1)
+    # the mean of cycle means, weighted: between the two cycles' means
+    assert min(after_means) - 0.05 <= float(row["mean_after"]) <= max(after_means) + 0.05
+    assert float(row["change"]) == pytest.approx(
+        float(row["mean_after"]) - float(row["mean_before"]), abs=0.11)
+    # the fixture's offices are all of one department type: the other four rated on both
+    # sides (BLDO and NOSK are withheld whole) are set against it
+    assert row["comparators"] == "4"
+    peer_changes = [np.mean([pooled(key, (p,)).mean() for p in (3, 4)])
+                    - pooled(key, (0,)).mean() for key in ("bwo", "wdo", "bagdah", "dcpo")]
+    assert min(peer_changes) - 0.05 <= float(row["comparators_change"]) <= \
+        max(peer_changes) + 0.05
+    diff = float(row["change"]) - float(row["comparators_change"])
+    assert float(row["difference"]) == pytest.approx(diff, abs=0.11)
+    low, high = float(row["difference_ci95_low"]), float(row["difference_ci95_high"])
+    assert low < float(row["difference"]) < high
     assert row["before_after"] == ("lower after" if high < 0 else "higher after" if low > 0
                                    else "no clear change")
+    diff = float(row["difference"])
 
     # The report and the letter carry the history and the figures, in words.
     report = files["report.html"].decode()
     assert "Escalation so far" in report and "Block Development Officer, Gaighata" in report
     assert "Clear the 14 pending housing applications" in report and "overdue" in report
-    sentence = f"{abs(diff):.1f} points {'lower' if diff < 0 else 'higher'}"
+    sentence = f"What is left is {abs(diff):.1f} points {'lower' if diff < 0 else 'higher'}"
     assert sentence in report
-    assert "does not show that the action caused the change" in report
+    assert "regression to the mean" in report
+    assert "does not show that the action caused it" in report
     figure = json.loads(html.unescape(re.search(r"data-figure='([^']+)'", report).group(1)))
     [mark] = figure["layout"]["shapes"]  # the letter on the chart, inside 2025 Q3
     assert 1.5 < mark["x0"] == mark["x1"] < 2.0
@@ -295,10 +315,16 @@ def test_a_promise_marked_kept_leaves_the_due_list(app, network, team):
         AuditEvent.action == "escalation.resolve")) == 1
 
 
-def test_a_pack_pools_only_cycles_that_may_be_shown(app, network, team):
-    """BWO's 2025 Q3 had 4 leaders: the staff page pools it, the pack must not."""
+def test_a_pack_leaves_out_the_cycle_that_led_to_the_letter(app, network, team):
+    """BWO's 2025 Q3 had 4 leaders (withheld in the pack, shown to staff). A letter during
+    2025 Q4 with a one-cycle comparison window: Q3 led to it and is left out of both, Q1 and
+    Q2 are before, 2026 Q1 after."""
+    from analysis import NETWORK_RULES
+
+    app.config["STATISTICS_RULES"] = replace(NETWORK_RULES, comparison=replace(
+        NETWORK_RULES.comparison, window_cycles=1))
     bwo = network.offices["bwo"]
-    day = date(2025, 10, 15)  # inside 2025 Q4: Q1-Q3 before, 2026 Q1 after
+    day = date(2025, 10, 15)  # inside 2025 Q4
     assert record_letter(team, network, acted_on=day.isoformat(),
                          offices=[str(bwo.id)]).status_code == 302
     with on(date(2026, 6, 1), team):
@@ -307,14 +333,18 @@ def test_a_pack_pools_only_cycles_that_may_be_shown(app, network, team):
         page = office_page(team, network, "bwo")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         row = next(csv.DictReader(io.StringIO(archive.read("escalation.csv").decode("utf-8-sig"))))
-    shown_before = pooled("bwo", (0, 1))  # Q3 withheld in the pack
+    before_means = [pooled("bwo", (p,)).mean() for p in (0, 1)]
     after = pooled("bwo", (4,))
-    assert float(row["mean_before"]) == round(shown_before.mean(), 1)
+    assert min(before_means) - 0.05 <= float(row["mean_before"]) <= max(before_means) + 0.05
     assert float(row["mean_after"]) == round(after.mean(), 1)
-    assert row["before_cycles"] == "2"
-    # Staff see every group of 3 or more: Q3 is in their pool.
-    staff_before = pooled("bwo", (0, 1, 2))
-    assert f"against {staff_before.mean():.1f} in the 3 cycles before" in page
+    assert (row["before_cycles"], row["left_out_cycles"], row["comparators"]) == ("2", "1", "4")
+    # Staff see the same cycles, with exact counts, and the same words.
+    assert "leaving out the 1 cycles whose figures led to it" in page
+    assert f"({len(pooled('bwo', (0, 1)))} ratings)" in page
+    # staff pages set it against the peers' cells of 3 ratings or more (the pack: publishable)
+    assert re.search(r"\d comparable offices that got no letter changed by", page), \
+        re.findall(r"[^.]*comparable[^.]*", page)
+    assert "regression to the mean" in page
 
 
 def test_an_action_before_any_ratings_says_there_is_not_enough_to_compare(app, network, team):

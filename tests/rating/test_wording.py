@@ -238,7 +238,7 @@ def test_a_changed_threshold_reads_right_in_the_bengali_pack(runner, stricter, t
         f"{bengali(7)} জনের কম নেত্রী যে দপ্তরকে রেটিং দিয়েছেন, তার তুলনা করা হয় না",
         f"গড় দেখাতে {bengali(6)} জন, হার দেখাতে {bengali(12)} জন",
         # before and after the letter: 2 cycles a side, 8 ratings each
-        f"আগের বড়জোর {bengali(2)}টি পর্বের রেটিং",
+        f"আগের বড়জোর {bengali(2)}টি রেটিং-পাওয়া পর্বকে",
         f"দুই দিকেই অন্তত {bengali(8)} জন নেত্রীর রেটিং লাগে",
     ]
     missing = [sentence for sentence in expected if sentence not in report]
