@@ -42,6 +42,7 @@ def page_context() -> dict:
         "level_label": lambda level: LEVEL_LABELS.get(level, level),
         "number": wording.number, "word": wording.word, "sharing_note": wording.sharing_note,
         "concern_words": wording.concern_words,
+        "leader_trend": wording.leader_trend,
         "shell_urls": shell.page_urls,  # the leaders' page script's addresses
         "effect_sentence": lambda result: wording.before_after_sentence(
             staff_letter_figures(result), number=wording.number),

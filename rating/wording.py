@@ -92,6 +92,23 @@ CONCERNS = {
     MonitorVerdict.STEP_DROP: N_("a sudden drop"),
 }
 
+#: A trend as leaders read it (results pages, score cards): a sentence and a short form.
+LEADER_TRENDS = {
+    TrendVerdict.IMPROVING: (N_("Getting better over the cycles."), N_("getting better")),
+    TrendVerdict.DECLINING: (N_("Getting worse over the cycles."), N_("getting worse")),
+    TrendVerdict.NO_CLEAR_CHANGE: (N_("No clear change over the cycles."),
+                                   N_("no clear change")),
+}
+NO_LEADER_TREND = (N_("Too few cycles yet to say whether it is changing."), "–")
+
+
+def leader_trend(verdict: str | None, short: bool = False) -> str:
+    """A published trend's verdict code in a leader's words; too little data says so."""
+    sentence, brief = LEADER_TRENDS.get(verdict, NO_LEADER_TREND)
+    text = brief if short else sentence
+    return gettext(text) if text != "–" else text
+
+
 #: Reasons a group is not shown at all (rather than shown and marked "not for sharing").
 NOT_SHOWN = (Withheld.FEW_RATINGS, Withheld.NO_RATINGS, Withheld.SMALL_PART)
 
