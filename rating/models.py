@@ -9,6 +9,7 @@ from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
 from rating.evidence.models import Pack
 from rating.jobs.models import Job
 from rating.storage.backends import StoredFile
+from rating.survey.models import LateRatingCount
 from rating.voice.models import VoicePrompt
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Office",
     "Officer",
     "Job",
+    "LateRatingCount",
     "Pack",
     "Place",
     "Posting",

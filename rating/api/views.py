@@ -19,6 +19,7 @@ from rating.survey.checks import check_rating
 from rating.survey.limits import rating_writes
 from rating.survey.messages import REFUSALS, STATUS
 from rating.timeutil import local_today
+from rating.voice.services import offices_with_clips
 
 SCALARS = (str, int, float, bool)
 
@@ -73,6 +74,7 @@ def offices():
     rows = []
     if cycle is not None:
         officers = directory.officers_in_post(local_today())
+        spoken = offices_with_clips()
         for office in db.session.scalars(directory.offices_statement(directory.OfficeFilter())):
             officer = officers.get(office.id)
             rows.append({
@@ -81,6 +83,7 @@ def offices():
                 "place_id": office.place_id,
                 "block_id": office.place.block_id or office.place_id,
                 "officer": officer.name_en if officer else None,
+                "voice": sorted(spoken.get(office.id, ())),
             })
         rows.sort(key=lambda row: row["name_en"])
     response = jsonify(cycle_id=cycle.id if cycle else None, offices=rows)

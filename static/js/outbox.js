@@ -101,7 +101,8 @@ var RatingQueue = (function () {
   function seal(key, item) {
     var iv = crypto.getRandomValues(new Uint8Array(12));
     var secret = { payload: item.payload, made_at: item.made_at, office_name: item.office_name,
-                   score_label: item.score_label, problem: item.problem || null };
+                   score_label: item.score_label, problem: item.problem || null,
+                   problem_text: item.problem_text || null };
     var record = { submission_id: item.submission_id, tag: item.tag, iv: iv };
     return crypto.subtle.encrypt({ name: "AES-GCM", iv: iv, additionalData: boundTo(record) },
                                  key, encoder.encode(JSON.stringify(secret)))
@@ -173,7 +174,8 @@ var RatingQueue = (function () {
   }
 
   /* "done": stored (201), stored before (200) or refused for good (409/422: kept, sealed, as
-   * a problem for the page to show once); "later": no network, session or token gone. */
+   * a problem for the page to show once, never sent again); "later": no network, session or
+   * token gone, or the service too busy to store it (409 "busy": sent again). */
   function send(item, token) {
     return fetch(urls.ratings, {
       method: "POST", credentials: "same-origin", cache: "no-store", redirect: "error",
@@ -185,9 +187,11 @@ var RatingQueue = (function () {
       }
       if (response.status === 409 || response.status === 422) {
         return response.json().then(function (body) {
-          item.problem = body.message || String(response.status);
-          return put(item);
-        }).then(function () { return "done"; });
+          if (body.error === "busy") return "later";
+          item.problem = body.error || String(response.status);
+          item.problem_text = body.message || null;
+          return put(item).then(function () { return "done"; });
+        });
       }
       return "later";
     }).catch(function (error) {
