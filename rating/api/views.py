@@ -19,7 +19,8 @@ from rating.survey.checks import check_rating
 from rating.survey.limits import rating_writes
 from rating.survey.messages import REFUSALS, STATUS
 from rating.timeutil import local_today
-from rating.voice.services import offices_with_clips
+from rating.voice.elements import office_element
+from rating.voice.services import offices_with_clips, prompts_for
 
 SCALARS = (str, int, float, bool)
 
@@ -51,7 +52,8 @@ def rate_context(office_id: int):
         cycle_id=cycle.id, office_id=office.id, office=office.name(language),
         officer=officer.name(language) if officer else None, who=current_user.display_name,
         tag=services.leader_tag(current_user), language=language, csrf_token=generate_csrf(),
-        rating=services.answers_of(earlier))
+        rating=services.answers_of(earlier),
+        voice=[language] if office_element(office.id) in prompts_for(language) else [])
 
 
 @bp.route("/cycles/open")

@@ -107,30 +107,22 @@
     }).catch(logged("showing the queue"));
   }
 
-  /* Speaker buttons: the clip is fetched (from the phone's cache when offline, sw.js) and
-   * played on the page; without the script the button is a link to the clip. */
+  /* Speaker buttons: the clip plays on the page (from the phone's cache when offline,
+   * sw.js); without the script the button is a link to the clip. */
   var player = null;
   function playClip(speaker) {
     if (player) player.pause();
     speaker.classList.remove("failed");
     speaker.classList.add("playing");
-    fetch(speaker.href, { credentials: "same-origin" }).then(function (response) {
-      if (!response.ok) throw new Error("clip " + response.status);
-      return response.blob();
-    }).then(function (blob) {
-      var audio = new Audio(URL.createObjectURL(blob));
-      player = audio;
-      audio.addEventListener("playing", function () {  // for scripts and tests
-        var played = (document.body.dataset.played || "").split(" ").filter(Boolean);
-        if (played.indexOf(speaker.dataset.clip) < 0) played.push(speaker.dataset.clip);
-        document.body.dataset.played = played.join(" ");
-      });
-      audio.addEventListener("ended", function () {
-        speaker.classList.remove("playing");
-        URL.revokeObjectURL(audio.src);
-      });
-      return audio.play();
-    }).catch(function (error) {
+    var audio = new Audio(speaker.href);
+    player = audio;
+    audio.addEventListener("playing", function () {  // for scripts and tests
+      var played = (document.body.dataset.played || "").split(" ").filter(Boolean);
+      if (played.indexOf(speaker.dataset.clip) < 0) played.push(speaker.dataset.clip);
+      document.body.dataset.played = played.join(" ");
+    });
+    audio.addEventListener("ended", function () { speaker.classList.remove("playing"); });
+    audio.play().catch(function (error) {
       speaker.classList.remove("playing");
       speaker.classList.add("failed");
       logged("playing a clip")(error);
@@ -153,6 +145,12 @@
     navigator.serviceWorker.ready.then(function (registration) {
       if (registration.active) registration.active.postMessage({ keepClips: clips });
     }).catch(logged("keeping the clips"));
+  }
+  if (self.navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      // every clip of the page is on the phone now (for scripts and tests)
+      if (event.data && event.data.clipsKept) document.body.dataset.clipsKept = "1";
+    });
   }
 
   function flushAndShow() {
@@ -384,7 +382,11 @@
     languageForm.querySelector("input[name=next]").value = location.pathname + "?page=server";
     who.hidden = false;
     document.title = data.office;
-    document.getElementById("shell-office").textContent = data.office;
+    var title = document.getElementById("shell-office");
+    title.textContent = data.office + " ";
+    var speaker = officeSpeaker({ id: data.office_id, voice: data.voice, name_bn: data.office,
+                                  name_en: data.office });
+    if (speaker) title.appendChild(speaker);
     var officer = document.getElementById("shell-officer");
     if (data.officer) {
       officer.textContent = officer.dataset.text.replace("{name}", data.officer);

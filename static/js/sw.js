@@ -154,6 +154,7 @@ function clipFromCache(request) {
 /* The page lists the clips it can play (leader.js): those not on the phone yet are fetched now,
  * one after another, so that they play offline later. */
 function keepClips(clips) {
+  if (!self.navigator.onLine) return Promise.resolve();
   return caches.open(VOICE).then(function (cache) {
     return clips.reduce(function (chain, clip) {
       var url = new URL(clip, self.location.origin);
@@ -163,12 +164,15 @@ function keepClips(clips) {
           return hit || fetchClip(cache, url.href);
         });
       });
-    }, Promise.resolve());
+    }, Promise.resolve()).then(function () { return true; });
   }).catch(logged("keeping the clips"));
 }
 
 self.addEventListener("message", function (event) {
-  if (event.data && Array.isArray(event.data.keepClips)) event.waitUntil(keepClips(event.data.keepClips));
+  if (!event.data || !Array.isArray(event.data.keepClips)) return;
+  event.waitUntil(keepClips(event.data.keepClips).then(function (kept) {
+    if (kept && event.source) event.source.postMessage({ clipsKept: true });
+  }));
 });
 
 self.addEventListener("sync", function (event) {
