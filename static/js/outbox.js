@@ -144,12 +144,20 @@ var RatingQueue = (function () {
       .catch(logged("asking who is logged in"));
   }
 
+  /* One sender at a time on the phone, across the page and the worker (Web Locks): a rating
+   * the server refuses is then sent once, never twice at the same moment, so the staff's
+   * count of late ratings counts ratings, not attempts. */
+  function oneSender(task) {
+    if (self.navigator && navigator.locks) return navigator.locks.request("rating-outbox", task);
+    return task();
+  }
+
   var flushing = null;
   /* Send every queued rating of the leader who is logged in now, oldest first. Resolves to
    * {sent, left, needLogin}. Ratings of other leaders on a shared phone are left alone. */
   function flush() {
     if (flushing) return flushing;
-    flushing = session().then(function (info) {
+    flushing = oneSender(function () { return session().then(function (info) {
       if (!info || !info.leader_tag) {
         return { sent: 0, left: null, needLogin: true };
       }
@@ -169,7 +177,7 @@ var RatingQueue = (function () {
           });
         });
       });
-    }).finally(function () { flushing = null; });
+    }); }).finally(function () { flushing = null; });
     return flushing;
   }
 
