@@ -7,7 +7,9 @@ and loads ``/leader/rate/<office>`` on emulated slow 3G twice: first with an emp
 and no service worker, then again once the worker controls the page. Per load it counts the
 requests and the bytes on the wire (compressed, headers included), split at the load event
 into the page and the background work after it, and the seconds until the score buttons can
-be tapped. Each figure is the median of the runs. Prints a table and, as its last line, one
+be tapped. The demo's voice clips (one per speaker button) are fetched by the worker after the
+load event, one after another, so they count as background, never as the first load. Each
+figure is the median of the runs. Prints a table and, as its last line, one
 JSON object with every figure measured. A script, not a test: it asserts nothing.
 """
 
