@@ -7,7 +7,9 @@ and loads ``/leader/rate/<office>`` on emulated slow 3G twice: first with an emp
 and no service worker, then again once the worker controls the page. Per load it counts the
 requests and the bytes on the wire (compressed, headers included), split at the load event
 into the page and the background work after it, and the seconds until the score buttons can
-be tapped. Each figure is the median of the runs. ``--page results``, ``block`` or ``mine``
+be tapped. The demo's voice clips (one per speaker button) are fetched by the worker after the
+load event, one after another, so they count as background, never as the first load. Each
+figure is the median of the runs. ``--page results``, ``block`` or ``mine``
 measures the leaders' results pages (issue 17) the same way, usable once their heading
 shows. Prints a table and, as its last line, one
 JSON object with every figure measured. A script, not a test: it asserts nothing.
@@ -45,7 +47,9 @@ SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400 * 1000 / 
            "uploadThroughput": 400 * 1000 / 8}
 GOALS = {"first_load_bytes": 30_000, "first_load_requests": 5, "repeat_load_bytes": 2_000,
          "usable_seconds": 3.0}
-TIME_LIMIT_S = 170  # the whole script, server and browser included
+# The whole script, server and browser included; demo-data speaks ~350 voice clips with
+# espeak-ng (about 75 s on a quiet machine), which the rating page then offers to play.
+TIME_LIMIT_S = 480
 ACCESS_LINE = re.compile(r'^\S+ "(\S+) (\S+)" (\d{3}) (\S+) (\d+)ms$')
 NAVIGATION_TIMING = """() => {
   const n = performance.getEntriesByType("navigation")[0];
@@ -79,7 +83,7 @@ class Service:
     def start(self) -> None:
         for command in ("init-db", "demo-data"):
             subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", command], cwd=ROOT,
-                           env=self.env, check=True, capture_output=True, timeout=60)
+                           env=self.env, check=True, capture_output=True, timeout=300)
         self.process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--bind",
              f"127.0.0.1:{self.port}", "wsgi:app"], cwd=ROOT, env=self.env,

@@ -1,4 +1,4 @@
-"""Command line: ``flask --app wsgi init-db | demo-data | create-user | import-offices |
+"""Command line: ``flask --app wsgi init-db | demo-data | demo-voices | create-user | import-offices |
 import-ratings | recount | backup | restore``. Each command is a module-level function, registered by
 `init_app` (as the Flask tutorial's ``db.py`` does)."""
 
@@ -19,6 +19,7 @@ from rating.directory import importing
 from rating.extensions import db
 from rating.ops.backup import BackupError, backup_database, restore_database
 from rating.survey import history
+from rating.voice import synthetic
 
 
 @click.command("init-db")
@@ -31,7 +32,8 @@ def init_db():
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
 @click.option("--seed", default=2468, show_default=True)
-def demo_data(if_empty, seed):
+@click.option("--no-voices", is_flag=True, help="Add no synthetic voice clips.")
+def demo_data(if_empty, seed, no_voices):
     """Fill an empty database with the demo network (deterministic for a given seed).
     Refused when RATING_ENV=production: its accounts' passwords and PIN are in the README."""
     if current_app.config["RATING_ENV"] == "production":
@@ -44,7 +46,22 @@ def demo_data(if_empty, seed):
         return
     summary = demo.create_demo(seed=seed, progress=click.echo)
     click.echo(summary)
+    if not no_voices:
+        _add_voices()
     click.echo(demo.LOGINS)
+
+
+def _add_voices():
+    click.echo("Adding synthetic voice clips (espeak-ng) ...")
+    made = synthetic.add_synthetic_clips(progress=click.echo)
+    click.echo(f"Voice clips added: {made}.")
+
+
+@click.command("demo-voices")
+def demo_voices():
+    """Speak every element of the leaders' pages and every office's name with espeak-ng, in
+    Bengali and English, where no clip exists yet (recorded clips are kept)."""
+    _add_voices()
 
 
 @click.command("create-user")
@@ -139,8 +156,8 @@ def restore(path, yes):
     click.echo(report.describe("Restored from"))
 
 
-COMMANDS = (init_db, demo_data, create_user, import_offices, import_ratings, recount, backup,
-            restore)
+COMMANDS = (init_db, demo_data, demo_voices, create_user, import_offices, import_ratings, recount,
+            backup, restore)
 
 
 def init_app(app: Flask) -> None:

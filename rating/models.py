@@ -10,6 +10,7 @@ from rating.evidence.models import Pack
 from rating.jobs.models import Job
 from rating.reminders.models import ReminderDigest
 from rating.storage.backends import StoredFile
+from rating.survey.models import LateRatingCount
 from rating.voice.models import VoicePrompt
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Office",
     "Officer",
     "Job",
+    "LateRatingCount",
     "Pack",
     "Place",
     "Posting",

@@ -21,6 +21,8 @@ from rating.survey.checks import check_rating
 from rating.survey.limits import rating_writes
 from rating.survey.messages import REFUSALS, STATUS
 from rating.timeutil import local_today
+from rating.voice.elements import office_element
+from rating.voice.services import offices_with_clips, prompts_for
 
 SCALARS = (str, int, float, bool)
 
@@ -52,7 +54,8 @@ def rate_context(office_id: int):
         cycle_id=cycle.id, office_id=office.id, office=office.name(language),
         officer=officer.name(language) if officer else None, who=current_user.display_name,
         tag=services.leader_tag(current_user), language=language, csrf_token=generate_csrf(),
-        rating=services.answers_of(earlier))
+        rating=services.answers_of(earlier),
+        voice=[language] if office_element(office.id) in prompts_for(language) else [])
 
 
 @bp.route("/cycles/open")
@@ -75,6 +78,7 @@ def offices():
     rows = []
     if cycle is not None:
         officers = directory.officers_in_post(local_today())
+        spoken = offices_with_clips()
         for office in db.session.scalars(directory.offices_statement(directory.OfficeFilter())):
             officer = officers.get(office.id)
             rows.append({
@@ -83,6 +87,7 @@ def offices():
                 "place_id": office.place_id,
                 "block_id": office.place.block_id or office.place_id,
                 "officer": officer.name_en if officer else None,
+                "voice": sorted(spoken.get(office.id, ())),
             })
         # In the reader's alphabetical order (Bengali order for a Bengali phone): the list is
         # the same for every leader who reads that language.

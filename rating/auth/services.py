@@ -22,6 +22,8 @@ from rating.refusal import Refused
 from rating.timeutil import utcnow
 
 PIN_PATTERN = re.compile(r"^[0-9]{4,6}$")
+# A member code as leaders type it: "BJ001", "bj 001", "Bj-001" all mean "BJ-001".
+MEMBER_CODE = re.compile(r"([A-Za-z]{2,3})[\s._-]*([0-9]{3,4})", re.ASCII)
 MIN_PASSWORD_LENGTH = 10
 
 _HASHERS = {
@@ -51,8 +53,12 @@ def hash_secret(secret: str) -> str:
 
 
 def normalize_login(login: str, role: str | None = None) -> str:
-    """Member codes are upper-case ("BJ-001"), usernames lower-case; Bengali digits become ASCII."""
+    """Member codes are upper-case ("BJ-001"), usernames lower-case; Bengali digits become ASCII.
+    Anything shaped like a member code ("bj001", "BJ 001") is written as one."""
     login = ascii_digits(login.strip())
+    code = MEMBER_CODE.fullmatch(login)
+    if code:
+        login = f"{code[1].upper()}-{code[2]}"
     if role is None:
         return login
     return login.upper() if role == "leader" else login.lower()

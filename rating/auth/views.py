@@ -83,7 +83,9 @@ def login():
             return response
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    # Leaders (most who log in) get the PIN's number pad; staff, "?as=staff", a password box.
+    return render_template("auth/login.html", form=form,
+                           staff=request.args.get("as") == "staff"), status
 
 
 @bp.route("/pin", methods=["GET", "POST"])

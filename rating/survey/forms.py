@@ -15,23 +15,12 @@ from wtforms.validators import (
 )
 
 from rating.formtools import BaseForm, options
-from rating.voice.questions import QUESTION_TEXTS
+from rating.voice.questions import ANSWER_LABELS, PURPOSE_LABELS, QUESTION_TEXTS
 
 # \Z, not $: "$" also matches before a final newline, which let "<64 characters>\n" through.
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
 MAX_COMMENT = 1000
 
-PURPOSE_LABELS = {
-    "housing": _l("Housing"),
-    "compensation": _l("Victim compensation"),
-    "legal_case": _l("Legal case"),
-    "livelihood": _l("Livelihood or SHG loan"),
-    "child_protection": _l("Child protection"),
-    "health": _l("Health or mental health"),
-    "documents": _l("Documents (ID, ration card)"),
-    "other": _l("Something else"),
-}
-ANSWER_LABELS = {"yes": _l("Yes"), "partly": _l("Partly"), "no": _l("No")}
 SCORES = range(1, 11)
 
 # What a leader is told when an answer will not do; the form and the JSON checks

@@ -8,7 +8,7 @@ cycle, and the latest edit wins; nothing is acknowledged before it is committed.
 
 from dataclasses import dataclass
 
-from sqlalchemy import Date, bindparam, insert, or_, select, update
+from sqlalchemy import Date, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rating.auth.services import rater_key_for, rater_key_for_code
@@ -19,6 +19,7 @@ from rating.directory.services import OfficeFilter, offices_statement
 from rating.extensions import db
 from rating.i18n import current_locale
 from rating.refusal import Refused
+from rating.survey.models import LateRatingCount
 from rating.timeutil import local_today
 from rating.writelock import one_writer
 
@@ -71,7 +72,12 @@ def submit_rating(leader, *, cycle_id: int, office_id: int, answers: dict) -> St
             if found.submitted_by != key:
                 raise RatingRefused("submission_taken", "submission_id")
             return Stored(200, found.response)
-        _check_target(found.cycle_status, found.office_active)
+        try:
+            _check_target(found.cycle_status, found.office_active)
+        except RatingRefused as refused:
+            if refused.code == "cycle_closed":
+                count_late_rating(cycle_id)
+            raise
         # No time is stored or answered: a rating's time would line up with the audit trail's
         # login times and name its rater (README, "A copy of the database").
         values = {
@@ -168,6 +174,34 @@ def _check_target(cycle_status: str | None, office_active: bool | None) -> None:
         raise RatingRefused("cycle_closed", "cycle_id")
     if not office_active:
         raise RatingRefused("office_not_in_cycle", "office_id")
+
+
+def count_late_rating(cycle_id: int) -> None:
+    """Add one to the count of ratings that reached us after their cycle closed, and commit.
+    Only the count: the rating itself is refused and kept nowhere. A phone's outbox sends a
+    refused rating once and never again; a form posted twice counts twice."""
+    db.session.rollback()
+    with one_writer(db.session.connection()):
+        added = db.session.execute(update(LateRatingCount).where(
+            LateRatingCount.cycle_id == cycle_id).values(ratings=LateRatingCount.ratings + 1))
+        if added.rowcount == 0:
+            db.session.add(LateRatingCount(cycle_id=cycle_id, ratings=1))
+        try:
+            db.session.commit()
+        except IntegrityError:  # another request made the row first: add to it
+            db.session.rollback()
+            db.session.execute(update(LateRatingCount).where(
+                LateRatingCount.cycle_id == cycle_id).values(ratings=LateRatingCount.ratings + 1))
+            db.session.commit()
+
+
+def late_rating_counts() -> list[tuple[Cycle, int]]:
+    """Every cycle that has closed, newest first, with how many ratings arrived after it closed."""
+    rows = db.session.execute(
+        select(Cycle, func.coalesce(LateRatingCount.ratings, 0))
+        .outerjoin(LateRatingCount, LateRatingCount.cycle_id == Cycle.id)
+        .where(Cycle.status == "closed").order_by(Cycle.ends_on.desc(), Cycle.id.desc()))
+    return [(cycle, count) for cycle, count in rows]
 
 
 def ratings_of(user, cycle) -> list[Rating]:

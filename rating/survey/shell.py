@@ -39,6 +39,9 @@ def page_urls() -> dict[str, str]:
         "saved": _pattern("survey.saved", "office_id", MAX_ID, "{id}"),
         "worker": url_for("survey.service_worker"), "worker-scope": url_for("survey.home"),
         "quick-exit": current_app.config["QUICK_EXIT_URL"],
+        # "/voice/{key}/{language}": a voice clip's address
+        "clip": url_for("voice.clip", element="score", language="bn")
+        .replace("/score/bn", "/{key}/{language}"),
     }
 
 
@@ -65,6 +68,8 @@ def worker_source(version: str) -> str:
         "scope": url_for("survey.home"),
         "ratePage": _pattern("survey.rate", "office_id", MAX_ID, "{id}"),
         "results": url_for("results.index"),  # the results pages kept for offline reading
+        "voice": url_for("voice.clip", element="score", language="bn")
+        .removesuffix("score/bn"),
     }
     source = (Path(current_app.static_folder) / WORKER).read_text()
     # a JSON text inside a JavaScript string: JSON.parse("...") in the worker

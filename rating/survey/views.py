@@ -30,8 +30,11 @@ from rating.voice.services import prompts_for
 
 @bp.context_processor
 def leader_context():
+    """The leader's tag, and the elements with a voice clip in her language (each page's
+    speaker buttons; the offline shell passes its own language's)."""
     if current_user.is_authenticated and current_user.role == "leader":
-        return {"leader_tag": services.leader_tag(current_user)}
+        return {"leader_tag": services.leader_tag(current_user),
+                "prompts": prompts_for(current_locale())}
     return {}
 
 
@@ -91,8 +94,7 @@ def rate(office_id: int):
         status = 422
     return render_template("survey/rate.html", form=form, office=office, cycle=cycle,
                            earlier=earlier, officer=directory.officer_in_post(
-                               office.id, local_today()),
-                           prompts=prompts_for(current_locale())), status
+                               office.id, local_today())), status
 
 
 @bp.route("/saved/<int:office_id>")
@@ -103,6 +105,14 @@ def saved(office_id: int):
     if rating is None:
         return redirect(url_for("survey.rate", office_id=office.id))
     return render_template("survey/saved.html", office=office, rating=rating)
+
+
+@bp.route("/late")
+@roles("staff")
+def late_ratings():
+    """Staff: per closed cycle, how many ratings reached the service after it had closed
+    (refused, and lost to the figures). Counts only."""
+    return render_template("survey/late.html", cycles=services.late_rating_counts())
 
 
 @bp.route("/offline/<any(bn, en):language>")

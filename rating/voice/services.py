@@ -1,4 +1,6 @@
-"""Voice prompts: short clips that read the rating questions aloud, per language."""
+"""Voice prompts: short clips that read aloud, per language, every element a leader must
+understand (`rating.voice.elements`). A recorded clip replaces a synthetic one (espeak-ng's, in
+the demo); a synthetic one never replaces a recording."""
 
 import hashlib
 
@@ -7,7 +9,8 @@ from sqlalchemy import select
 from rating import audit, storage
 from rating.extensions import db
 from rating.refusal import Refused
-from rating.voice.models import QUESTIONS, VoicePrompt
+from rating.voice.elements import is_element
+from rating.voice.models import VoicePrompt
 
 AUDIO_TYPES = {"audio/mpeg": "mp3", "audio/ogg": "ogg", "audio/webm": "webm", "audio/mp4": "m4a",
                "audio/aac": "aac", "audio/wav": "wav", "audio/x-wav": "wav"}
@@ -22,9 +25,18 @@ class ClipRefused(Refused):
 
 
 def prompts_for(language: str) -> set[str]:
-    """The questions that have a clip in this language."""
+    """The elements that have a clip in this language."""
     return set(db.session.scalars(select(VoicePrompt.question).where(
         VoicePrompt.language == language)))
+
+
+def offices_with_clips() -> dict[int, set[str]]:
+    """The languages each office's name can be heard in, by office id."""
+    found: dict[int, set[str]] = {}
+    for key, language in db.session.execute(select(VoicePrompt.question, VoicePrompt.language)
+                                            .where(VoicePrompt.question.like("office.%"))):
+        found.setdefault(int(key.removeprefix("office.")), set()).add(language)
+    return found
 
 
 def list_prompts() -> dict[tuple[str, str], VoicePrompt]:
@@ -41,17 +53,20 @@ def _looks_like_audio(audio: bytes) -> bool:
 
 
 def save_prompt(question: str, language: str, mime_type: str, audio: bytes,
-                actor=None) -> VoicePrompt:
-    """Store (or replace) the clip for a question in a language."""
-    if question not in QUESTIONS or language not in ("bn", "en"):
+                actor=None, synthetic: str | None = None) -> VoicePrompt | None:
+    """Store (or replace) the clip for an element in a language. A synthetic clip
+    (``synthetic`` names its synthesiser) is not stored over a recorded one: None then."""
+    if not is_element(question) or language not in ("bn", "en"):
         raise ClipRefused("unknown_question")
     if mime_type not in AUDIO_TYPES or not _looks_like_audio(audio):
         raise ClipRefused("not_audio")
     if len(audio) > MAX_CLIP_BYTES:
         raise ClipRefused("too_long")
     prompt = find_prompt(question, language) or VoicePrompt(question=question, language=language)
+    if synthetic and prompt.id is not None and not prompt.synthetic:
+        return None
     replaced = prompt.audio_key
-    prompt.mime_type = mime_type
+    prompt.mime_type, prompt.synthetic = mime_type, synthetic
     if storage.stores_in_database():
         prompt.audio, prompt.audio_key = audio, None
     else:
@@ -61,7 +76,7 @@ def save_prompt(question: str, language: str, mime_type: str, audio: bytes,
     db.session.add(prompt)
     db.session.flush()
     audit.record("voice.upload", "voice_prompt", prompt.id, actor, question=question,
-                 language=language, size=len(audio))
+                 language=language, size=len(audio), synthetic=synthetic)
     db.session.commit()
     if replaced and replaced != prompt.audio_key:
         storage.delete_file(replaced)

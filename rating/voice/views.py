@@ -4,20 +4,19 @@ from flask_login import current_user
 
 from rating.access import roles
 from rating.auth.forms import EmptyForm
+from rating.directory import services as directory
 from rating.extensions import db
 from rating.voice import bp, services
+from rating.voice.elements import FIXED, is_element, office_element
 from rating.voice.forms import VoicePromptForm
-from rating.voice.models import QUESTIONS, VoicePrompt
-from rating.voice.questions import QUESTION_TEXTS
-
-
-def _question_labels() -> dict[str, str]:
-    return {name: QUESTION_TEXTS[name] for name in QUESTIONS}
+from rating.voice.models import VoicePrompt
 
 
 def _page(form=None, status=200):
+    offices = db.session.scalars(directory.offices_statement(directory.OfficeFilter())).all()
+    elements = {**FIXED, **{office_element(office.id): office for office in offices}}
     return render_template("voice/index.html", prompts=services.list_prompts(),
-                           labels=_question_labels(), form=form or VoicePromptForm(),
+                           elements=elements, form=form or VoicePromptForm(),
                            button=EmptyForm()), status
 
 
@@ -60,13 +59,17 @@ def delete(prompt_id: int):
     return redirect(url_for("voice.index"))
 
 
-@bp.route("/<any(score, purpose, respect, resolved, comment):question>/<any(bn, en):language>")
+@bp.route("/<element>/<any(bn, en):language>")
 @roles("leader", "staff", "advocacy")
-def clip(question: str, language: str):
-    prompt = services.find_prompt(question, language) or abort(404)
+def clip(element: str, language: str):
+    """One element's clip ("purpose.housing", "office.12"): 404 unknown or not recorded."""
+    if not is_element(element):
+        abort(404)
+    prompt = services.find_prompt(element, language) or abort(404)
     response = current_app.response_class(services.clip_bytes(prompt),
                                           mimetype=prompt.mime_type)
-    # The same clip for everyone: the phone may keep it a day, and offline.
+    # The same clip for everyone, nothing personal: the phone keeps it (the service worker's
+    # voice cache) for offline use.
     response.headers["Cache-Control"] = "private, max-age=86400"
     response.headers["Content-Disposition"] = "inline"
     return response

@@ -36,12 +36,53 @@
     }).join("");
   }
 
-  /* Refused ratings shown on this page: shown once, with the reason, and already gone from
-   * the phone; they stay on the screen until she leaves the page. */
+  /* Refused ratings shown on this page: shown once, with the reason in words and a voice
+   * clip, and already gone from the phone; they stay on the screen until she dismisses them
+   * or leaves the page. Never sent again. */
   var shownProblems = [];
 
+  function speakerFor(key) {
+    var speakers = document.getElementById("speakers");
+    var found = speakers && speakers.content.querySelector('[data-clip="' + key + '"]');
+    return found ? found.cloneNode(true) : null;
+  }
+
+  function refusedItem(item) {
+    var li = document.createElement("li"), gone = item.problem === "office_not_in_cycle";
+    var words = document.createElement("p");
+    words.textContent = item.office_name + " · " + item.score_label + ". " +
+      (gone ? texts.officeGone : item.problem === "cycle_closed" ? texts.refused
+        : (texts.notSaved || "") + " " + (item.problem_text || item.problem));
+    var speaker = speakerFor(gone ? "message.office_gone" : "message.refused");
+    if (speaker) words.appendChild(speaker);
+    li.className = "refused";
+    li.appendChild(words);
+    var actions = document.createElement("p");
+    actions.className = "actions";
+    if (!gone && item.payload && urls.ratePage) {
+      var again = document.createElement("a");
+      again.className = "button";
+      again.href = fill(urls.ratePage, item.payload.office_id);
+      again.textContent = texts.rateAgain || "";
+      actions.appendChild(again);
+    }
+    var dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "dismiss";
+    dismiss.textContent = texts.dismiss || "";
+    dismiss.addEventListener("click", function () {
+      shownProblems = shownProblems.filter(function (shown) { return shown !== item; });
+      li.remove();
+      var box = document.getElementById("refused");
+      if (box) box.hidden = shownProblems.length === 0;
+    });
+    actions.appendChild(dismiss);
+    li.appendChild(actions);
+    return li;
+  }
+
   function showQueue(current) {
-    var box = document.getElementById("queue");
+    var box = document.getElementById("queue"), refusedBox = document.getElementById("refused");
     if (!box || !current) return;
     RatingQueue.items(current).then(function (queued) {
       var waiting = queued.filter(function (item) { return !item.problem; });
@@ -50,16 +91,66 @@
       var list = box.querySelector("ul");
       list.textContent = "";
       document.body.dataset.queued = String(waiting.length);  // for scripts and tests
-      waiting.concat(shownProblems).forEach(function (item) {
+      waiting.forEach(function (item) {
         var li = document.createElement("li");
-        li.textContent = item.office_name + " · " + item.score_label + " · " +
-          (item.problem ? (texts.notSaved || "") + " " + item.problem : (texts.waiting || ""));
-        if (item.problem) li.className = "refused";
+        li.textContent = item.office_name + " · " + item.score_label + " · " + (texts.waiting || "");
         list.appendChild(li);
       });
-      box.hidden = waiting.length + shownProblems.length === 0;
+      box.hidden = waiting.length === 0;
+      if (refusedBox) {
+        var refusedList = refusedBox.querySelector("ul");
+        refused.forEach(function (item) { refusedList.appendChild(refusedItem(item)); });
+        refusedBox.hidden = shownProblems.length === 0;
+      }
+      document.body.dataset.refused = String(shownProblems.length);
       return Promise.all(refused.map(function (item) { return RatingQueue.remove(item.submission_id); }));
     }).catch(logged("showing the queue"));
+  }
+
+  /* Speaker buttons: the clip plays on the page (from the phone's cache when offline,
+   * sw.js); without the script the button is a link to the clip. */
+  var player = null;
+  function playClip(speaker) {
+    if (player) player.pause();
+    speaker.classList.remove("failed");
+    speaker.classList.add("playing");
+    var audio = new Audio(speaker.href);
+    player = audio;
+    audio.addEventListener("playing", function () {  // for scripts and tests
+      var played = (document.body.dataset.played || "").split(" ").filter(Boolean);
+      if (played.indexOf(speaker.dataset.clip) < 0) played.push(speaker.dataset.clip);
+      document.body.dataset.played = played.join(" ");
+    });
+    audio.addEventListener("ended", function () { speaker.classList.remove("playing"); });
+    audio.play().catch(function (error) {
+      speaker.classList.remove("playing");
+      speaker.classList.add("failed");
+      logged("playing a clip")(error);
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var speaker = event.target.closest && event.target.closest("a.speak");
+    if (!speaker) return;
+    event.preventDefault();
+    playClip(speaker);
+  });
+
+  /* Every clip this page can play, kept on the phone by the worker in the background. */
+  function keepClips() {
+    if (!self.navigator.serviceWorker || !navigator.serviceWorker.ready) return;
+    var clips = Array.prototype.map.call(document.querySelectorAll("a.speak"), function (a) {
+      return a.getAttribute("href");
+    });
+    if (!clips.length) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ keepClips: clips });
+    }).catch(logged("keeping the clips"));
+  }
+  if (self.navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      // every clip of the page is on the phone now (for scripts and tests)
+      if (event.data && event.data.clipsKept) document.body.dataset.clipsKept = "1";
+    });
   }
 
   function flushAndShow() {
@@ -230,6 +321,8 @@
       if (document.readyState === "complete") refreshOffices();
       else window.addEventListener("load", refreshOffices);
     }
+    if (document.readyState === "complete") keepClips();
+    else window.addEventListener("load", keepClips);
     window.addEventListener("online", flushAndShow);
     setInterval(function () { if (navigator.onLine) flushAndShow(); }, 60000);
   }
@@ -289,7 +382,11 @@
     languageForm.querySelector("input[name=next]").value = location.pathname + "?page=server";
     who.hidden = false;
     document.title = data.office;
-    document.getElementById("shell-office").textContent = data.office;
+    var title = document.getElementById("shell-office");
+    title.textContent = data.office + " ";
+    var speaker = officeSpeaker({ id: data.office_id, voice: data.voice, name_bn: data.office,
+                                  name_en: data.office });
+    if (speaker) title.appendChild(speaker);
     var officer = document.getElementById("shell-officer");
     if (data.officer) {
       officer.textContent = officer.dataset.text.replace("{name}", data.officer);
@@ -352,6 +449,26 @@
 
   function nameOf(office) { return lang === "bn" ? office.name_bn : office.name_en; }
 
+  /* A speaker button that reads the office's name, when it has a clip in this language. */
+  function officeSpeaker(office) {
+    if (!urls.clip || (office.voice || []).indexOf(lang) < 0) return null;
+    var key = "office." + office.id, svgNs = "http://www.w3.org/2000/svg";
+    var a = document.createElement("a"), svg = document.createElementNS(svgNs, "svg");
+    var use = document.createElementNS(svgNs, "use");
+    a.className = "speak";
+    a.setAttribute("role", "button");
+    a.href = urls.clip.replace("{key}", key).replace("{language}", lang);
+    a.dataset.clip = key;
+    a.setAttribute("aria-label", (texts.listen || "{what}").replace("{what}", nameOf(office)));
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    use.setAttribute("href", "#i-speak");
+    svg.appendChild(use);
+    a.appendChild(svg);
+    return a;
+  }
+
   function showList(offices, cycleId) {
     var list = document.getElementById("office-list"), search = document.getElementById("shell-q");
     function render() {
@@ -369,6 +486,11 @@
           showForm(office, cycleId);
         });
         li.appendChild(a);
+        var speaker = officeSpeaker(office);
+        if (speaker) {
+          li.className = "with-speaker";
+          li.appendChild(speaker);
+        }
         list.appendChild(li);
       });
     }
@@ -379,7 +501,9 @@
 
   function showForm(office, cycleId) {
     showSection("shell-rate");
-    document.getElementById("shell-office").textContent = nameOf(office);
+    var title = document.getElementById("shell-office"), speaker = officeSpeaker(office);
+    title.textContent = nameOf(office) + " ";
+    if (speaker) title.appendChild(speaker);
     var shellForm = document.getElementById("rating-form");
     shellForm.dataset.officeId = office.id;
     shellForm.dataset.cycleId = cycleId;

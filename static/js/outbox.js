@@ -101,7 +101,8 @@ var RatingQueue = (function () {
   function seal(key, item) {
     var iv = crypto.getRandomValues(new Uint8Array(12));
     var secret = { payload: item.payload, made_at: item.made_at, office_name: item.office_name,
-                   score_label: item.score_label, problem: item.problem || null };
+                   score_label: item.score_label, problem: item.problem || null,
+                   problem_text: item.problem_text || null };
     var record = { submission_id: item.submission_id, tag: item.tag, iv: iv };
     return crypto.subtle.encrypt({ name: "AES-GCM", iv: iv, additionalData: boundTo(record) },
                                  key, encoder.encode(JSON.stringify(secret)))
@@ -143,12 +144,20 @@ var RatingQueue = (function () {
       .catch(logged("asking who is logged in"));
   }
 
+  /* One sender at a time on the phone, across the page and the worker (Web Locks): a rating
+   * the server refuses is then sent once, never twice at the same moment, so the staff's
+   * count of late ratings counts ratings, not attempts. */
+  function oneSender(task) {
+    if (self.navigator && navigator.locks) return navigator.locks.request("rating-outbox", task);
+    return task();
+  }
+
   var flushing = null;
   /* Send every queued rating of the leader who is logged in now, oldest first. Resolves to
    * {sent, left, needLogin}. Ratings of other leaders on a shared phone are left alone. */
   function flush() {
     if (flushing) return flushing;
-    flushing = session().then(function (info) {
+    flushing = oneSender(function () { return session().then(function (info) {
       if (!info || !info.leader_tag) {
         return { sent: 0, left: null, needLogin: true };
       }
@@ -168,12 +177,13 @@ var RatingQueue = (function () {
           });
         });
       });
-    }).finally(function () { flushing = null; });
+    }); }).finally(function () { flushing = null; });
     return flushing;
   }
 
   /* "done": stored (201), stored before (200) or refused for good (409/422: kept, sealed, as
-   * a problem for the page to show once); "later": no network, session or token gone. */
+   * a problem for the page to show once, never sent again); "later": no network, session or
+   * token gone, or the service too busy to store it (409 "busy": sent again). */
   function send(item, token) {
     return fetch(urls.ratings, {
       method: "POST", credentials: "same-origin", cache: "no-store", redirect: "error",
@@ -185,9 +195,11 @@ var RatingQueue = (function () {
       }
       if (response.status === 409 || response.status === 422) {
         return response.json().then(function (body) {
-          item.problem = body.message || String(response.status);
-          return put(item);
-        }).then(function () { return "done"; });
+          if (body.error === "busy") return "later";
+          item.problem = body.error || String(response.status);
+          item.problem_text = body.message || null;
+          return put(item).then(function () { return "done"; });
+        });
       }
       return "later";
     }).catch(function (error) {

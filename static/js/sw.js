@@ -1,5 +1,6 @@
-/* Service worker of the leaders' pages: the app shell and the office list for offline use,
- * and sending queued ratings in the background. Pages with a person's data are never cached.
+/* Service worker of the leaders' pages: the app shell, the office list and the voice clips for
+ * offline use, and sending queued ratings in the background. Pages with a person's data are
+ * never cached; the voice clips are the same for everyone.
  * The server writes its addresses and the list of files it keeps (SHELL below) when it
  * serves this script (rating/survey/shell.py): any change to those files is a new worker. */
 /* global RatingQueue */
@@ -10,6 +11,8 @@ importScripts(SHELL.outbox);
 RatingQueue.configure({ session: SHELL.session, ratings: SHELL.ratings });
 
 var CACHE = "leader-shell-" + SHELL.version;
+// The clips outlive a new shell: kept under their own name, refreshed when played online.
+var VOICE = "leader-voice";
 var ASSETS = SHELL.assets;
 var logged = RatingQueue.logged;
 
@@ -41,7 +44,7 @@ function currentLanguage() {
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (name) { return name !== CACHE; })
+    return Promise.all(names.filter(function (name) { return name !== CACHE && name !== VOICE; })
       .map(function (name) { return caches.delete(name); }));
   }).then(function () { return self.clients.claim(); }));
 });
@@ -152,11 +155,63 @@ self.addEventListener("fetch", function (event) {
     }).catch(function () { return caches.match(SHELL.offices); }));
     return;
   }
+  if (isClip(url)) {
+    event.respondWith(clipFromCache(request));
+    return;
+  }
   if (ASSETS.indexOf(url.pathname) >= 0) {
     event.respondWith(caches.match(url.pathname).then(function (hit) {
       return hit || fetch(request);
     }));
   }
+});
+
+/* ---- voice clips: from the phone's cache at once, refreshed from the server behind ---- */
+
+function isClip(url) {
+  return url.origin === self.location.origin && url.pathname.indexOf(SHELL.voice) === 0;
+}
+
+function fetchClip(cache, url) {
+  return fetch(url, { credentials: "same-origin" }).then(function (response) {
+    if (response.ok) return cache.put(url, response.clone()).then(function () { return response; });
+    return response;
+  });
+}
+
+function clipFromCache(request) {
+  return caches.open(VOICE).then(function (cache) {
+    return cache.match(request.url).then(function (hit) {
+      var fresh = fetchClip(cache, request.url);
+      if (!hit) return fresh;
+      fresh.catch(logged("refreshing a clip"));
+      return hit;
+    });
+  });
+}
+
+/* The page lists the clips it can play (leader.js): those not on the phone yet are fetched now,
+ * one after another, so that they play offline later. */
+function keepClips(clips) {
+  if (!self.navigator.onLine) return Promise.resolve();
+  return caches.open(VOICE).then(function (cache) {
+    return clips.reduce(function (chain, clip) {
+      var url = new URL(clip, self.location.origin);
+      if (!isClip(url)) return chain;
+      return chain.then(function () {
+        return cache.match(url.href).then(function (hit) {
+          return hit || fetchClip(cache, url.href);
+        });
+      });
+    }, Promise.resolve()).then(function () { return true; });
+  }).catch(logged("keeping the clips"));
+}
+
+self.addEventListener("message", function (event) {
+  if (!event.data || !Array.isArray(event.data.keepClips)) return;
+  event.waitUntil(keepClips(event.data.keepClips).then(function (kept) {
+    if (kept && event.source) event.source.postMessage({ clipsKept: true });
+  }));
 });
 
 self.addEventListener("sync", function (event) {

@@ -196,12 +196,13 @@ def test_a_refused_rating_is_shown_once_with_its_reason_then_leaves(live_server,
     db.session.commit()
     context.set_offline(False)
     page.goto(f"{live_server}/leader/")
-    page.wait_for_selector("#queue li.refused")
-    shown = page.inner_text("#queue")
-    assert office.name_en in shown and "Not saved" in shown
+    page.wait_for_selector("#refused li.refused")
+    shown = page.inner_text("#refused")
+    assert office.name_en in shown and "Not sent" in shown
     assert "closed" in shown.lower()  # the reason, in her words
+    assert page.locator("#queue").is_hidden()  # not "waiting to send"
     page.wait_for_function(f"async () => (await ({COUNT_OUTBOX})()) === 0")
     page.reload()
     page.wait_for_load_state("networkidle")
-    assert page.locator("#queue li").count() == 0
+    assert page.locator("#queue li, #refused li").count() == 0
     assert office.name_en not in page.inner_text("body")

@@ -11,7 +11,7 @@ from tests.conftest import csrf_from
 # A value for each URL variable, so that every GET endpoint can be requested.
 SAMPLE_VALUES = {"office_id": "1", "officer_id": "1", "cycle_id": "1", "user_id": "1",
                  "posting_id": "1", "action": None, "filename": "css/app.css",
-                 "prompt_id": "1", "question": None, "language": None, "place_id": "1",
+                 "prompt_id": "1", "element": "purpose.housing", "language": None, "place_id": "1",
                  "department_id": "1", "pack_id": "1", "rating_id": "1", "decision": None,
                  "action_id": "1", "response_id": "1", "commitment_id": "1",
                  "digest": "0" * 64}
@@ -34,7 +34,7 @@ def _get_urls(app):
             continue
         values = {}
         for argument in rule.arguments:
-            if argument in ("action", "question", "language", "decision"):
+            if argument in ("action", "language", "decision"):
                 values[argument] = re.search(rf"any\(([^,)]+)[^>]*:{argument}>", rule.rule).group(1)
             else:
                 values[argument] = SAMPLE_VALUES[argument]

@@ -13,7 +13,8 @@ from rating.auth.models import Collective, User
 from rating.cycles.models import Cycle
 from rating.directory.models import Office, Place
 from rating.extensions import db
-from rating.survey.models import Rating
+from rating.survey.models import Rating, VoicePrompt
+from rating.voice.elements import FIXED
 
 OFFICES = ("code,department,district,block\n"
            "WDO-GAIGHATA,BDO,N24P,Gaighata\n"
@@ -205,6 +206,10 @@ def test_demo_data(runner):
     result = runner.invoke(args=["demo-data"])
     assert result.exit_code == 0, result.output
     assert "BJ-001" in result.output and "demo-staff-pass" in result.output
+    # The demo speaks every element and office name in two languages, when espeak-ng is here.
+    voices = count(VoicePrompt)
+    assert voices == (2 * (len(FIXED) + count(Office)) if shutil.which("espeak-ng") else 0)
+    assert f"Voice clips added: {voices}." in result.output
 
     places = Counter(kind for kind in db.session.scalars(select(Place.kind)))
     assert (places["district"], places["block"], places["municipality"]) == (2, 18, 8)
@@ -227,11 +232,11 @@ def test_demo_data(runner):
 
     empty_database()
     assert count(Rating) == 0
-    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    assert runner.invoke(args=["demo-data", "--no-voices"]).exit_code == 0
     assert score_summary() == summary
 
     empty_database()
-    assert runner.invoke(args=["demo-data", "--seed", "7"]).exit_code == 0
+    assert runner.invoke(args=["demo-data", "--seed", "7", "--no-voices"]).exit_code == 0
     assert score_summary() != summary
 
 
