@@ -5,16 +5,19 @@ import csv
 import gzip
 import io
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import segno
 from flask import current_app, render_template
+from flask_babel import force_locale, gettext
 
 from analysis import ComparisonFlag, TrendVerdict
 from rating import wording
 from rating.csvio import safe_cell
 from rating.cycles.services import axis_position
-from rating.evidence import charts, fonts, pdftext
+from rating.escalation.services import answer_due_on
+from rating.evidence import charts, fonts, overview, pdftext
 from rating.evidence.words import (
     LANGUAGES,
     level_name,
@@ -23,43 +26,81 @@ from rating.evidence.words import (
     make_say,
     translate,
 )
+from rating.i18n import local_digits
+from rating.survey.forms import ANSWER_LABELS, PURPOSE_LABELS
+from rating.voice.questions import QUESTION_TEXTS
 
 PLOTLY_BUNDLE = "vendor/plotly-cartesian-4.1.1.min.js.gz"
 
 
-def _context(content, interactive: bool) -> dict:
-    cycle_names = [cycle.name for cycle in content.cycles]
+def _context(content, language: str, interactive: bool) -> dict:
+    """What the report template needs to say everything in one language: its words, digits
+    and dates, and the offices in the order its reader sorts names."""
+    say = make_say(language)
+    attention = overview.in_reading_order(overview.needing_attention(content), language)
+    picked = {section.office.id for section in attention}
+    collectives = [c for c, _ in content.participation.get("collectives", []) if c is not None]
     return {
-        "content": content, "say": make_say(content.params.language),
+        "content": content, "say": say, "language": language,
         "not_compared": (ComparisonFlag.NOT_COMPARED_FEW_RATERS,
                          ComparisonFlag.NOT_COMPARED_NO_REST),
         "no_trend_yet": TrendVerdict.NOT_ENOUGH_DATA,
-        "number": make_number(content.params.language),
-        "languages": LANGUAGES[content.params.language], "cycle_names": cycle_names,
-        "level": {language: level_name(content.params.recipient_level, language)
-                  for language in ("bn", "en")},
+        "number": make_number(language),
+        "cycle_names": [local_digits(cycle.name, language) for cycle in content.cycles],
+        "cycle_label": lambda cycle: local_digits(cycle.name, language),
+        "level": level_name(content.params.recipient_level, language),
+        "recipient": content.params.recipient_name,
         # the PDF reads the app's font files; report.html gets them inlined (`fonts`)
         "fonts": fonts.PLACEHOLDER if interactive else Path(
             current_app.static_folder, "fonts").as_uri() + "/",
         "interactive": interactive,
-        "day": make_day(content.params.language),
-        "level_of": lambda level: " / ".join(level_name(level, language) for language
-                                             in LANGUAGES[content.params.language]),
+        "day": make_day(language),
+        "level_of": lambda level: level_name(level, language),
         "effect_text": lambda figures: wording.before_after_sentence(
-            with_counts(figures), say=make_say(content.params.language), number=_figure),
-        "seal": seal_facts(content),
+            with_counts(figures), say=say, number=_figure),
+        "seal": seal_facts(content, language),
+        "attention": attention,
+        "others": overview.in_reading_order(
+            [s for s in content.sections if s.office.id not in picked], language),
+        "name": lambda office: overview.office_name(office, language),
+        "officer_name": lambda officer: (officer.name_bn or officer.name_en)
+        if language == "bn" else officer.name_en,
+        "reasons": lambda section: "; ".join(
+            wording.word(finding, language, wording.CONCERNS)
+            for finding in overview.attention_reasons(section)),
+        "in_post": overview.in_post,
+        "answers_by_cycle": lambda section: {row["cycle"].id: row for row in section.answers},
+        "concern_columns": overview.CONCERN_COLUMNS, "concern_marks": overview.concern_marks,
+        "concern": lambda code: translate(wording.CONCERNS[code], language),
+        "answer_due": lambda action: answer_due_on(action.level, action.acted_on),
+        "questions": _questions(language),
+        "collectives": ", ".join(c.name(language) for c in sorted(
+            collectives, key=lambda c: overview.name_key(language)(c.name(language)))),
+        "leaders_total": sum(n for _, n in content.participation.get("collectives", [])),
     }
 
 
-def seal_facts(content) -> dict:
+def _questions(language: str) -> dict:
+    """The rating page's questions and answers, word for word as a leader sees them."""
+    with force_locale(language):
+        return {**{key: str(text) for key, text in QUESTION_TEXTS.items()},
+                "low": gettext("1: they turned me away or treated me badly"),
+                "high": gettext("10: they listened with respect and did the work"),
+                "which": gettext("Which office did you go to?"),
+                "purposes": ", ".join(str(label) for label in PURPOSE_LABELS.values()),
+                "answers": " / ".join(str(label) for label in ANSWER_LABELS.values())}
+
+
+def seal_facts(content, language: str | None = None) -> dict:
     """What every page shows of the pack's signature: its id and the manifest's SHA-256 (in
-    the footer), and a QR code that opens the public verification page."""
+    the footer, in ``language`` or in each of the pack's), and a QR code that opens the
+    public verification page."""
     seal = content.seal
     if not seal:
         return {}
     lines = []
-    for language in LANGUAGES[content.params.language]:
-        def say(message, _language=language, **params):
+    for line_language in ([language] if language else LANGUAGES[content.params.language]):
+        def say(message, _language=line_language, **params):
             return translate(message, _language, **params)
 
         lines.append(say("Pack %(id)s · reference (SHA-256 of manifest.json) %(sha)s",
@@ -81,32 +122,49 @@ def with_counts(figures: dict) -> dict:
             "after_n": figures.get("after_band")}
 
 
-def render_pdf(content) -> bytes:
-    """report.pdf: WeasyPrint, with the fonts that ship with the app named in the CSS."""
+def report_names(content) -> dict[str, tuple[str, str]]:
+    """The report's files for each of the pack's languages: one language gives report.pdf
+    and report.html; "both" a complete pair per language (report-bn.pdf, report-en.pdf ...),
+    never one document with two languages interleaved."""
+    languages = LANGUAGES[content.params.language]
+    if len(languages) == 1:
+        return {languages[0]: ("report.pdf", "report.html")}
+    return {language: (f"report-{language}.pdf", f"report-{language}.html")
+            for language in languages}
+
+
+def render_pdf(content, language: str) -> bytes:
+    """The PDF report in one language: WeasyPrint, with the fonts that ship with the app;
+    a chart (SVG) for each office needing attention only."""
     from weasyprint import HTML  # a second to import: only when a PDF is made
 
     pdftext.install()
-    context = _context(content, interactive=False)
+    context = _context(content, language, interactive=False)
+    cycle_names = context["cycle_names"]
     context["images"] = {
         section.office.id: "data:image/svg+xml;base64," + base64.b64encode(
-            charts.trend_svg(context["cycle_names"], section.cells,
+            charts.trend_svg(cycle_names, section.cells,
                              _action_positions(content, section)).encode()).decode()
-        for section in content.sections}
+        for section in context["attention"]}
     html = render_template("evidence/report.html", **context)
     return HTML(string=html, base_url=current_app.static_folder).write_pdf()
 
 
-def render_html(content) -> str:
-    """report.html: the same report in one file, charts drawn by plotly.js inlined, offline."""
-    context = _context(content, interactive=True)
-    bundle = Path(current_app.static_folder, PLOTLY_BUNDLE).read_bytes()
-    context["plotly_js"] = gzip.decompress(bundle).decode()
+def render_html(content, language: str) -> str:
+    """The same report as one web page, charts drawn by plotly.js inlined, fonts embedded:
+    it works offline and names no path of the machine that built it."""
+    context = _context(content, language, interactive=True)
+    context["plotly_js"] = _plotly_js(current_app.static_folder)
     context["figures"] = {section.office.id: _trend_figure(
-        context["cycle_names"], section, _action_positions(content, section),
-        LANGUAGES[content.params.language][0])
-        for section in content.sections}
+        context["cycle_names"], section, _action_positions(content, section), language)
+        for section in context["attention"]}
     return fonts.embed_fonts(render_template("evidence/report.html", **context),
                              Path(current_app.static_folder, "fonts"))
+
+
+@lru_cache(maxsize=2)
+def _plotly_js(static_folder: str) -> str:
+    return gzip.decompress(Path(static_folder, PLOTLY_BUNDLE).read_bytes()).decode()
 
 
 def _action_positions(content, section) -> list[float]:

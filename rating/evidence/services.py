@@ -157,10 +157,11 @@ def _signed_files(pack, params, content, report) -> tuple[dict[str, bytes], byte
                     "verify_url": f"{current_app.config['PUBLIC_URL']}/verify/{digest}"}
     report(50, "pdf")
     signer = pades.signer()
-    documents = {"report.pdf": pades.sign_pdf(render.render_pdf(content),
-                                              "Evidence pack report", organisation, signer)}
-    report(75, "html")
-    documents["report.html"] = render.render_html(content).encode()
+    documents = {}
+    for language, (pdf_name, html_name) in render.report_names(content).items():
+        documents[pdf_name] = pades.sign_pdf(render.render_pdf(content, language),
+                                             "Evidence pack report", organisation, signer)
+        documents[html_name] = render.render_html(content, language).encode()
     report(85, "letter")
     footer = render.seal_facts(content)["footer"]
     documents["letter.docx"] = letter.render_docx(content, footer)
