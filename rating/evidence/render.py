@@ -69,7 +69,10 @@ def _context(content, language: str, interactive: bool) -> dict:
             wording.word(finding, language, wording.CONCERNS)
             for finding in overview.attention_reasons(section)),
         "in_post": overview.in_post,
-        "answers_by_cycle": lambda section: {row["cycle"].id: row for row in section.answers},
+        "cycle_rows": lambda section: _cycle_rows(section, content.cycles, say,
+                                                  make_number(language), language),
+        # the office page's cycle columns share the 146 mm beside the row labels
+        "tab_mm": round(146 / max(len(content.cycles), 1), 1),
         "concern_columns": overview.CONCERN_COLUMNS, "concern_marks": overview.concern_marks,
         "concern": lambda code: translate(wording.CONCERNS[code], language),
         "answer_due": lambda action: answer_due_on(action.level, action.acted_on),
@@ -78,6 +81,33 @@ def _context(content, language: str, interactive: bool) -> dict:
             collectives, key=lambda c: overview.name_key(language)(c.name(language)))),
         "leaders_total": sum(n for _, n in content.participation.get("collectives", [])),
     }
+
+
+def _cycle_rows(section, cycles, say, number, language) -> list[tuple[str, list[str]]]:
+    """An office page's figures per cycle, formatted: (row label, one value per cycle), "*"
+    where the publication rules withhold a figure."""
+    def each(figure):
+        return [figure(cell) if cell is not None and cell.publishable else "*"
+                for cell in section.cells]
+
+    def share(value):
+        return "*" if value is None else number(value * 100, 0) + "%"
+
+    rows = [(say("Cycle"), [local_digits(cycle.name, language) for cycle in cycles]),
+            (say("Ratings"), each(lambda cell: number(cell.n, 0))),
+            (say("Mean"), each(lambda cell: number(cell.mean))),
+            (say("SD"), each(lambda cell: "*" if cell.sd is None else number(cell.sd))),
+            (say("95%\u00a0interval"), each(lambda cell: "–" if cell.ci95 is None else
+                                            f"{number(cell.ci95[0])}–{number(cell.ci95[1])}")),
+            (say("Share at 7 or more"), each(lambda cell: share(cell.share_7plus)))]
+    if section.answers:
+        by_cycle = {row["cycle"].id: row for row in section.answers}
+        for key, label in (("respect_yes", "Treated with respect"), ("work_done_yes",
+                                                                     "Work done")):
+            rows.append((say(label), [
+                "–" if by_cycle.get(cycle.id, {}).get(key) is None
+                else share(by_cycle[cycle.id][key]) for cycle in cycles]))
+    return rows
 
 
 def _questions(language: str) -> dict:
@@ -209,7 +239,12 @@ CSV_COLUMNS = ["office_code", "office_en", "office_bn", "cycle", "ratings", "mea
                "share_7plus_ci95_high", "respect_yes_share", "work_done_yes_share",
                "trend_verdict", "trend_slope_per_cycle", "trend_slope_ci95_low",
                "trend_slope_ci95_high", "latest_vs_network", "latest_diff_vs_rest",
-               "latest_q"]
+               "latest_q", "sd", "network_ratings", "network_mean", "network_sd",
+               "network_mean_ci95_low", "network_mean_ci95_high", "peer_type", "peer_ratings",
+               "peer_mean", "peer_sd", "peer_mean_ci95_low", "peer_mean_ci95_high", "latest_diff_ci95_low",
+               "latest_diff_ci95_high", "latest_p", "latest_window_cycles", "latest_vs_peers",
+               "latest_peer_rank_from_lowest", "latest_peers_compared", "monitor",
+               "needs_attention"]
 
 
 def _english(finding) -> str | None:
@@ -217,16 +252,27 @@ def _english(finding) -> str | None:
     return None if finding is None else wording.word(finding, "en")
 
 
+def _code(finding) -> str | None:
+    """A finding as its code ("declining", "below_peers"): what data-dictionary.csv names."""
+    return None if finding is None else str(finding)
+
+
 def render_csv(content) -> str:
-    """data.csv: one row per office and cycle, publishable groups only, formula-safe."""
+    """data.csv: one row per office and cycle, publishable groups only, formula-safe; every
+    figure the report prints, with the network's and the peers' values beside each row."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
+    network = {cycle.id: figures for cycle, figures in content.network_means}
     for section in content.sections:
         trend = section.trend or {}
         slope_ci = trend.get("slope_ci95") or (None, None)
         comparison = section.comparison or {}
         answers = {row["cycle"].id: row for row in section.answers}
+        department = content.departments.get(section.office.department_type_id)
+        peers = content.peer_means.get(section.office.department_type_id)
+        rank = comparison.get("peer_rank") or (None, None)
+        attention = int(bool(overview.attention_reasons(section)))
         for cycle, cell in zip(content.cycles, section.cells, strict=True):
             if cell is None or not cell.publishable:
                 continue
@@ -234,14 +280,29 @@ def render_csv(content) -> str:
             share_ci = cell.share_7plus_ci95 or (None, None)
             answer = answers.get(cycle.id, {})
             latest = cycle.id == content.latest.id
+            pooled = network.get(cycle.id)
+            pooled_ci = (pooled.ci95 if pooled else None) or (None, None)
+            peer = peers if latest else None
+            peer_ci = (peer.ci95 if peer else None) or (None, None)
+            diff_ci = (comparison.get("diff_ci95") if latest else None) or (None, None)
             writer.writerow([safe_cell(v) for v in (
                 section.office.code, section.office.name_en, section.office.name_bn, cycle.name,
                 cell.n, cell.mean, ci[0], ci[1], cell.share_7plus, share_ci[0], share_ci[1],
                 answer.get("respect_yes"), answer.get("work_done_yes"),
-                _english(trend.get("verdict")), trend.get("slope"), slope_ci[0], slope_ci[1],
-                _english(comparison.get("flag")) if latest else None,
+                _code(trend.get("verdict")), trend.get("slope"), slope_ci[0], slope_ci[1],
+                _code(comparison.get("flag")) if latest else None,
                 comparison.get("diff_vs_rest") if latest else None,
-                comparison.get("q") if latest else None)])
+                comparison.get("q") if latest else None,
+                cell.sd, pooled.n if pooled else None, pooled.mean if pooled else None,
+                pooled.sd if pooled else None, pooled_ci[0], pooled_ci[1],
+                department.code if department else None, peer.n if peer else None,
+                peer.mean if peer else None, peer.sd if peer else None, peer_ci[0], peer_ci[1],
+                diff_ci[0], diff_ci[1], comparison.get("p") if latest else None,
+                comparison.get("window") if latest else None,
+                _code(comparison.get("peer_flag")) if latest else None,
+                rank[0] if latest else None, rank[1] if latest else None,
+                _code(section.monitor),
+                attention)])
     return out.getvalue()
 
 
