@@ -20,7 +20,7 @@ from rating import wording
 from rating.directory.models import LEVELS
 from rating.escalation.services import answer_due_on
 from rating.evidence import overview
-from rating.evidence.render import with_counts
+from rating.evidence.render import report_names, with_counts
 from rating.evidence.words import LANGUAGES, level_name, make_day, translate
 from rating.i18n import local_digits
 from rating.timeutil import local_today
@@ -154,8 +154,9 @@ def letter_blocks(content, language: str) -> list[Block]:
         Block("para", say("Yours faithfully,")),
         Block("sign", config["LETTER_SIGNATORY"]),
         Block("sign", config["ORGANISATION_NAME"]),
-        Block("small", say("Enclosures: 1. the report (report.pdf); 2. the data (data.csv, "
-                           "data.xlsx, data-dictionary.csv).")),
+        Block("small", say("Enclosures: 1. the report (%(reports)s); 2. the data (data.csv, "
+                           "data.xlsx, data-dictionary.csv).", reports=", ".join(
+                               pdf for pdf, _ in report_names(content).values()))),
     ]
     higher = _next_level(content.params.recipient_level)
     if higher:
