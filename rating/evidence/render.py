@@ -180,16 +180,19 @@ def render_pdf(content, language: str) -> bytes:
     return HTML(string=html, base_url=current_app.static_folder).write_pdf()
 
 
-def render_html(content, language: str) -> str:
-    """The same report as one web page, charts drawn by plotly.js inlined, fonts embedded:
-    it works offline and names no path of the machine that built it."""
-    context = _context(content, language, interactive=True)
-    context["plotly_js"] = _plotly_js(current_app.static_folder)
-    context["figures"] = {section.office.id: _trend_figure(
-        context["cycle_names"], section, _action_positions(content, section), language)
-        for section in context["attention"]}
-    return fonts.embed_fonts(render_template("evidence/report.html", **context),
-                             Path(current_app.static_folder, "fonts"))
+def render_htmls(content, languages) -> list[str]:
+    """The same report as one web page in each language, charts drawn by plotly.js inlined,
+    fonts embedded (cut once for all the pages): it works offline and names no path of the
+    machine that built it."""
+    pages = []
+    for language in languages:
+        context = _context(content, language, interactive=True)
+        context["plotly_js"] = _plotly_js(current_app.static_folder)
+        context["figures"] = {section.office.id: _trend_figure(
+            context["cycle_names"], section, _action_positions(content, section), language)
+            for section in context["attention"]}
+        pages.append(render_template("evidence/report.html", **context))
+    return fonts.embed_fonts_in(pages, Path(current_app.static_folder, "fonts"))
 
 
 @lru_cache(maxsize=2)
