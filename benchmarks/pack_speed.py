@@ -18,6 +18,12 @@ functions. The pages of each report PDF are counted with ``pdfinfo`` (goal for t
 only ``start_pack`` and ``PackParams``' first fields): copy it into a checkout's
 ``benchmarks/`` and run it there to compare. The last line printed is one JSON object with
 every figure. A script, not a test.
+
+Measured 2026-12-01 on the shared 2-core machine (wall / CPU seconds, peak MiB, report pages;
+load average 3-6 from other work): main at 7fa3772, district-both 71.8 / 31.6 s, 637 MiB, one
+196-page bilingual report; office-en 5.5 / 3.2 s, 288 MiB. Issue 16's branch (2211fdf),
+district-both 26.5 / 13.1 s, 346 MiB, 24 + 22 pages; office-en 7.8 / 3.5 s, 282 MiB. Both
+goals still missed: see the issue's note.
 """
 
 from __future__ import annotations
