@@ -395,7 +395,7 @@ def test_the_xlsx_holds_the_same_tables_with_numbers_as_numbers(any_pack):
 
 
 @pytest.mark.parametrize("how", ["bn", "both"])
-def test_report_html_carries_its_fonts_a_viewport_and_named_hovers(request, how):
+def test_report_html_carries_its_fonts_a_viewport_and_named_hovers(request, app, how):
     from tests.rating.test_evidence import shared_pack
 
     pack = shared_pack(request, how)
