@@ -188,3 +188,25 @@ def standing_at(criteria: RatingFilter, cycles: list[Cycle], cycle: Cycle,
         rules = replace(rules, comparison=replace(rules.comparison, min_raters=needed))
     return assess_standing(network, ratings, cycle=cycle.id,
                            peer_group=department_types(network.offices), rules=rules)
+
+
+def count_leaders(criteria: RatingFilter, cycles: list[Cycle]) -> dict:
+    """Who took part, as counts only: ``{"per_leader": {cycle_id: [offices each leader
+    rated, ...]}, "collectives": {collective_id: leaders}}`` over the filter's ratings.
+
+    Rater keys never leave the database: it groups by them and returns how many offices each
+    rated in a cycle (one number a leader, unnamed), and how many distinct leaders of each
+    collective rated at all. Two aggregate queries; rows grow with leaders x cycles.
+    """
+    order = [cycle.id for cycle in cycles]
+    if not order:
+        return {"per_leader": {}, "collectives": {}}
+    rated = Rating.__table__.c
+    per_leader: dict[int, list[int]] = {cycle_id: [] for cycle_id in order}
+    statement = _restrict(select(rated.cycle_id, func.count()), criteria, order, rated)
+    for cycle_id, offices in db.session.execute(
+            statement.group_by(rated.cycle_id, rated.rater_key)):
+        per_leader[cycle_id].append(offices)
+    statement = _restrict(select(rated.collective_id, func.count(rated.rater_key.distinct())),
+                          criteria, order, rated).group_by(rated.collective_id)
+    return {"per_leader": per_leader, "collectives": dict(db.session.execute(statement).all())}

@@ -27,9 +27,10 @@ from rating.privatefiles import write_private
 @click.option("--level", default="district", show_default=True,
               help="Recipient's escalation level.")
 @click.option("--to", "recipient", default="District Magistrate", show_default=True)
+@click.option("--annex", is_flag=True, help="Add the table of every other office.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def build_pack_command(district, block, office_code, department, cycles, lang, level,
-                       recipient, out):
+                       recipient, annex, out):
     """Build an evidence pack now (for scheduled packs and scripts)."""
     chosen = [(name, value) for name, value in (("district", district), ("block", block),
                                                 ("office", office_code),
@@ -59,7 +60,7 @@ def build_pack_command(district, block, office_code, department, cycles, lang, l
             raise click.BadParameter(f"unknown cycle {missing}") from None
     params = PackParams(scope=scope, scope_id=target.id, language=lang,
                         recipient_level=level, recipient_name=recipient,
-                        cycle_from=cycle_from, cycle_to=cycle_to)
+                        cycle_from=cycle_from, cycle_to=cycle_to, annex=annex)
     pack = services.start_pack(params, value, actor=None, wait=True)
     if pack.status != "done":
         raise click.ClickException(f"the pack was not built: {pack.error}")

@@ -27,6 +27,7 @@ from rating.cycles.models import Cycle, Rating
 from rating.cycles.services import axis_position
 from rating.directory.models import DepartmentType, Office, Officer, Place
 from rating.escalation.services import action_dates, histories_for
+from rating.evidence.overview import add_overview
 from rating.extensions import db
 from rating.histograms import (
     RatingFilter,
@@ -54,6 +55,7 @@ class PackParams:
     recipient_name: str
     cycle_from: int | None = None
     cycle_to: int | None = None
+    annex: bool = False  # the table of every other office, on request
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -69,6 +71,8 @@ class OfficeSection:
     quotes: list[tuple[Cycle, str]]
     history: list = field(default_factory=list)  # AdvocacyAction, oldest first
     effects: dict = field(default_factory=dict)  # action id -> publish_letter_effect(...)
+    monitor: object = None  # the CUSUM's `analysis.MonitorVerdict` finding
+    postings: list = field(default_factory=list)  # Posting overlapping the cycles, latest first
 
 
 @dataclass
@@ -85,6 +89,11 @@ class PackContent:
     rules: Rules = field(default_factory=current_rules)  # every threshold the pack applied
     # the signature's facts the documents print: pack id, manifest SHA-256, verification URL
     seal: dict = field(default_factory=dict)
+    # `overview.add_overview`: the first page's averages and participation
+    network_means: list = field(default_factory=list)  # (Cycle, PublishedCell | None)
+    peer_means: dict = field(default_factory=dict)  # department type id -> PublishedCell
+    departments: dict = field(default_factory=dict)  # department type id -> DepartmentType
+    participation: dict = field(default_factory=dict)
 
     def count(self, flag) -> int:
         """Offices whose latest comparison has this `analysis.ComparisonFlag`."""
@@ -178,6 +187,7 @@ def assemble_pack(params: PackParams, progress=lambda percent, stage: None) -> P
             quotes=quotes.get(office.id, [])))
     _add_trails(content, network.without(
         [(c.office, c.cycle) for c in published.cells if not c.analysable]))
+    add_overview(content, kept, standing, criteria)
     progress(45, "assembled")
     return content
 

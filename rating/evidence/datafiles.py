@@ -32,21 +32,66 @@ DICTIONARY = {
     ("data.csv", "work_done_yes_share"): (
         "proportion 0-1", "Share of leaders who said the work they went for was done."),
     ("data.csv", "trend_verdict"): (
-        "code word", "The office's trend over the pack's cycles (improving, declining, no clear "
-        "change, not enough data)."),
+        "code", "The office's trend over the pack's cycles: improving, declining, "
+        "no_clear_change or not_enough_data (see methods: a random-effects slope)."),
     ("data.csv", "trend_slope_per_cycle"): (
         "score per cycle", "The fitted change of the mean per cycle."),
     ("data.csv", "trend_slope_ci95_low"): ("score per cycle", "Lower end of its 95% interval."),
     ("data.csv", "trend_slope_ci95_high"): ("score per cycle", "Upper end of its 95% interval."),
     ("data.csv", "latest_vs_network"): (
-        "code word", "In the latest cycle only: below, above or not different from the other "
-        "offices of the network, at a false discovery rate of 5%."),
+        "code", "In the latest cycle's row only: below_leaders_other_offices, "
+        "above_leaders_other_offices or no_clear_difference against how the same leaders rated "
+        "the other offices they visited over latest_window_cycles cycles (or not_compared_...), "
+        "at the methods' false discovery rate."),
     ("data.csv", "latest_diff_vs_rest"): (
-        "score 1-10", "In the latest cycle only: the office's mean minus that of the other "
-        "offices."),
+        "score 1-10", "In the latest cycle's row only: the leader-adjusted difference between "
+        "the office and the same leaders' other offices."),
     ("data.csv", "latest_q"): (
-        "q-value 0-1", "In the latest cycle only: the Benjamini-Hochberg q-value of that "
+        "q-value 0-1", "In the latest cycle's row only: the Benjamini-Hochberg q-value of that "
         "difference."),
+    ("data.csv", "sd"): (
+        "score 1-10", "Standard deviation of the leaders' scores in the cycle (divisor n-1; "
+        "shown from 10 leaders). With ratings and mean it gives the t interval: mean +/- "
+        "t(0.975, ratings-1) * sd / sqrt(ratings)."),
+    ("data.csv", "network_ratings"): (
+        "count", "Ratings in the cycle of every office of the network whose figures may be "
+        "shown (all of the network's offices, not only this pack's)."),
+    ("data.csv", "network_mean"): ("score 1-10", "The mean of those ratings: the network mean."),
+    ("data.csv", "network_sd"): ("score 1-10", "The standard deviation of those ratings."),
+    ("data.csv", "network_mean_ci95_low"): (
+        "score 1-10", "Lower end of the t 95% interval of the network mean."),
+    ("data.csv", "network_mean_ci95_high"): ("score 1-10", "Upper end of that interval."),
+    ("data.csv", "peer_type"): (
+        "code", "The office's department type: its peers are the offices of this type."),
+    ("data.csv", "peer_ratings"): (
+        "count", "In the latest cycle's row only: ratings of every shown office of the network "
+        "of this type."),
+    ("data.csv", "peer_mean"): ("score 1-10", "Their mean: the peers' mean."),
+    ("data.csv", "peer_sd"): ("score 1-10", "The standard deviation of the peers' ratings."),
+    ("data.csv", "peer_mean_ci95_low"): ("score 1-10", "Lower end of its t 95% interval."),
+    ("data.csv", "peer_mean_ci95_high"): ("score 1-10", "Upper end of that interval."),
+    ("data.csv", "latest_diff_ci95_low"): (
+        "score 1-10", "Lower end of the 95% interval of latest_diff_vs_rest."),
+    ("data.csv", "latest_diff_ci95_high"): ("score 1-10", "Upper end of that interval."),
+    ("data.csv", "latest_p"): (
+        "p-value 0-1", "The stratified rank test's p-value of latest_diff_vs_rest (van "
+        "Elteren)."),
+    ("data.csv", "latest_window_cycles"): (
+        "count", "How many cycles up to the latest the comparison with the same leaders' other "
+        "offices pools."),
+    ("data.csv", "latest_vs_peers"): (
+        "code", "The same comparison within the department type: below_peers, above_peers, "
+        "no_clear_difference or not_compared_..."),
+    ("data.csv", "latest_peer_rank_from_lowest"): (
+        "rank", "The office's place among the peers compared, 1 being the lowest."),
+    ("data.csv", "latest_peers_compared"): ("count", "How many peers were compared."),
+    ("data.csv", "monitor"): (
+        "code", "The CUSUM watch for a sudden drop over the pack's cycles: step_drop, "
+        "no_step_drop or not_monitored."),
+    ("data.csv", "needs_attention"): (
+        "0 or 1", "The report names the office among those needing attention (1) or not (0): "
+        "1 for latest_vs_network below_..., latest_vs_peers below_peers, trend_verdict "
+        "declining or monitor step_drop."),
     ("escalation.csv", "office_code"): ("code", "The office's code in the directory."),
     ("escalation.csv", "office_en"): ("text", "The office's name in English."),
     ("escalation.csv", "office_bn"): ("text", "The office's name in Bengali."),

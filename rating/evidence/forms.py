@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, StringField
+from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from rating.cycles.models import Cycle
@@ -22,8 +22,9 @@ class PackForm(BaseForm):
     cycle_from = SelectField(_l("From cycle"), coerce=optional_id, validators=[Optional()])
     cycle_to = SelectField(_l("To cycle"), coerce=optional_id, validators=[Optional()])
     language = RadioField(_l("Language"), default="bn", choices=options([
-        ("bn", "বাংলা"), ("en", "English"), ("both", _l("Both, side by side"))]),
+        ("bn", "বাংলা"), ("en", "English"), ("both", _l("Both: a report in each language"))]),
         validators=[DataRequired()])
+    annex = BooleanField(_l("Add an annex: the table of every other office"))
     recipient_level = SelectField(_l("Recipient's level"), default="district",
                                   choices=options((level, LEVEL_LABELS[level])
                                                   for level in LEVELS))

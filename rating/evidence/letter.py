@@ -15,15 +15,13 @@ from docx import Document
 from docx.shared import Mm, Pt
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
-from sqlalchemy import select
 
-from analysis import ComparisonFlag, TrendVerdict
 from rating import wording
-from rating.directory.models import LEVELS, Posting
+from rating.directory.models import LEVELS
 from rating.escalation.deadlines import answer_due_on
-from rating.evidence.render import with_counts
+from rating.evidence import overview
+from rating.evidence.render import report_names, with_counts
 from rating.evidence.words import LANGUAGES, level_name, make_day, translate
-from rating.extensions import db
 from rating.i18n import local_digits
 from rating.timeutil import local_today
 
@@ -37,7 +35,6 @@ RECIPIENT_TITLES = {
     "national": ("Secretary, Ministry of Women and Child Development",
                  "সচিব, নারী ও শিশু উন্নয়ন মন্ত্রক"),
 }
-CONCERNS = (ComparisonFlag.BELOW_NETWORK, TrendVerdict.DECLINING)
 BENGALI_VOWEL_ENDINGS = set("অআইঈউঊঋএঐওঔািীুূৃেৈোৌ")
 
 
@@ -74,27 +71,14 @@ def recipient_title(content, language: str) -> str:
 
 
 def needing_attention(content) -> list:
-    """The offices below the network in the latest cycle, or declining over the pack's cycles,
-    lowest first."""
-    sections = [section for section in content.sections
-                if (section.comparison or {}).get("flag") in CONCERNS
-                or (section.trend or {}).get("verdict") in CONCERNS]
-    return sorted(sections, key=lambda s: (_latest(s).mean if _latest(s) else 99,
-                                           s.office.name_en))
+    """The offices that need attention (`overview.attention_reasons`: below the network or
+    their peers, declining, or a sudden drop), lowest first."""
+    return sorted(overview.needing_attention(content),
+                  key=lambda s: (_latest(s).mean if _latest(s) else 99, s.office.name_en))
 
 
 def _latest(section):
     return next((c for c in reversed(section.cells) if c is not None and c.publishable), None)
-
-
-def officer_in_post(office, cycle) -> Posting | None:
-    """Who held the office during the cycle (the latest posting that overlaps it)."""
-    posting = db.session.scalar(
-        select(Posting).where(Posting.office_id == office.id,
-                              Posting.started_on <= cycle.ends_on,
-                              (Posting.ended_on.is_(None)) | (Posting.ended_on >= cycle.starts_on))
-        .order_by(Posting.started_on.desc()).limit(1))
-    return posting
 
 
 def _say(language: str):
@@ -170,8 +154,9 @@ def letter_blocks(content, language: str) -> list[Block]:
         Block("para", say("Yours faithfully,")),
         Block("sign", config["LETTER_SIGNATORY"]),
         Block("sign", config["ORGANISATION_NAME"]),
-        Block("small", say("Enclosures: 1. the report (report.pdf); 2. the data (data.csv, "
-                           "data.xlsx, data-dictionary.csv).")),
+        Block("small", say("Enclosures: 1. the report (%(reports)s); 2. the data (data.csv, "
+                           "data.xlsx, data-dictionary.csv).", reports=", ".join(
+                               pdf for pdf, _ in report_names(content).values()))),
     ]
     higher = _next_level(content.params.recipient_level)
     if higher:
@@ -193,11 +178,8 @@ def _office_blocks(content, section, language, number, day) -> list[Block]:
     say = _say(language)
     cell = _latest(section)
     cycle = next(c for c, x in zip(content.cycles, section.cells, strict=True) if x is cell)
-    findings = []
-    if (section.comparison or {}).get("flag") == ComparisonFlag.BELOW_NETWORK:
-        findings.append(wording.word(section.comparison["flag"], language))
-    if (section.trend or {}).get("verdict") == TrendVerdict.DECLINING:
-        findings.append(wording.word(section.trend["verdict"], language))
+    findings = [wording.word(finding, language, wording.CONCERNS)
+                for finding in overview.attention_reasons(section)]
     params = {"office": _name(section.office, language),
               "cycle": local_digits(cycle.name, language), "n": cell.n,
               "mean": number(cell.mean), "findings": "; ".join(findings)}
@@ -209,7 +191,7 @@ def _office_blocks(content, section, language, number, day) -> list[Block]:
                    "10 (95%% interval %(low)s to %(high)s): %(findings)s.",
                    low=number(cell.ci95[0]), high=number(cell.ci95[1]), **params)
     blocks = [Block("bullet", line)]
-    posting = officer_in_post(section.office, cycle)
+    posting = overview.in_post(section.postings, cycle)  # loaded with the pack, one query
     if posting is not None:
         officer = posting.officer
         name = (officer.name_bn or officer.name_en) if language == "bn" else officer.name_en

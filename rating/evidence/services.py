@@ -157,10 +157,14 @@ def _signed_files(pack, params, content, report) -> tuple[dict[str, bytes], byte
                     "verify_url": f"{current_app.config['PUBLIC_URL']}/verify/{digest}"}
     report(50, "pdf")
     signer = pades.signer()
-    documents = {"report.pdf": pades.sign_pdf(render.render_pdf(content),
-                                              "Evidence pack report", organisation, signer)}
+    names = render.report_names(content)
+    documents = {pdf: pades.sign_pdf(render.render_pdf(content, language),
+                                     "Evidence pack report", organisation, signer)
+                 for language, (pdf, _) in names.items()}
     report(75, "html")
-    documents["report.html"] = render.render_html(content).encode()
+    pages = render.render_htmls(content, list(names))
+    documents.update({html: page.encode() for (_, html), page in zip(names.values(), pages,
+                                                                     strict=True)})
     report(85, "letter")
     footer = render.seal_facts(content)["footer"]
     documents["letter.docx"] = letter.render_docx(content, footer)

@@ -46,7 +46,8 @@ def _params(form: PackForm) -> PackParams:
     return PackParams(scope=form.scope.data, scope_id=form.scope_id(),
                       language=form.language.data, recipient_level=form.recipient_level.data,
                       recipient_name=form.recipient_name.data.strip(),
-                      cycle_from=form.cycle_from.data, cycle_to=form.cycle_to.data)
+                      cycle_from=form.cycle_from.data, cycle_to=form.cycle_to.data,
+                      annex=bool(form.annex.data))
 
 
 @bp.route("/", methods=["GET", "POST"])

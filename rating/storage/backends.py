@@ -2,9 +2,6 @@
 
 from datetime import datetime
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
 from sqlalchemy import LargeBinary, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,6 +54,10 @@ class S3Files:
         if not bucket:
             raise ValueError("FILE_STORAGE=s3 needs S3_BUCKET")
         self.bucket, self.prefix = bucket, prefix
+        # boto3 only where files live in S3: importing it costs every process 24 MiB.
+        import boto3
+        from botocore.config import Config
+
         # A store that does not answer fails a request in seconds, not a worker's timeout.
         self.client = boto3.client("s3", endpoint_url=endpoint_url, region_name=region,
                                    config=Config(connect_timeout=5, read_timeout=30,
@@ -69,7 +70,7 @@ class S3Files:
     def load(self, key: str) -> bytes:
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
-        except ClientError as error:
+        except self.client.exceptions.ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 raise FileMissing(key) from None
             raise

@@ -25,8 +25,20 @@ from tests.conftest import TEST_PASSWORDS, Browser, csrf_from
 
 DATA_FILES = {"data.csv", "escalation.csv", "data-dictionary.csv",
               "data.xlsx"}  # listed in manifest.json
-DOCUMENT_FILES = {"report.pdf", "report.html", "letter.docx", "letter.pdf"}  # listed in documents.json
-PACK_FILES = DATA_FILES | DOCUMENT_FILES | {"manifest.json", "documents.json"}
+# listed in documents.json: one report in one language, or a complete one in each ("both")
+REPORTS = {"bn": {"report.pdf", "report.html"}, "en": {"report.pdf", "report.html"},
+           "both": {"report-bn.pdf", "report-bn.html", "report-en.pdf", "report-en.html"}}
+
+
+def document_files(language: str) -> set[str]:
+    return REPORTS[language] | {"letter.docx", "letter.pdf"}
+
+
+def pack_files(language: str) -> set[str]:
+    return DATA_FILES | document_files(language) | {"manifest.json", "documents.json"}
+
+
+PACK_FILES = pack_files("bn")
 CYCLES = [("2025 Q1", date(2025, 1, 1), date(2025, 3, 31)),
           ("2025 Q2", date(2025, 4, 1), date(2025, 6, 30)),
           ("2025 Q3", date(2025, 7, 1), date(2025, 9, 30)),
@@ -236,15 +248,32 @@ class Pack:
     def manifest(self) -> dict:
         return json.loads(self.files["manifest.json"])
 
+    @property
+    def pdfs(self) -> list[str]:
+        """The report PDFs: report.pdf, or report-bn.pdf and report-en.pdf."""
+        return sorted(n for n in self.files if n.startswith("report") and n.endswith(".pdf"))
+
+    @property
+    def html(self) -> str:
+        return "\n".join(self.files[n].decode() for n in sorted(self.files)
+                         if n.startswith("report") and n.endswith(".html"))
+
+    @property
+    def attention(self) -> list[str]:
+        """Office codes data.csv marks as needing attention (the report's office pages)."""
+        return sorted({r["office_code"] for r in self.csv_rows if r["needs_attention"] == "1"})
+
 
 def open_pack(data: bytes, tmp_path: Path, list_page: str = "") -> Pack:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(files["report.pdf"])
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
-    return Pack(data, files, text, list_page)
+    texts = []
+    for name in sorted(n for n in files if n.startswith("report") and n.endswith(".pdf")):
+        pdf = tmp_path / name
+        pdf.write_bytes(files[name])
+        texts.append(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                                    capture_output=True, text=True).stdout)
+    return Pack(data, files, "\f".join(texts), list_page)
 
 
 # Building a pack takes seconds; tests that only read a pack's files share the one built for
@@ -350,7 +379,7 @@ def all_text(pack: Pack) -> str:
         elif name == "letter.pdf":
             parts.append(subprocess.run(["pdftotext", "-", "-"], input=data, check=True,
                                         capture_output=True).stdout.decode())
-        elif name != "report.pdf":
+        elif not (name.startswith("report") and name.endswith(".pdf")):
             parts.append(data.decode())
     return "\n".join(parts)
 
@@ -390,10 +419,25 @@ WITHHELD_MEANS = sorted({f"{mean_and_interval(scores)[0]:.1f}"
                         | {f"{mean_and_interval(SCORES['bwo'][2])[0]:.1f}"})
 
 
+# data.csv's columns of group means and their intervals: a withheld mean must be none of them.
+# (SDs, shares, slopes and differences are other quantities: an SD of 2.2 is no 2.2 mean.)
+MEAN_COLUMNS = ("mean", "mean_ci95_low", "mean_ci95_high", "network_mean",
+                "network_mean_ci95_low", "network_mean_ci95_high", "peer_mean",
+                "peer_mean_ci95_low", "peer_mean_ci95_high")
+
+
+def published_means(pack) -> set[str]:
+    return {row[column] for row in pack.csv_rows for column in MEAN_COLUMNS}
+
+
+def without_sd_rows(pdf_text: str) -> str:
+    """The PDF's text without the office pages' rows of SDs (spreads, not means)."""
+    return re.sub(r"(?m)^\s*SD\s.*$", "", pdf_text)
+
+
 def test_the_withheld_means_are_not_figures_of_a_shown_group(any_pack):
     """Guards the next test: were 9.7 a shown figure too, its absence would prove nothing."""
-    shown = {value for row in any_pack.csv_rows for column, value in row.items()
-             if column not in ("office_code", "office_en", "office_bn", "cycle")}
+    shown = published_means(any_pack)
     assert WITHHELD_MEANS == ["10.0", "2.2", "9.7", "9.8"]
     assert not shown & set(WITHHELD_MEANS)
 
@@ -428,72 +472,96 @@ def test_no_withheld_office_or_figure_appears_in_any_file(any_pack):
         for word in (code, name_en, name_bn):
             assert word not in text, word
             assert word.replace(" ", "") not in re.sub(r"\s", "", any_pack.pdf_text)
-    pdf_text = without_adjusted_intervals(any_pack.pdf_text)
+    pdf_text = without_sd_rows(without_adjusted_intervals(any_pack.pdf_text))
     for mean in WITHHELD_MEANS:
         assert not figure_in(mean, pdf_text), mean
-        assert not figure_in(mean, any_pack.files["data.csv"].decode()), mean
+        assert mean not in published_means(any_pack), mean
     for key in ("bagdah", "dcpo"):  # outside the block: not in a block pack
         assert OFFICES[key][0] not in text
 
 
-def pdf_cycle_rows(pdf_text: str) -> list[tuple]:
-    """The rows of every office's cycle table in the PDF: (cycle, count, mean, low, high,
-    share), with "*" where a figure is withheld."""
-    cycles = "|".join(re.escape(name) for name, _, _ in CYCLES)
-    row = re.compile(rf"^\s*({cycles})\s+(\S+)\s+(\S+)\s+(\S+) – (\S+)\s+(\S+)\s*$|"
-                     rf"^\s*({cycles})\s+\*\s+\*\s+\*\s+\*\s*$")
-    found = []
+def pdf_office_tables(pdf_text: str) -> dict[str, dict[str, list[str]]]:
+    """Each office page's table of cycles, read from the PDF's text: ``{office name: {row
+    label: [one value per cycle]}}`` for the rows of counts, means and intervals."""
+    labels = {"Ratings": "ratings", "Mean": "mean", "95% interval": "ci", "রেটিং": "ratings",
+              "গড়": "mean", "৯৫% সম্ভাব্য সীমা": "ci"}
+    names = {name: key for key in OFFICES for name in OFFICES[key][2:]}
+    tables, office = {}, None
     for line in ascii_digits(pdf_text).splitlines():
-        match = row.match(line)
-        if match and match.group(1):
-            found.append(match.groups()[:6])
-        elif match:
-            found.append((match.group(7), "*", "*", "*", "*", "*"))
-    return found
+        stripped = line.replace("\u00a0", " ").strip()
+        if stripped in {ascii_digits(n) for n in names}:
+            office = stripped
+            continue
+        for label, row in labels.items():
+            label = ascii_digits(label)
+            if office and stripped.startswith(label + " ") and \
+                    row not in tables.get(office, {}):
+                values = stripped[len(label):].split()
+                if len(values) == len(CYCLES):
+                    tables.setdefault(office, {})[row] = values
+    return tables
 
 
-def expected_pdf_rows() -> list[tuple]:
-    rows = []
-    for key in sorted(SHOWN, key=lambda k: OFFICES[k][2]):
-        for (name, _, _), scores in zip(CYCLES, SCORES[key], strict=True):
-            if not publishable(scores):
-                rows.append((name, "*", "*", "*", "*", "*"))
-                continue
-            mean, (low, high) = mean_and_interval(scores)
-            share = f"{round(float(np.mean(np.array(scores) >= 7)), 2) * 100:.0f}%" \
-                if len(scores) >= 10 else "*"
-            rows.append((name, str(len(scores)), f"{mean:.1f}", f"{low:.1f}", f"{high:.1f}",
-                         share))
-    return rows
+def expected_office_table(key: str) -> dict[str, list[str]]:
+    table = {"ratings": [], "mean": [], "ci": []}
+    for scores in SCORES[key]:
+        if not publishable(scores):
+            table["ratings"].append("*")
+            table["mean"].append("*")
+            table["ci"].append("*")
+            continue
+        mean, (low, high) = mean_and_interval(scores)
+        table["ratings"].append(str(len(scores)))
+        table["mean"].append(f"{mean:.1f}")
+        table["ci"].append(f"{low:.1f}–{high:.1f}")
+    return table
 
 
 @pytest.mark.parametrize("how", ["bn", "en"])
-def test_the_pdf_tables_show_counts_and_scipy_figures_and_stars_for_small_groups(request, app,
-                                                                               how):
+def test_each_office_page_shows_counts_and_scipy_figures_and_stars_for_small_groups(request,
+                                                                                  app, how):
     pack = shared_pack(request, how)
-    assert pdf_cycle_rows(pack.pdf_text) == expected_pdf_rows()
+    tables = pdf_office_tables(pack.pdf_text)
+    codes = {OFFICES[key][0]: key for key in OFFICES}
+    attention = [codes[code] for code in pack.attention]
+    assert attention  # BDO Gaighata declines from about 8 to about 4.4
+    name = 3 if how == "bn" else 2
+    assert set(tables) == {ascii_digits(OFFICES[key][name]) for key in attention}
+    for key in attention:
+        assert tables[ascii_digits(OFFICES[key][name])] == expected_office_table(key)
 
 
 @pytest.mark.parametrize("how", ["bn", "en"])
-def test_the_pdf_summary_gives_each_shown_office_its_latest_mean(request, app, how):
+def test_page_one_names_the_offices_needing_attention_with_their_latest_figures(request, app,
+                                                                                how):
     pack = shared_pack(request, how)
-    summary = ascii_digits(pack.pdf_text).split("\f")[1]  # page 2
-    in_order = sorted(SHOWN, key=lambda key: OFFICES[key][2])
-    assert re.findall(r"(?<![\d.])\d+\.\d(?![\d.])", summary) == [
-        f"{mean_and_interval(SCORES[key][LATEST])[0]:.1f}" for key in in_order]
+    first = ascii_digits(pack.pdf_text).split("\f")[0]
+    codes = {OFFICES[key][0]: key for key in OFFICES}
+    name = 3 if how == "bn" else 2
+    for code in pack.attention:
+        key = codes[code]
+        line = next(line for line in first.splitlines()
+                    if ascii_digits(OFFICES[key][name]) in line)
+        scores = SCORES[key][LATEST]
+        mean, (low, high) = mean_and_interval(scores)
+        assert f"{mean:.1f}" in line and f"{low:.1f}–{high:.1f}" in line, line
+        assert re.search(rf"(?<![\d.]){len(scores)}(?![\d.])", line), line
+    for key in set(SHOWN) - {codes[code] for code in pack.attention}:
+        assert OFFICES[key][name] not in first
     for key in WITHHELD:
-        assert OFFICES[key][2] not in summary
+        assert OFFICES[key][2] not in first and OFFICES[key][3] not in first
 
 
-def test_the_english_summary_counts_offices_in_plain_words(en_pack):
-    text = " ".join(en_pack.pdf_text.split())
-    assert f"Of {len(SHOWN)} offices with enough ratings" in text
+def test_the_english_first_page_counts_offices_in_plain_words(en_pack):
+    text = " ".join(en_pack.pdf_text.split("\f")[0].split())
+    assert f"{len(en_pack.attention)} of the {len(SHOWN)} offices shown" in text
     assert f"{len(WITHHELD)} offices are not shown because too few leaders rated them" in text
+    assert not re.search("[০-৯]", en_pack.pdf_text)  # Latin digits throughout
 
 
 def test_the_pdf_embeds_the_bengali_font_and_bengali_text(bn_pack, tmp_path):
     pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(bn_pack.files["report.pdf"])
+    pdf.write_bytes(bn_pack.files[bn_pack.pdfs[0]])
     fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
                            text=True).stdout.splitlines()[2:]
     embedded = {line.split()[0].partition("+")[2] for line in fonts if " yes " in line}
@@ -529,7 +597,7 @@ def test_english_lines_are_drawn_as_before(app, en_pack):
     draws them."""
     import zlib
 
-    pdf = en_pack.files["report.pdf"]
+    pdf = en_pack.files[en_pack.pdfs[0]]
     # A stream's last compressed byte may be "\r", which the pattern's optional "\r\n" takes:
     # decompressobj gives the whole text back without asking for the checksum's last byte.
     streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
@@ -542,10 +610,10 @@ def test_english_lines_are_drawn_as_before(app, en_pack):
 
 
 def attention_rows(pack) -> list[dict]:
-    """The data.csv rows of the latest cycle for offices below the network or declining."""
+    """The data.csv rows of the latest cycle for offices needing attention."""
     latest = CYCLES[LATEST][0]
-    return [row for row in pack.csv_rows if row["cycle"] == latest and (
-        row["latest_vs_network"] == "below the network" or row["trend_verdict"] == "declining")]
+    return [row for row in pack.csv_rows if row["cycle"] == latest
+            and row["needs_attention"] == "1"]
 
 
 def letter_paragraphs(pack) -> list[str]:
@@ -646,13 +714,15 @@ def test_a_letter_about_one_office_reads_right(app, runner, network, tmp_path):
 def test_the_html_report_is_self_contained_with_the_same_figures(en_pack):
     import html as html_lib
 
-    page = en_pack.files["report.html"].decode()
+    page = en_pack.html
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="?(https?:)?//', page)
     assert "Plotly.newPlot" in page
     figures = [json.loads(html_lib.unescape(body))
                for body in re.findall(r"data-figure='([^']*)'", page)]
-    assert len(figures) == len(SHOWN)
-    for key, figure in zip(sorted(SHOWN, key=lambda k: OFFICES[k][2]), figures, strict=True):
+    codes = {OFFICES[key][0]: key for key in OFFICES}
+    attention = sorted((codes[code] for code in en_pack.attention), key=lambda k: OFFICES[k][2])
+    assert attention and len(figures) == len(attention)  # a chart per office page
+    for key, figure in zip(attention, figures, strict=True):
         shown = [(name, scores) for (name, _, _), scores in zip(CYCLES, SCORES[key],
                                                                 strict=True)
                  if publishable(scores)]
@@ -671,19 +741,28 @@ def test_only_consented_approved_quotes_of_large_groups_leave_and_without_names(
     squeezed = re.sub(r"\s", "", any_pack.pdf_text)
     for marker in ("QAPPROVED7731", "QAPPROVEDBN2208"):
         assert marker in squeezed
-        assert marker in any_pack.files["report.html"].decode()
-    # An officer is named only where the letter says who was in post, never inside a quote.
+        assert marker in any_pack.html
+    # An officer is named only where the letter or an office's page says who was in post, never
+    # inside a quote.
     # Each stretch between line breaks and tags that names the officer in post is left out: a
     # split, not a pattern with a leading [^\n<>]*, which backtracked over every long line
     # (8 of the suite's 20 minutes on one date).
-    postings = re.compile("Officer in post then|তখন দায়িত্বে ছিলেন")
-    outside_postings = "".join(part for part in re.split(r"([\n<>])", text)
+    postings = re.compile("Officer in post then|তখন দায়িত্বে ছিলেন|Officers in post while it was "
+                          "rated:|রেটিং দেওয়ার সময় যে আধিকারিকরা দায়িত্বে ছিলেন:")
+    # The report's PDF wraps its lines where it likes, so the report is read here as HTML (the
+    # same text, with tags between the sentences), and in the PDF each approved quote is read
+    # up to its closing quotation mark.
+    seen = text.replace(any_pack.pdf_text, "")
+    outside_postings = "".join(part for part in re.split(r"([\n<>])", seen)
                                if not postings.search(part))
+    quotes = [squeezed[squeezed.index(marker):].split("\u201d")[0]
+              for marker in ("QAPPROVED7731", "QAPPROVEDBN2208")]
     for secret in (OFFICER[0], OFFICER[1], PHONE, PHONE.replace(" ", "")):
         assert secret not in outside_postings
-        assert secret.replace(" ", "") not in squeezed
-    assert "[number removed]" in any_pack.files["report.html"].decode()
-    assert "[name removed]" in any_pack.files["report.html"].decode()
+        assert all(secret.replace(" ", "") not in quote for quote in quotes)
+    assert PHONE.replace(" ", "") not in squeezed
+    assert "[number removed]" in any_pack.html
+    assert "[name removed]" in any_pack.html
 
 
 def test_staff_review_pending_quotes_and_an_approved_one_goes_in(app, client, login_as, browser,

@@ -25,10 +25,11 @@ from rating.evidence.verify import canonical
 from tests.rating.test_evidence import (
     CYCLES,
     DATA_FILES,
-    DOCUMENT_FILES,
     PACK_FILES,
     SHOWN,
     WITHHELD,
+    document_files,
+    pack_files,
 )
 
 
@@ -75,12 +76,13 @@ def verify_outside(tmp_path: Path, data: bytes, pem: bytes) -> subprocess.Comple
 def test_every_file_is_in_the_pack_and_the_manifest_verifies(app, any_pack):
     from rating.evidence.signing import verify_pack
 
-    assert set(any_pack.files) == PACK_FILES
     manifest = any_pack.manifest
+    language = manifest["parameters"]["language"]
+    assert set(any_pack.files) == pack_files(language)
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in any_pack.files.items()}
     assert manifest["files"] == {name: digests[name] for name in DATA_FILES}
     documents = json.loads(any_pack.files["documents.json"])
-    assert documents["files"] == {name: digests[name] for name in DOCUMENT_FILES}
+    assert documents["files"] == {name: digests[name] for name in document_files(language)}
     assert documents["manifest_sha256"] == digests["manifest.json"]
     assert manifest["offices_shown"] == len(SHOWN)
     assert manifest["offices_withheld"] == len(WITHHELD)
@@ -276,14 +278,14 @@ def pdfsig(path: Path) -> str:
 
 def test_pdfsig_validates_the_report_and_fails_after_one_byte_changes(app, bn_pack, tmp_path):
     report = tmp_path / "report.pdf"
-    report.write_bytes(bn_pack.files["report.pdf"])
+    report.write_bytes(bn_pack.files[bn_pack.pdfs[0]])
     shown = pdfsig(report)
     assert "Signature #1" in shown and "Signature Validation: Signature is Valid." in shown
     assert app.config["ORGANISATION_NAME"] in shown
     assert "Signature Type: ETSI.CAdES.detached" in shown
     # The demo certificate is self-signed: valid, but not issued by a trusted authority.
     assert "Certificate Validation: " in shown
-    data = bytearray(bn_pack.files["report.pdf"])
+    data = bytearray(bn_pack.files[bn_pack.pdfs[0]])
     data[len(data) // 3] ^= 0x01
     report.write_bytes(bytes(data))
     assert "Signature Validation: Signature is Valid." not in pdfsig(report)
@@ -297,7 +299,7 @@ def test_every_page_names_the_pack_and_the_manifest_hash(app, any_pack):
     assert len(pages) >= 3
     for page in pages:
         assert digest in re.sub(r"\s", "", page)
-    assert f"/verify/{digest}" in any_pack.files["report.html"].decode()
+    assert f"/verify/{digest}" in any_pack.html
     letter = Document(io.BytesIO(any_pack.files["letter.docx"]))
     for section in letter.sections:
         footer = " ".join(paragraph.text for paragraph in section.footer.paragraphs)
@@ -313,7 +315,7 @@ def test_the_qr_code_is_the_verification_address(app, bn_pack):
     digest = hashlib.sha256(bn_pack.files["manifest.json"]).hexdigest()
     url = f"{app.config['PUBLIC_URL']}/verify/{digest}"
     expected = segno.make(url, error="m").svg_data_uri(scale=3, border=2)
-    assert expected.encode() in bn_pack.files["report.html"]
+    assert expected in bn_pack.html
 
 
 def test_the_public_page_shows_what_was_published_without_a_login(app, runner, network,
@@ -329,7 +331,7 @@ def test_the_public_page_shows_what_was_published_without_a_login(app, runner, n
     page = anonymous.get(f"/verify/{digest}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    for name in DATA_FILES | DOCUMENT_FILES:
+    for name in DATA_FILES | document_files("en"):
         assert hashlib.sha256(files[name]).hexdigest() in text
     assert digest in text and app.config["ORGANISATION_NAME"] in text.replace("&#39;", "'")
     # Nothing that is not in the pack, and none of its figures.
@@ -392,10 +394,18 @@ def test_the_xlsx_holds_the_same_tables_with_numbers_as_numbers(any_pack):
     assert numbers  # means and intervals are numbers, not text
 
 
-def test_report_html_carries_its_fonts_a_viewport_and_named_hovers(any_pack):
-    html = any_pack.files["report.html"].decode()
+@pytest.mark.parametrize("how", ["bn", "both"])
+def test_report_html_carries_its_fonts_a_viewport_and_named_hovers(request, app, how):
+    from tests.rating.test_evidence import shared_pack
+
+    pack = shared_pack(request, how)
+    for name in sorted(n for n in pack.files if n.endswith(".html")):
+        _check_report_html(pack.files[name].decode())
+
+
+def _check_report_html(html: str) -> None:
     assert "file://" not in html and "/static/fonts" not in html
-    fonts = re.findall(r'src: url\("data:font/woff2;base64,([A-Za-z0-9+/=]+)"\)', html)
+    fonts = re.findall(r'src: url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\)', html)
     assert len(fonts) == 4
     from fontTools.ttLib import TTFont
 
