@@ -8,7 +8,6 @@ through `analysis.publish_cell` like any other group.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 from statistics import median
 
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from analysis import (
     summarize,
 )
 from rating.auth.models import Collective
+from rating.collation import sort_key
 from rating.directory.models import DepartmentType, Posting
 from rating.extensions import db
 from rating.histograms import RatingFilter, count_leaders, department_types
@@ -69,17 +69,11 @@ def needing_attention(content) -> list:
     return [section for section in content.sections if attention_reasons(section)]
 
 
-@lru_cache(maxsize=1)
-def _collator():
-    import pyuca  # the Unicode Collation Algorithm: ড় sorts with ড, not after য
-
-    return pyuca.Collator()
-
-
 def name_key(language: str):
-    """A sort key for names as a reader of ``language`` expects them."""
+    """A sort key for names as a reader of ``language`` expects them (Bengali in ICU's
+    Bengali order, as the leaders' lists: ড় sorts with ড, not after য)."""
     if language == "bn":
-        return _collator().sort_key
+        return lambda name: sort_key(name, "bn")
     return str.casefold
 
 
