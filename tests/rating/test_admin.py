@@ -77,10 +77,20 @@ def test_bulk_create_leaders_shows_each_pin_once(browser, admin, app):
     assert leader.client.get("/leader/").status_code == 200
 
 
+def test_a_member_code_typed_as_leaders_type_it_is_written_as_one(browser, admin):
+    """The file reads member codes as the login box does: "bj 208" and "BJ209" are BJ-208 and
+    BJ-209."""
+    response = upload_leaders(browser, "member_code,display_name,collective\n"
+                                       "bj 208,Mita Das,BJ\nBJ209,Lata Roy,BJ\n")
+    assert response.status_code == 200
+    assert set(pins_on(response.get_data(as_text=True))) == {"BJ-208", "BJ-209"}
+    assert user("BJ-208").display_name == "Mita Das" and user("bj 208") is None
+
+
 @pytest.mark.parametrize("content, lines", [
     (LEADERS + "BJ-201,Someone Else,BJ\n", {"5 | member_code"}),
     (LEADERS + "BJ-203,Someone Else,Sangini\n", {"5 | collective"}),
-    (LEADERS + "BJ 204,Someone Else,BJ\n", {"5 | member_code"}),
+    (LEADERS + "BJ-2O4,Someone Else,BJ\n", {"5 | member_code"}),  # a letter O, not a zero
     (LEADERS + "12345,Someone Else,BJ\n", {"5 | member_code"}),
     (LEADERS + "BJ-205,Someone Else,BJ,xx\n", {"5 | "}),
     ("member_code,display_name,collective,language\nBJ-206,A,BJ,fr\nBJ-207,B,XX,bn\n",
