@@ -12,6 +12,7 @@ reasoning in `analysis.privacy`):
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Float, and_, case, cast, exists, func, select
 
@@ -74,10 +75,18 @@ def shown_variances(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkVaria
     over the counts: a row per office of its cells' sums, not every office's histograms.
     Filters other than the collective and the cycles are not applied (the network is every
     office)."""
-    order = [cycle.id for cycle in cycles]
+    order = tuple(cycle.id for cycle in cycles)
     if not order:
         return network_variances([])
-    minimum = current_rules().publication.min_ratings_staff
+    statement = _variances_statement(order, criteria.collective_id or None,
+                                     current_rules().publication.min_ratings_staff)
+    return network_variances([tuple(row) for row in db.session.execute(statement)])
+
+
+@lru_cache(maxsize=64)
+def _variances_statement(order: tuple[int, ...], collective_id: int | None, minimum: int):
+    """The query of `shown_variances`, built once per cycles, collective and minimum (it has
+    some 60 terms: building it cost a quarter of its run)."""
     counted = rating_counts.c
     # n from the ratings column (the score columns add up to it): each product costs the
     # database a step per row, and these are most of the query's time.
@@ -89,20 +98,19 @@ def shown_variances(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkVaria
     position = case({cycle_id: x for x, cycle_id in enumerate(order)}, value=counted.cycle_id)
     statement = select(counted.office_id, position.label("x"), n.label("n"), t1.label("t1"),
                        t2.label("t2")).where(counted.cycle_id.in_(order))
-    if criteria.collective_id:
+    if collective_id:
         part = rating_counts.alias("part")
-        statement = statement.where(counted.collective_id == criteria.collective_id, ~exists(
+        statement = statement.where(counted.collective_id == collective_id, ~exists(
             select(1).where(and_(part.c.office_id == counted.office_id,
                                  part.c.cycle_id == counted.cycle_id,
                                  part.c.ratings > 0, part.c.ratings < minimum))))
     cells = (statement.group_by(counted.cycle_id, counted.office_id)
              .having(n >= minimum).subquery())
     x, cell_n, cell_t1, cell_t2 = cells.c.x, cells.c.n, cells.c.t1, cells.c.t2
-    sums = select(
+    return select(
         func.count(), func.sum(cell_n), func.sum(cell_n * x), func.sum(cell_n * x * x),
         func.sum(cell_t1), func.sum(x * cell_t1),
         func.sum(cast(cell_t1 * cell_t1, Float) / cell_n), func.sum(cell_n * cell_n),
         func.sum(cell_n * cell_n * x), func.sum(cell_n * cell_n * x * x),
         func.sum(cast(cell_n * cell_t2 - cell_t1 * cell_t1, Float) / cell_n),
         func.sum(cell_n - 1)).group_by(cells.c.office_id)
-    return network_variances([tuple(row) for row in db.session.execute(sums)])
