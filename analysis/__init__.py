@@ -83,6 +83,12 @@ from analysis.summary import (
 )
 from analysis.trend import Trend, office_trend
 from analysis.twogroup import MeanDifference, brunner_munzel, welch_difference
+from analysis.variances import (
+    OFFICE_SUM_FIELDS,
+    NetworkVariances,
+    network_variances,
+    office_sums,
+)
 from analysis.vocabulary import (
     CellFlag,
     ChangeVerdict,
@@ -104,6 +110,7 @@ __all__ = [
     "NAME_REMOVED",
     "NETWORK_RULES",
     "NUMBER_REMOVED",
+    "OFFICE_SUM_FIELDS",
     "BeforeAfterRules",
     "CellFlag",
     "CellSummary",
@@ -123,6 +130,7 @@ __all__ = [
     "NetworkAnalysis",
     "NetworkCounts",
     "NetworkSlopes",
+    "NetworkVariances",
     "OfficeSlope",
     "OneRatingPerRater",
     "OverdispersedFunnel",
@@ -162,7 +170,9 @@ __all__ = [
     "letter_effect",
     "monitor_step_drops",
     "network_slopes",
+    "network_variances",
     "network_trends",
+    "office_sums",
     "office_trend",
     "one_rating_per_rater",
     "order_cycle_labels",

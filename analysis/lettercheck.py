@@ -225,7 +225,7 @@ def _pool(network, row: int, positions) -> ScoreHistogram:
 def letter_effect(network, office: Hashable, action_at: float, *, peers: Iterable = (),
                   peer_actions: Mapping[Hashable, Iterable[float]] | None = None,
                   window_cycles: int = 3, rules: BeforeAfterRules = _DEFAULT,
-                  confidence: float = 0.95) -> LetterEffect:
+                  confidence: float = 0.95, variances=None) -> LetterEffect:
     """An office's change after an action, the triggering cycles left out, set against
     comparable offices that had no action (:func:`letter_check`).
 
@@ -250,6 +250,9 @@ def letter_effect(network, office: Hashable, action_at: float, *, peers: Iterabl
         The headline comparison's window: the cycles left out as the action's trigger
         (:func:`trigger_cycles`).
     rules : BeforeAfterRules
+    variances : NetworkVariances, optional
+        The whole network's (:func:`analysis.network_variances`) when ``network`` holds only
+        the office and its peers.
 
     Returns
     -------
@@ -285,7 +288,9 @@ def letter_effect(network, office: Hashable, action_at: float, *, peers: Iterabl
     n, mean, var = mean_and_variance(network.counts)
     n = n.astype(float)
     sigma2 = tau2 = 0.0
-    if np.any(n > 1):
+    if variances is not None:
+        sigma2, tau2 = variances.sigma2, variances.tau2
+    elif np.any(n > 1):
         slopes = network_slopes(n, mean, var)
         sigma2, tau2 = slopes.sigma2, slopes.tau2
     if sigma2 > 0:

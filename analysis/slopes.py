@@ -167,7 +167,7 @@ def shock_variance(n, mean, sigma2: float) -> tuple[float, int]:
 
 
 def network_slopes(n, mean, var, *, confidence: float = 0.95,
-                   rules: TrendRules = _DEFAULT) -> NetworkSlopes:
+                   rules: TrendRules = _DEFAULT, variances=None) -> NetworkSlopes:
     """Slopes of every office's cycle means, weighted for sampling and cycle shocks.
 
     Parameters
@@ -180,6 +180,10 @@ def network_slopes(n, mean, var, *, confidence: float = 0.95,
         ``min_cycles``: cycles with ratings for a verdict; ``min_change``: the change over
         the cycles worth calling "improving" or "declining" (besides an interval that
         excludes 0).
+    variances : NetworkVariances, optional
+        :math:`\\sigma^2`, :math:`\\tau^2` and the df of the whole network
+        (:func:`analysis.network_variances`), when the arrays hold only some of its offices:
+        their rows then get the figures they would get among all offices.
 
     Returns
     -------
@@ -217,6 +221,8 @@ def network_slopes(n, mean, var, *, confidence: float = 0.95,
     sigma2 = float(np.nansum(df_within * np.where(n > 1, var, 0.0)) / total_df) if total_df \
         else 0.0
     tau2, df = shock_variance(n, mean, sigma2)
+    if variances is not None:
+        sigma2, tau2, df = variances.sigma2, variances.tau2, variances.df
     if sigma2 > 0:
         w = np.where(rated, 1 / (sigma2 / np.where(rated, n, 1) + tau2), 0.0)
     else:

@@ -133,21 +133,25 @@ def assess_standing(network, ratings: Iterable[tuple], *, cycle=None,
                     funnel_offices, slopes, monitor)
 
 
-def _trends(n, mean, var, rules: Rules) -> tuple[NetworkSlopes | None, StepMonitor | None]:
+def _trends(n, mean, var, rules: Rules, variances=None
+            ) -> tuple[NetworkSlopes | None, StepMonitor | None]:
     slopes = monitor = None
-    if np.any(n > 1):
-        slopes = network_slopes(n, mean, var, rules=rules.trend)
+    if variances.within_df > 0 if variances is not None else np.any(n > 1):
+        slopes = network_slopes(n, mean, var, rules=rules.trend, variances=variances)
         if slopes.sigma2 > 0:
             monitor = monitor_step_drops(n, mean, slopes.sigma2, slopes.tau2,
                                          rules=rules.monitoring)
     return slopes, monitor
 
 
-def assess_trends(network, *, rules: Rules = NETWORK_RULES
+def assess_trends(network, *, rules: Rules = NETWORK_RULES, variances=None
                   ) -> tuple[NetworkSlopes | None, StepMonitor | None]:
     """Every office's trend and step monitor over all of ``network``'s cycles: the same
     figures as :func:`assess_standing` at the last cycle, without the comparisons (rows in
     the order of ``network.offices``; ``None`` when no cell has 2 ratings).
+
+    ``variances`` (:func:`analysis.network_variances` of the whole network) when
+    ``network`` holds only some of its offices: their rows are then those of the whole.
 
     Examples
     --------
@@ -158,4 +162,4 @@ def assess_trends(network, *, rules: Rules = NETWORK_RULES
     (1.0, 'improving')
     """
     n, mean, var = mean_and_variance(network.counts)
-    return _trends(n.astype(float), mean, var, rules)
+    return _trends(n.astype(float), mean, var, rules, variances)

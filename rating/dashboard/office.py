@@ -12,6 +12,7 @@ from analysis import (
     CellSummary,
     Finding,
     NetworkCounts,
+    NetworkVariances,
     OfficeSlope,
     ScoreHistogram,
     assess_trends,
@@ -22,10 +23,10 @@ from rating.auth.models import User
 from rating.cycles.models import Cycle, Rating
 from rating.cycles.services import axis_position
 from rating.dashboard.services import hidden_reason, sharing_reason, shown_to_staff
-from rating.dashboard.shown import count_shown_scores
+from rating.dashboard.shown import count_shown_scores, shown_variances
 from rating.directory.models import Office, Officer, Posting
 from rating.extensions import db
-from rating.histograms import RatingFilter, count_answers, cycles_in_range, department_types
+from rating.histograms import RatingFilter, count_answers, cycles_in_range
 from rating.rules import current_rules
 
 
@@ -68,19 +69,27 @@ class OfficePage:
     changes: list[OfficerChange]
     quotes: list[tuple[Cycle, str]]
     monitor: Finding | None = None  # analysis.MonitorVerdict
-    network: NetworkCounts | None = None  # every office's shown cells, for comparisons
-    peers: tuple[int, ...] = ()  # offices of the same department type
+    network: NetworkCounts | None = None  # the shown cells of the office and its peers
+    peers: tuple[int, ...] = ()  # rated offices of the same department type
+    variances: NetworkVariances | None = None  # the whole network's, for trends and letters
 
 
 def build_office_page(office: Office, criteria: RatingFilter) -> OfficePage:
-    """Everything the office page shows. The counts are every office's cells that the staff
-    pages may show (`count_shown_scores`): the trend is fitted to this office's shown cycles
-    only (a line through a hidden cycle would give its ratings away), with the network's
-    cycle shocks in its interval, as on the overview."""
+    """Everything the office page shows. The counts are the cells of this office and its
+    peers that the staff pages may show (`count_shown_scores`): the trend is fitted to this
+    office's shown cycles only (a line through a hidden cycle would give its ratings away),
+    with the network's cycle shocks in its interval, as on the overview (`shown_variances`:
+    the same variances as from every office's cells, summed in the database)."""
     cycles = cycles_in_range(criteria)
     everyone = RatingFilter(collective_id=criteria.collective_id,
                             cycle_from=criteria.cycle_from, cycle_to=criteria.cycle_to)
-    shown_counts = count_shown_scores(everyone, cycles)
+    # The network's variances in one aggregate query; the histograms of this office and its
+    # peers only (the shown rule is cell by cell, so these cells are the network's).
+    variances = shown_variances(everyone, cycles)
+    same_type = db.session.scalars(select(Office.id).where(
+        Office.department_type_id == office.department_type_id, Office.id != office.id)).all()
+    shown_counts = count_shown_scores(
+        RatingFilter(**{**everyone.__dict__, "office_ids": (office.id, *same_type)}), cycles)
     network = shown_counts.network
     answers = count_answers(RatingFilter(**{**everyone.__dict__, "office_ids": (office.id,)}),
                             cycles)
@@ -98,18 +107,17 @@ def build_office_page(office: Office, criteria: RatingFilter) -> OfficePage:
             hidden_why=shown_counts.reason(office.id, cycle.id)))
     trend = monitor = None
     if office.id in network.offices:
-        slopes, monitors = assess_trends(network, rules=current_rules())
+        slopes, monitors = assess_trends(network, rules=current_rules(), variances=variances)
         row = network.offices.index(office.id)
         if slopes is not None:
             trend = slopes.office_slope(row, office.id)
         if monitors is not None:
             monitor = monitors.verdicts[row]
-    peers = tuple(other for other, kind in department_types(network.offices).items()
-                  if kind == office.department_type_id and other != office.id)
+    peers = tuple(other for other in network.offices if other != office.id)
     return OfficePage(office=office, cycles=cycles, points=points, trend=trend,
                       changes=_officer_changes(office, cycles),
                       quotes=_quotes(office, [p.cycle for p in points if p.summary is not None]),
-                      monitor=monitor, network=network, peers=peers)
+                      monitor=monitor, network=network, peers=peers, variances=variances)
 
 
 def _officer_changes(office: Office, cycles: list[Cycle]) -> list[OfficerChange]:

@@ -12,9 +12,21 @@ reasoning in `analysis.privacy`):
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from analysis import Finding, NetworkCounts, Withheld, staff_network
+from sqlalchemy import Float, and_, case, cast, exists, func, select
+
+from analysis import (
+    Finding,
+    NetworkCounts,
+    NetworkVariances,
+    Withheld,
+    network_variances,
+    staff_network,
+)
+from rating.cycles.counts import SCORE_COLUMNS, rating_counts
 from rating.cycles.models import Cycle
+from rating.extensions import db
 from rating.histograms import RatingFilter, count_collective_parts, count_scores
 from rating.rules import current_rules
 
@@ -54,3 +66,51 @@ def count_shown_scores(criteria: RatingFilter, cycles: list[Cycle]) -> ShownCoun
     if hidden:
         network = network.without(hidden)
     return ShownCounts(staff_network(network, current_rules()), hidden)
+
+
+def shown_variances(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkVariances:
+    """The network-wide variances of the trends (`analysis.network_variances`) over the same
+    cells as `count_shown_scores` (cells under ``min_ratings_staff`` ratings left out and,
+    under the collective filter, cells with a small collective part), in one aggregate query
+    over the counts: a row per office of its cells' sums, not every office's histograms.
+    Filters other than the collective and the cycles are not applied (the network is every
+    office)."""
+    order = tuple(cycle.id for cycle in cycles)
+    if not order:
+        return network_variances([])
+    statement = _variances_statement(order, criteria.collective_id or None,
+                                     current_rules().publication.min_ratings_staff)
+    return network_variances([tuple(row) for row in db.session.execute(statement)])
+
+
+@lru_cache(maxsize=64)
+def _variances_statement(order: tuple[int, ...], collective_id: int | None, minimum: int):
+    """The query of `shown_variances`, built once per cycles, collective and minimum (it has
+    some 60 terms: building it cost a quarter of its run)."""
+    counted = rating_counts.c
+    # n from the ratings column (the score columns add up to it): each product costs the
+    # database a step per row, and these are most of the query's time.
+    scores = [(int(column.removeprefix("score_")), counted[column]) for column in SCORE_COLUMNS]
+    n = func.sum(counted.ratings)
+    t1 = func.sum(sum(column if score == 1 else score * column for score, column in scores))
+    t2 = func.sum(sum(column if score == 1 else score * score * column
+                      for score, column in scores))
+    position = case({cycle_id: x for x, cycle_id in enumerate(order)}, value=counted.cycle_id)
+    statement = select(counted.office_id, position.label("x"), n.label("n"), t1.label("t1"),
+                       t2.label("t2")).where(counted.cycle_id.in_(order))
+    if collective_id:
+        part = rating_counts.alias("part")
+        statement = statement.where(counted.collective_id == collective_id, ~exists(
+            select(1).where(and_(part.c.office_id == counted.office_id,
+                                 part.c.cycle_id == counted.cycle_id,
+                                 part.c.ratings > 0, part.c.ratings < minimum))))
+    cells = (statement.group_by(counted.cycle_id, counted.office_id)
+             .having(n >= minimum).subquery())
+    x, cell_n, cell_t1, cell_t2 = cells.c.x, cells.c.n, cells.c.t1, cells.c.t2
+    return select(
+        func.count(), func.sum(cell_n), func.sum(cell_n * x), func.sum(cell_n * x * x),
+        func.sum(cell_t1), func.sum(x * cell_t1),
+        func.sum(cast(cell_t1 * cell_t1, Float) / cell_n), func.sum(cell_n * cell_n),
+        func.sum(cell_n * cell_n * x), func.sum(cell_n * cell_n * x * x),
+        func.sum(cast(cell_n * cell_t2 - cell_t1 * cell_t1, Float) / cell_n),
+        func.sum(cell_n - 1)).group_by(cells.c.office_id)

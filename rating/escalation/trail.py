@@ -53,16 +53,18 @@ def markers(history, cycles, today: date) -> list[Marker]:
 
 
 def effects(history, cycles, network: NetworkCounts, office_id: int, peers=(),
-            peer_dates: dict | None = None, rules: Rules = NETWORK_RULES) -> dict[int, LetterEffect]:
+            peer_dates: dict | None = None, rules: Rules = NETWORK_RULES,
+            variances=None) -> dict[int, LetterEffect]:
     """For each action, the office's change after it (`analysis.letter_effect`): the cycles
     whose figures led to it left out, set against its peers (same department type) that had
-    no action over the cycles compared. ``peer_dates``: office id -> dates of its actions."""
+    no action over the cycles compared. ``peer_dates``: office id -> dates of its actions;
+    ``variances``: the whole network's, when ``network`` holds only the office and peers."""
     peer_actions = {office: [axis_position(day, cycles) for day in days]
                     for office, days in (peer_dates or {}).items()}
     return {action.id: letter_effect(network, office_id, axis_position(action.acted_on, cycles),
                                      peers=peers, peer_actions=peer_actions,
                                      window_cycles=rules.comparison.window_cycles,
-                                     rules=rules.before_after)
+                                     rules=rules.before_after, variances=variances)
             for action in history}
 
 
@@ -128,5 +130,5 @@ def build_office_trail(page, history, today: date, concerns=(), peer_dates=None,
     before-and-after check (the cells the page may show, staff only), the next step."""
     return OfficeTrail(history=history, markers=markers(history, page.cycles, today),
                        effects=effects(history, page.cycles, page.network, page.office.id,
-                                       page.peers, peer_dates, rules),
+                                       page.peers, peer_dates, rules, page.variances),
                        suggestion=suggest_next_step(page.office, concerns, history, today))

@@ -1,0 +1,111 @@
+"""The office page reads the network's variances in one aggregate query and only its own
+office's and peers' histograms: its trend, monitor and letter figures must be those of the
+full computation over every office's shown cells."""
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from analysis import assess_trends, letter_effect, network_slopes
+from analysis._moments import mean_and_variance
+from rating.dashboard.office import build_office_page
+from rating.dashboard.shown import count_shown_scores, shown_variances
+from rating.extensions import db
+from rating.histograms import RatingFilter, cycles_in_range
+from rating.rules import current_rules
+
+
+@pytest.fixture
+def generated(app, directory, make_office, make_cycle, make_user, make_rating):
+    """8 offices of two department types, 6 closed cycles, 14 leaders in two collectives;
+    each leader rates an office in a cycle with chance 0.6 (cells of 1-2 ratings, which the
+    staff pages hide, and collective parts of 1-2 ratings among them)."""
+    rng = np.random.default_rng(3)
+    leaders = [make_user("leader", login=f"{'BJ' if i % 2 else 'UT'}-{i + 100}",
+                         collective_code="BJ" if i % 2 else "UT", commit=False)
+               for i in range(14)]
+    offices = [make_office(code=f"OFF-{o}", place="gaighata" if o % 2 else "bagdah",
+                           department="bdo" if o < 5 else "dcpo", commit=False)
+               for o in range(8)]
+    cycles = [make_cycle(name=f"C{c}", status="closed", starts_on=date(2024, 1 + 2 * c, 1),
+                         ends_on=date(2024, 2 + 2 * c, 28), commit=False) for c in range(6)]
+    db.session.flush()
+    level = rng.normal(5.5, 1.2, len(offices))
+    for o, office in enumerate(offices):
+        for c, cycle in enumerate(cycles):
+            shock = rng.normal(0, 0.8)
+            raters = leaders if o != 2 or c != 1 else leaders[:2]  # a hidden cell
+            for leader in raters:
+                if rng.random() < 0.6:
+                    score = int(np.clip(np.rint(level[o] - 0.2 * c * (o == 0) + shock
+                                                + rng.normal(0, 2)), 1, 10))
+                    make_rating(cycle, office, leader, score=score, commit=False)
+    db.session.commit()
+    return {"offices": offices, "collectives": sorted({u.collective_id for u in leaders})}
+
+
+def _full(criteria):
+    cycles = cycles_in_range(criteria)
+    shown = count_shown_scores(criteria, cycles)
+    return cycles, shown.network
+
+
+@pytest.mark.parametrize("collective", [None, 0, 1])
+def test_the_aggregate_query_gives_the_full_computations_variances(generated, collective):
+    criteria = RatingFilter(collective_id=None if collective is None
+                            else generated["collectives"][collective])
+    cycles, network = _full(criteria)
+    assert network.counts.sum() > 0
+    n, mean, var = mean_and_variance(network.counts)
+    full = network_slopes(n.astype(float), mean, var)
+    got = shown_variances(criteria, cycles)
+    assert full.tau2 > 0 or collective is not None
+    assert got.sigma2 == pytest.approx(full.sigma2, rel=1e-12)
+    assert got.tau2 == pytest.approx(full.tau2, rel=1e-9, abs=1e-15)
+    assert got.df == full.df
+    assert got.within_df == int(np.where(n > 1, n - 1, 0).sum())
+
+
+@pytest.mark.parametrize("collective", [None, 0, 1])
+def test_the_office_page_keeps_the_full_computations_figures(generated, collective):
+    criteria = RatingFilter(collective_id=None if collective is None
+                            else generated["collectives"][collective])
+    cycles, network = _full(criteria)
+    slopes, monitor = assess_trends(network, rules=current_rules())
+    checked = letters = 0
+    for office in generated["offices"]:
+        page = build_office_page(office, criteria)
+        if office.id not in network.offices:
+            assert page.trend is None and page.monitor is None
+            continue
+        row = network.offices.index(office.id)
+        expected = slopes.office_slope(row, office.id)
+        assert page.trend.positions == expected.positions
+        assert page.trend.verdict == expected.verdict
+        for name in ("slope", "level", "centre"):
+            assert getattr(page.trend, name) == pytest.approx(getattr(expected, name),
+                                                              rel=1e-9)
+        if expected.slope_ci95 is None:
+            assert page.trend.slope_ci95 is None
+        else:
+            assert page.trend.slope_ci95 == pytest.approx(expected.slope_ci95, rel=1e-9)
+            checked += 1
+        assert page.monitor == monitor.verdicts[row]
+        assert page.monitor.params == monitor.verdicts[row].params
+        peers = tuple(other for other in network.offices if other != office.id and
+                      db.session.get(type(office), other).department_type_id
+                      == office.department_type_id)
+        assert page.peers == peers
+        for action_at in (1.5, 2.3, 3.5):
+            cheap = letter_effect(page.network, office.id, action_at, peers=page.peers,
+                                  variances=page.variances)
+            whole = letter_effect(network, office.id, action_at, peers=peers)
+            assert cheap.check.verdict == whole.check.verdict
+            assert cheap.check.comparators == whole.check.comparators
+            for name in ("diff", "change", "comparator_change", "diff_ci95"):
+                value = getattr(whole.check, name)
+                assert getattr(cheap.check, name) == (
+                    None if value is None else pytest.approx(value, rel=1e-9))
+            letters += whole.check.diff_ci95 is not None
+    assert checked >= 5 and letters >= (5 if collective is None else 1)
