@@ -1,0 +1,88 @@
+"""Every staff, advocacy and admin page in Debian's Chromium: the console reports no Content
+Security Policy violation, and axe-core (WCAG 2.1 AA) finds nothing, in both languages, at
+1280 px and at phone width (390 px)."""
+
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+
+from rating.escalation.models import AdvocacyAction, Commitment
+from rating.extensions import db
+from tests.browser.conftest import WAIT_MS
+from tests.browser.test_dashboard_browser import charts_network  # noqa: F401 (a fixture)
+from tests.conftest import TEST_PASSWORDS
+
+pytestmark = pytest.mark.browser
+CSP_WORDS = ("Content Security Policy", "Refused to apply inline style",
+             "Applying inline style violates")
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def every_page(charts_network, directory):  # noqa: F811
+    """The paths of every page a staff member, an advocate or an admin opens."""
+    from rating.cycles.models import Cycle
+
+    offices, cycles = charts_network["offices"], charts_network["cycles"]
+    letter = AdvocacyAction(kind="letter", acted_on=date(2025, 8, 1), level="block",
+                            recipient="BDO Gaighata", asked="Housing",
+                            offices=[offices["BDO-GAIGHATA"]])
+    db.session.add_all([letter, Commitment(action=letter, what="Houses", by_whom="BDO",
+                                           due_on=date(2025, 12, 1))])
+    db.session.commit()
+    gaighata, cycle = offices["BDO-GAIGHATA"], cycles[-1]
+    assert db.session.get(Cycle, cycle.id)
+    return [
+        "/dashboard/", f"/dashboard/offices/{gaighata.id}", "/dashboard/heatmap",
+        f"/dashboard/blocks/{directory['gaighata'].id}",
+        f"/dashboard/departments/{directory['bdo'].id}", "/dashboard/search?q=BDO",
+        "/escalation/", "/escalation/due", "/escalation/new", f"/escalation/{letter.id}",
+        "/cycles/", f"/cycles/{cycle.id}", f"/cycles/{cycle.id}/leaders",
+        f"/cycles/{cycle.id}/call-list", "/cycles/participation",
+        "/evidence/", "/evidence/quotes",
+        "/directory/offices", f"/directory/offices/{gaighata.id}", "/directory/officers",
+        "/directory/import", "/voice/", "/account/", "/admin/users", "/admin/audit",
+    ]
+
+
+def open_as(chromium, live_server, make_user, role, language, viewport):
+    playwright, browser = chromium
+    make_user(role, login=role, language=language)
+    context = browser.new_context(viewport=viewport, locale=f"{language}-IN")
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(WAIT_MS)
+    page = context.new_page()
+    page.console_seen = []
+    page.on("console", lambda m: page.console_seen.append(
+        (urlsplit(page.url).path, m.type, m.text)))
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", role)
+    page.fill("input[name=password]", TEST_PASSWORDS[role])
+    page.click("button.primary")
+    page.wait_for_load_state("load")
+    return context, page
+
+
+def visit(page, url):
+    """Open a page and wait until its charts, if any, are drawn; False if the role may not."""
+    response = page.goto(url)
+    if response.status == 403:
+        return False
+    assert response.status == 200, (url, response.status)
+    for name in page.eval_on_selector_all("[data-chart]", "els => els.map(e => e.dataset.chart)"):
+        page.wait_for_selector(f"[data-chart={name}] .main-svg", state="attached")
+    return True
+
+
+@pytest.mark.parametrize("role", ["staff", "advocacy", "admin"])
+def test_no_page_breaks_the_content_security_policy(chromium, live_server, make_user,
+                                                    every_page, role):
+    context, page = open_as(chromium, live_server, make_user, role, "en", WIDTHS["desktop"])
+    opened = [path for path in every_page if visit(page, live_server + path)]
+    assert len(opened) >= (2 if role == "admin" else 15), opened
+    violations = [seen for seen in page.console_seen
+                  if any(words in seen[2] for words in CSP_WORDS)]
+    assert violations == []
+    context.close()
