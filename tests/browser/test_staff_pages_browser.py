@@ -86,3 +86,26 @@ def test_no_page_breaks_the_content_security_policy(chromium, live_server, make_
                   if any(words in seen[2] for words in CSP_WORDS)]
     assert violations == []
     context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("language", ["bn", "en"])
+@pytest.mark.parametrize("role", ["staff", "advocacy", "admin"])
+def test_axe_finds_nothing_on_any_page(chromium, live_server, make_user, every_page, role,
+                                       language, width):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright",
+                              reason="axe-playwright-python not installed").Axe()
+    context, page = open_as(chromium, live_server, make_user, role, language, WIDTHS[width])
+    assert page.evaluate("document.documentElement.lang") == language
+    problems, checked = [], 0
+    for path in every_page:
+        if not visit(page, live_server + path):
+            continue
+        found = axe.run(page, options=WCAG_AA).response
+        assert len(found["passes"]) > 10, path  # the rules did run
+        checked += 1
+        problems += [(path, v["id"], [n["target"] for n in v["nodes"]][:3])
+                     for v in found["violations"]]
+    assert checked >= (2 if role == "admin" else 15)
+    assert problems == [], "\n".join(map(str, problems))
+    context.close()
