@@ -54,8 +54,8 @@ def funnel(overview, limits) -> dict:
     99.8% limits; each office is coloured by where it falls against those limits."""
     data = []
     if limits:
-        for name, dash, label in (("95", "dash", _("95%\u00a0limits")),
-                                  ("998", "dot", _("99.8%\u00a0limits"))):
+        for name, dash, label in (("95", "dash", _("chance range (95 in 100)")),
+                                  ("998", "dot", _("chance range (998 in 1,000)"))):
             for side in ("low", "high"):
                 data.append({"type": "scatter", "mode": "lines", "x": limits["n"],
                              "y": limits[f"{side}{name}"], "name": label,
@@ -104,8 +104,7 @@ def ranking(overview) -> dict:
     for flag, members in sorted(groups.items(), key=lambda item: item[0] is not None):
         data.append({
             "type": "scatter", "mode": "markers",
-            "name": _("mean with 95%\u00a0interval") if flag is None else
-            _("%(flag)s: mean with 95%% interval", flag=word(flag)),
+            "name": _("mean, and the range of its true average") if flag is None else word(flag),
             "y": [_name(row.office) for row in members], "x": [row.mean for row in members],
             "error_x": {"type": "data", "symmetric": False,
                         "array": [(r.ci95[1] - r.mean) if r.ci95 else 0 for r in members],
@@ -116,7 +115,7 @@ def ranking(overview) -> dict:
             "text": [_hover_office(row) for row in members],
             "hovertemplate": "%{text}<extra></extra>"})
     data.append(
-        {"type": "scatter", "mode": "markers", "name": _("shrunk mean (for ranking)"),
+        {"type": "scatter", "mode": "markers", "name": _("order: mean pulled towards the network when ratings are few"),
          "y": names, "x": [row.eb_mean for row in rows], "hoverinfo": "skip", "xaxis": "x2",
          "marker": {"symbol": "diamond-open", "color": "#34495e", "size": 8}})
     height = max(320, 22 * len(rows) + 160)
@@ -178,7 +177,7 @@ def office_trend(page, marks=()) -> dict:
         {"type": "scatter", "mode": "lines", "x": [p.position for p in band],
          "y": [max(1, p.summary.ci95[0]) for p in band], "fill": "tonexty",
          "fillcolor": "rgba(11,92,173,0.18)", "line": {"width": 0}, "hoverinfo": "skip",
-         "name": _("95%\u00a0interval")},
+         "name": _("range of the true average (95%)")},
         {"type": "scatter", "mode": "lines+markers", "name": _("mean"),
          "x": [p.position for p in shown], "y": [p.summary.mean for p in shown],
          "line": {"color": "#0b5cad"}, "marker": {"size": 8},
