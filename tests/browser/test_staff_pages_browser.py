@@ -109,3 +109,47 @@ def test_axe_finds_nothing_on_any_page(chromium, live_server, make_user, every_p
     assert checked >= (2 if role == "admin" else 15)
     assert problems == [], "\n".join(map(str, problems))
     context.close()
+
+
+PHONE_SHOTS = "/tmp/phone-shots"
+# Every piece of text plotly drew, with its box against its chart's: none may stick out.
+TEXT_OUTSIDE = """() => {
+  const out = [];
+  for (const chart of document.querySelectorAll('[data-chart]')) {
+    const box = chart.getBoundingClientRect();
+    for (const text of chart.querySelectorAll('.main-svg text')) {
+      const r = text.getBoundingClientRect();
+      if (!r.width || !text.textContent.trim()) continue;
+      if (r.left < box.left - 1 || r.right > box.right + 1)
+        out.push([chart.dataset.chart, text.textContent.slice(0, 60), Math.round(r.left),
+                  Math.round(r.right), Math.round(box.right)]);
+    }
+  }
+  return out;
+}"""
+
+
+# What makes the page wider than the phone (the page scrolls sideways).
+WIDER_THAN_PHONE = """() => [...document.querySelectorAll('body *')].filter(el => {
+  const r = el.getBoundingClientRect();
+  return r.right > document.documentElement.clientWidth + 1 && !el.closest('.table-scroll');
+}).map(el => el.tagName + '.' + el.className + ' ' + (el.textContent || '').slice(0, 50))"""
+
+
+@pytest.mark.parametrize("language", ["bn", "en"])
+def test_charts_fit_a_phone(chromium, live_server, make_user, every_page, charts_network,  # noqa: F811
+                            language):
+    from pathlib import Path
+
+    shots = Path(PHONE_SHOTS)
+    shots.mkdir(exist_ok=True)
+    context, page = open_as(chromium, live_server, make_user, "staff", language,
+                            {"width": 360, "height": 780})
+    office = charts_network["offices"]["BDO-GAIGHATA"]
+    for name, path in (("overview", "/dashboard/"), ("office", f"/dashboard/offices/{office.id}"),
+                       ("heatmap", "/dashboard/heatmap")):
+        assert visit(page, live_server + path)
+        page.screenshot(path=shots / f"{name}-{language}.png", full_page=True)
+        assert page.evaluate(TEXT_OUTSIDE) == [], name
+        assert page.evaluate(WIDER_THAN_PHONE) == [], name
+    context.close()
