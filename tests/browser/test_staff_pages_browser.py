@@ -152,4 +152,10 @@ def test_charts_fit_a_phone(chromium, live_server, make_user, every_page, charts
         page.screenshot(path=shots / f"{name}-{language}.png", full_page=True)
         assert page.evaluate(TEXT_OUTSIDE) == [], name
         assert page.evaluate(WIDER_THAN_PHONE) == [], name
+        if name == "office":  # the trend with its interval comes first, before any box
+            first = page.evaluate("""() => { const f = document.querySelector('main figure');
+                const before = [...document.querySelectorAll('main .suggestion')].filter(
+                    s => s.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING);
+                return [f.querySelector('[data-chart]').dataset.chart, before.length]; }""")
+            assert first == ["trend", 0]
     context.close()

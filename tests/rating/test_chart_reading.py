@@ -11,8 +11,8 @@ import pytest
 from tests.rating.test_dashboard import figures_of, get_html, network, urls  # noqa: F401
 
 JARGON = ("shrunk", "99.8%", "95%\u00a0limits", "false discovery")
-READING = re.compile(r'<figure class="chart-box">\s*<figcaption class="chart-reading">(.*?)'
-                     r'</figcaption>\s*<div class="chart" id="chart-([\w-]+)"', re.S)
+READING = re.compile(r'<div class="chart" id="chart-([\w-]+)".*?</script>\s*'
+                     r'(?:\{#.*?#\}\s*)?<figcaption class="chart-reading">(.*?)</figcaption>', re.S)
 BENGALI = re.compile(r"[\u0980-\u09ff]")
 
 
@@ -26,7 +26,7 @@ def test_each_chart_says_how_to_read_it_in_plain_words(client, login_as, network
     for page, url in urls(network).items():
         html = get_html(client, url)
         charts = set(figures_of(html))
-        readings = {name: html_lib.unescape(text) for text, name in READING.findall(html)}
+        readings = {name: html_lib.unescape(text) for name, text in READING.findall(html)}
         assert set(readings) == charts, page  # every chart, and nothing but charts
         said.update(readings)
         legends = " ".join(trace.get("name", "") for figure in figures_of(html).values()
