@@ -12,7 +12,7 @@ from analysis import ComparisonFlag, FunnelPosition
 from rating.directory.forms import LEVEL_LABELS
 from rating.escalation.wording import KINDS, STATUSES
 from rating.i18n import current_locale, local_digits
-from rating.wording import number, sharing_note, word
+from rating.wording import N_, number, sharing_note, word
 
 # Scores 1..10 in viridis (Smith and van der Walt 2015): one lightness step a score, readable
 # in every common colour-vision deficiency and in greyscale, unlike red-to-green.
@@ -24,9 +24,15 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross"]
 FLAG_COLOURS = {ComparisonFlag.BELOW_LEADERS_OTHERS: "#d55e00",
                 ComparisonFlag.ABOVE_LEADERS_OTHERS: "#0072b2"}
-# The funnel's colours come from its own limits, never from another test's flags.
-FUNNEL_COLOURS = {FunnelPosition.BELOW_998: "#a93226", FunnelPosition.BELOW_95: "#e67e22",
-                  FunnelPosition.ABOVE_95: "#52be80", FunnelPosition.ABOVE_998: "#1e7a3c"}
+# The funnel's colours come from its own limits, never from another test's flags: Okabe and
+# Ito's oranges below, blues above (not red and green), the shape saying it again.
+FUNNEL_GROUPS = [  # (position, colour, symbol, legend name), in the legend's order
+    (FunnelPosition.BELOW_998, "#d55e00", "triangle-down", N_("below both lines")),
+    (FunnelPosition.BELOW_95, "#e69f00", "triangle-down", N_("below the dashed line")),
+    (None, "#5f6b7a", "circle", N_("inside the lines")),
+    (FunnelPosition.ABOVE_95, "#56b4e9", "triangle-up", N_("above the dashed line")),
+    (FunnelPosition.ABOVE_998, "#0072b2", "triangle-up", N_("above both lines")),
+]
 FONT = {"family": "Noto Sans Bengali, Noto Sans, sans-serif", "size": 14}
 
 
@@ -65,14 +71,19 @@ def funnel(overview, limits) -> dict:
                      "x": [limits["n"][0], limits["n"][-1]],
                      "y": [overview.network_mean] * 2, "name": _("network mean"),
                      "line": {"color": "#34495e"}})
-    rows = overview.rows
-    data.append({
-        "type": "scatter", "mode": "markers", "name": _("offices"),
-        "x": [row.n for row in rows], "y": [row.mean for row in rows],
-        "marker": {"size": 9, "color": [FUNNEL_COLOURS.get(row.funnel_position, "#0b5cad")
-                                        for row in rows],
-                   "line": {"width": 1, "color": "#ffffff"}},
-        "text": [_hover_office(row) for row in rows], "hovertemplate": "%{text}<extra></extra>"})
+    # one trace per colour, so that the legend names every colour the dots have
+    beyond = {position for position, *_rest in FUNNEL_GROUPS if position is not None}
+    for position, colour, symbol, name in FUNNEL_GROUPS:
+        rows = [row for row in overview.rows if (row.funnel_position if row.funnel_position
+                                                 in beyond else None) == position]
+        if rows:
+            data.append({
+                "type": "scatter", "mode": "markers", "name": _(name),
+                "x": [row.n for row in rows], "y": [row.mean for row in rows],
+                "marker": {"size": 10, "color": colour, "symbol": symbol,
+                           "line": {"width": 1, "color": "#ffffff"}},
+                "text": [_hover_office(row) for row in rows],
+                "hovertemplate": "%{text}<extra></extra>"})
     return {"data": data, "layout": _layout(
         _("Office means against number of ratings"),
         xaxis={"title": {"text": _("number of ratings in the cycle")}, "rangemode": "tozero"},

@@ -43,3 +43,16 @@ def test_each_chart_says_how_to_read_it_in_plain_words(client, login_as, network
             assert len(BENGALI.findall(text)) > len(re.findall(r"[A-Za-z]", text)), name
     assert interval in said["ranking"] and interval in said["trend"]
     assert json.dumps(said, ensure_ascii=False).count("%%") == 0  # formatted, not raw
+
+
+def test_every_colour_of_the_funnel_is_in_its_legend(client, login_as, network):  # noqa: F811
+    """The dots were coloured red to green inside one trace, so no legend named a colour."""
+    login_as("staff", language="en")
+    funnel = figures_of(get_html(client, "/dashboard/"))["funnel"]
+    dots = [trace for trace in funnel["data"] if trace["mode"] == "markers"]
+    colours = [trace["marker"]["color"] for trace in dots]
+    assert all(isinstance(colour, str) for colour in colours)  # one colour a trace
+    assert len(set(colours)) == len(colours) and all(trace["name"] for trace in dots)
+    assert sum(len(trace["x"]) for trace in dots) == len(figures_of(get_html(
+        client, "/dashboard/"))["ranking"]["layout"]["yaxis"]["categoryarray"])
+    assert not {"#a93226", "#52be80", "#1e7a3c"} & set(colours)  # no red and green
