@@ -44,9 +44,11 @@
       layout.title.text = wrap(layout.title.text, chars);
       var lines = layout.title.text.split("<br>").length;
       // the title at the very top, then (tall charts) the top axis's turned labels under it
-      Object.assign(layout.title, {yref: "container", y: 1, yanchor: "top", pad: {t: 8}});
+      // (plotly anchors a wrapped title's first line only: pad it by the lines under it)
+      Object.assign(layout.title, {yref: "container", y: 1, yanchor: "top",
+                                   pad: {t: 8 + Math.round((lines - 1) * size * 1.3)}});
       var under = layout.xaxis2 && layout.xaxis2.side === "top" ? 72 : 16;
-      margin.t = Math.max(margin.t || 50, Math.round(lines * size * 1.3 + 8 + under));
+      margin.t = Math.max(margin.t || 50, Math.round(2 * lines * size * 1.3 - size + 8 + under));
     }
     ["xaxis", "yaxis"].forEach(function (name) {
       var axis = layout[name];

@@ -120,7 +120,8 @@ TEXT_OUTSIDE = """() => {
     for (const text of chart.querySelectorAll('.main-svg text')) {
       const r = text.getBoundingClientRect();
       if (!r.width || !text.textContent.trim()) continue;
-      if (r.left < box.left - 1 || r.right > box.right + 1)
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 ||
+          r.bottom > box.bottom + 1)
         out.push([chart.dataset.chart, text.textContent.slice(0, 60), Math.round(r.left),
                   Math.round(r.right), Math.round(box.right)]);
     }
