@@ -56,3 +56,10 @@ def test_every_colour_of_the_funnel_is_in_its_legend(client, login_as, network):
     assert sum(len(trace["x"]) for trace in dots) == len(figures_of(get_html(
         client, "/dashboard/"))["ranking"]["layout"]["yaxis"]["categoryarray"])
     assert not {"#a93226", "#52be80", "#1e7a3c"} & set(colours)  # no red and green
+
+
+@pytest.mark.parametrize("page", ["overview", "heatmap"])
+def test_the_long_charts_come_with_the_office_search(client, login_as, network, page):  # noqa: F811
+    login_as("staff", language="en")
+    html = get_html(client, urls(network)[page])
+    assert re.search(r'<form method="get" action="/dashboard/search"[^>]*role="search"', html)
