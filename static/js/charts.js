@@ -67,15 +67,15 @@
       layout.yaxis.ticktext = names.map(function (n) { return shorten(n, fit); });
     }
     layout.margin = margin;
-    if (layout.legend && layout.legend.orientation === "h" && width < 600) {
-      // wrapped entries make the legend taller: hang it a fixed 96 px under the plot, below
-      // the axis title, whatever the plot's height (plotly widens the margin to fit it)
-      // room for every legend line, so that plotly need not widen the margin itself (which
-      // shrank the plot and moved the legend onto the axis title)
+    if (layout.legend && layout.legend.orientation === "h") {
+      // Hang the legend a fixed 96 px under the plot, below the axis title, whatever the
+      // plot's height; and make room for its lines first, or plotly widens the margin
+      // itself, which shrinks the plot and moves the legend onto the axis title.
       var rows = 0;
       figure.data.forEach(function (trace) {
         if (trace.name && trace.showlegend !== false) rows += trace.name.split("<br>").length;
       });
+      if (width >= 600) rows = Math.ceil(rows / 3);  // a wide legend holds a few a row
       var bottom = 100 + rows * 22, before = margin.b || 80;
       layout.height = (layout.height || 450) + Math.max(0, bottom - before);
       margin.b = Math.max(bottom, before);
