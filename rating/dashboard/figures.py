@@ -12,7 +12,7 @@ from analysis import ComparisonFlag, FunnelPosition
 from rating.directory.forms import LEVEL_LABELS
 from rating.escalation.wording import KINDS, STATUSES
 from rating.i18n import current_locale, local_digits
-from rating.wording import number, sharing_note, word
+from rating.wording import N_, number, sharing_note, word
 
 # Scores 1..10 in viridis (Smith and van der Walt 2015): one lightness step a score, readable
 # in every common colour-vision deficiency and in greyscale, unlike red-to-green.
@@ -24,9 +24,15 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross"]
 FLAG_COLOURS = {ComparisonFlag.BELOW_LEADERS_OTHERS: "#d55e00",
                 ComparisonFlag.ABOVE_LEADERS_OTHERS: "#0072b2"}
-# The funnel's colours come from its own limits, never from another test's flags.
-FUNNEL_COLOURS = {FunnelPosition.BELOW_998: "#a93226", FunnelPosition.BELOW_95: "#e67e22",
-                  FunnelPosition.ABOVE_95: "#52be80", FunnelPosition.ABOVE_998: "#1e7a3c"}
+# The funnel's colours come from its own limits, never from another test's flags: Okabe and
+# Ito's oranges below, blues above (not red and green), the shape saying it again.
+FUNNEL_GROUPS = [  # (position, colour, symbol, legend name), in the legend's order
+    (FunnelPosition.BELOW_998, "#d55e00", "triangle-down", N_("below both lines")),
+    (FunnelPosition.BELOW_95, "#e69f00", "triangle-down", N_("below the dashed line")),
+    (None, "#5f6b7a", "circle", N_("inside the lines")),
+    (FunnelPosition.ABOVE_95, "#56b4e9", "triangle-up", N_("above the dashed line")),
+    (FunnelPosition.ABOVE_998, "#0072b2", "triangle-up", N_("above both lines")),
+]
 FONT = {"family": "Noto Sans Bengali, Noto Sans, sans-serif", "size": 14}
 
 
@@ -54,8 +60,8 @@ def funnel(overview, limits) -> dict:
     99.8% limits; each office is coloured by where it falls against those limits."""
     data = []
     if limits:
-        for name, dash, label in (("95", "dash", _("95%\u00a0limits")),
-                                  ("998", "dot", _("99.8%\u00a0limits"))):
+        for name, dash, label in (("95", "dash", _("chance range (95 in 100)")),
+                                  ("998", "dot", _("chance range (998 in 1,000)"))):
             for side in ("low", "high"):
                 data.append({"type": "scatter", "mode": "lines", "x": limits["n"],
                              "y": limits[f"{side}{name}"], "name": label,
@@ -65,14 +71,19 @@ def funnel(overview, limits) -> dict:
                      "x": [limits["n"][0], limits["n"][-1]],
                      "y": [overview.network_mean] * 2, "name": _("network mean"),
                      "line": {"color": "#34495e"}})
-    rows = overview.rows
-    data.append({
-        "type": "scatter", "mode": "markers", "name": _("offices"),
-        "x": [row.n for row in rows], "y": [row.mean for row in rows],
-        "marker": {"size": 9, "color": [FUNNEL_COLOURS.get(row.funnel_position, "#0b5cad")
-                                        for row in rows],
-                   "line": {"width": 1, "color": "#ffffff"}},
-        "text": [_hover_office(row) for row in rows], "hovertemplate": "%{text}<extra></extra>"})
+    # one trace per colour, so that the legend names every colour the dots have
+    beyond = {position for position, *_rest in FUNNEL_GROUPS if position is not None}
+    for position, colour, symbol, name in FUNNEL_GROUPS:
+        rows = [row for row in overview.rows if (row.funnel_position if row.funnel_position
+                                                 in beyond else None) == position]
+        if rows:
+            data.append({
+                "type": "scatter", "mode": "markers", "name": _(name),
+                "x": [row.n for row in rows], "y": [row.mean for row in rows],
+                "marker": {"size": 10, "color": colour, "symbol": symbol,
+                           "line": {"width": 1, "color": "#ffffff"}},
+                "text": [_hover_office(row) for row in rows],
+                "hovertemplate": "%{text}<extra></extra>"})
     return {"data": data, "layout": _layout(
         _("Office means against number of ratings"),
         xaxis={"title": {"text": _("number of ratings in the cycle")}, "rangemode": "tozero"},
@@ -104,8 +115,7 @@ def ranking(overview) -> dict:
     for flag, members in sorted(groups.items(), key=lambda item: item[0] is not None):
         data.append({
             "type": "scatter", "mode": "markers",
-            "name": _("mean with 95%\u00a0interval") if flag is None else
-            _("%(flag)s: mean with 95%% interval", flag=word(flag)),
+            "name": _("mean, and the range of its true average") if flag is None else word(flag),
             "y": [_name(row.office) for row in members], "x": [row.mean for row in members],
             "error_x": {"type": "data", "symmetric": False,
                         "array": [(r.ci95[1] - r.mean) if r.ci95 else 0 for r in members],
@@ -116,7 +126,7 @@ def ranking(overview) -> dict:
             "text": [_hover_office(row) for row in members],
             "hovertemplate": "%{text}<extra></extra>"})
     data.append(
-        {"type": "scatter", "mode": "markers", "name": _("shrunk mean (for ranking)"),
+        {"type": "scatter", "mode": "markers", "name": _("order: mean pulled towards the network when ratings are few"),
          "y": names, "x": [row.eb_mean for row in rows], "hoverinfo": "skip", "xaxis": "x2",
          "marker": {"symbol": "diamond-open", "color": "#34495e", "size": 8}})
     height = max(320, 22 * len(rows) + 160)
@@ -178,7 +188,7 @@ def office_trend(page, marks=()) -> dict:
         {"type": "scatter", "mode": "lines", "x": [p.position for p in band],
          "y": [max(1, p.summary.ci95[0]) for p in band], "fill": "tonexty",
          "fillcolor": "rgba(11,92,173,0.18)", "line": {"width": 0}, "hoverinfo": "skip",
-         "name": _("95%\u00a0interval")},
+         "name": _("range of the true average (95%)")},
         {"type": "scatter", "mode": "lines+markers", "name": _("mean"),
          "x": [p.position for p in shown], "y": [p.summary.mean for p in shown],
          "line": {"color": "#0b5cad"}, "marker": {"size": 8},

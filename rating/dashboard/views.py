@@ -10,6 +10,7 @@ from analysis import TrendVerdict
 from rating import wording
 from rating.access import roles
 from rating.dashboard import bp, figures, tables
+from rating.dashboard.cards import build_cards
 from rating.dashboard.forms import ChartFilterForm
 from rating.dashboard.office import build_office_page
 from rating.dashboard.search import OfficeSearchForm, find_offices
@@ -79,7 +80,7 @@ def overview():
               "ranking": figures.ranking(view)} if view.rows else {}
     table_list = [tables.ranking_table(view), tables.participation_table(collectives, blocks)]
     return _render("dashboard/overview.html", charts, table_list, form=form, view=view,
-                   open_cycle=open_cycle, collectives=collectives, blocks=blocks,
+                   open_cycle=open_cycle, collectives=collectives, blocks=blocks, cards=build_cards(view),
                    suggestions=next_steps(view.rows, local_today()))
 
 
