@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from rating.extensions import db
 from rating.survey.models import Rating, Submission
-from tests.conftest import TEST_PIN
+from tests.browser.leader_pages import log_in, wait_for_worker
 
 pytestmark = pytest.mark.browser
 
@@ -18,22 +18,6 @@ def network(app, make_user, make_cycle, make_office):
     offices = [make_office(), make_office(code="BDO-BAGDAH", place="bagdah"),
                make_office(code="DCPO-N24P", place="district", department="dcpo")]
     return {"leader": leader, "cycle": cycle, "offices": offices}
-
-
-def log_in(page, base, login="BJ-001", pin=TEST_PIN):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", login)
-    page.fill("input[name=password]", pin)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/leader/")
-
-
-def wait_for_worker(page):
-    """Until the service worker controls the page (it installs after the first load)."""
-    page.evaluate("navigator.serviceWorker.ready")
-    if not page.evaluate("!!navigator.serviceWorker.controller"):
-        page.reload()
-        assert page.evaluate("!!navigator.serviceWorker.controller")
 
 
 def choose_score(page, score):

@@ -8,7 +8,8 @@ import pytest
 
 from rating.extensions import db
 from rating.timeutil import local_today
-from tests.browser.test_leader_offline import choose_score, log_in, wait_for_worker
+from tests.browser.leader_pages import log_in, wait_for_worker
+from tests.browser.test_leader_offline import choose_score
 
 pytestmark = pytest.mark.browser
 

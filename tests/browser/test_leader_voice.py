@@ -9,7 +9,7 @@ from sqlalchemy import select
 from rating.extensions import db
 from rating.survey.models import LateRatingCount, Rating
 from rating.voice import synthetic
-from tests.conftest import TEST_PIN
+from tests.browser.leader_pages import log_in, wait_for_worker
 
 pytestmark = pytest.mark.browser
 
@@ -37,21 +37,6 @@ def set_language(user_id, language):
     db.session.commit()
 
 
-def log_in(page, base, login="BJ001"):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", login)  # typed without the dash
-    page.fill("input[name=password]", TEST_PIN)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/leader/")
-
-
-def wait_for_worker(page):
-    page.evaluate("navigator.serviceWorker.ready")
-    if not page.evaluate("!!navigator.serviceWorker.controller"):
-        page.reload()
-        assert page.evaluate("!!navigator.serviceWorker.controller")
-
-
 def clips_kept(page) -> set[str]:
     return set(page.evaluate("""caches.open("leader-voice").then(c => c.keys())
         .then(keys => keys.map(r => new URL(r.url).pathname))"""))
@@ -70,7 +55,7 @@ def test_every_speaker_button_plays_offline(live_server, phone, network, spoken,
     office = network["offices"][0]
     context = phone(locale)
     page = context.new_page()
-    log_in(page, live_server)
+    log_in(page, live_server, "BJ001")  # typed without the dash
     wait_for_worker(page)
     page.goto(f"{live_server}/leader/rate/{office.id}")
     page.wait_for_selector("#rating-form[data-cycle-id]", state="attached")
@@ -107,7 +92,7 @@ def test_a_rating_refused_after_its_cycle_closed_is_shown_once_then_leaves_the_p
     office, cycle = network["offices"][0], network["cycle"]
     context = phone()
     page = context.new_page()
-    log_in(page, live_server)
+    log_in(page, live_server, "BJ001")  # typed without the dash
     wait_for_worker(page)
 
     # Offline: a rating waits on the phone.

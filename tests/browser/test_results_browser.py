@@ -3,17 +3,9 @@ and finds an office by partial words in either language."""
 
 import pytest
 
-from tests.conftest import TEST_PIN
+from tests.browser.leader_pages import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "BJ-001")
-    page.fill("input[name=password]", TEST_PIN)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/leader/")
 
 
 def test_leader_reads_results_online_then_offline(live_server, phone, rated_block, tmp_path):

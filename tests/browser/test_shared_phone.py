@@ -8,7 +8,7 @@ from sqlalchemy import select
 from rating.auth.models import User
 from rating.cycles.models import Cycle, Rating
 from rating.extensions import db
-from tests.conftest import TEST_PIN
+from tests.browser.leader_pages import log_in, wait_for_worker
 
 pytestmark = pytest.mark.browser
 
@@ -48,21 +48,6 @@ def network(app, make_user, make_cycle, make_office):
     cycle = make_cycle()
     offices = [make_office(), make_office(code="BDO-BAGDAH", place="bagdah")]
     return {"leader": leader, "cycle": cycle, "offices": offices}
-
-
-def log_in(page, base, login="BJ-001"):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", login)
-    page.fill("input[name=password]", TEST_PIN)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/leader/")
-
-
-def wait_for_worker(page):
-    page.evaluate("navigator.serviceWorker.ready")
-    if not page.evaluate("!!navigator.serviceWorker.controller"):
-        page.reload()
-        assert page.evaluate("!!navigator.serviceWorker.controller")
 
 
 def queue_offline(context, page, base, office, score=2):
