@@ -591,7 +591,11 @@ def _multipart(form: dict) -> tuple[str, bytes]:
 CHANGES_ON_REFUSAL = {"auth.login": {"audit_events": None, "login_throttles": None},
                       "auth.change_pin": {"audit_events": None, "login_throttles": None},
                       # it ends the account's sessions: its session version moves on
-                      "auth.quick_exit": {"audit_events": None, "users": {"session_version"}}}
+                      "auth.quick_exit": {"audit_events": None, "users": {"session_version"}},
+                      # a rating refused because its cycle has closed is counted, never kept
+                      # (staff see how many came late: issue 17)
+                      "api.submit_rating": {"late_rating_counts": None},
+                      "survey.rate": {"late_rating_counts": None}}
 # Taken without a CSRF token on purpose: the quick exit must work from the offline shell and
 # after a session's token is gone; a forged one can do no more than log someone out (its
 # audit row), and it always leaves for the neutral page.
