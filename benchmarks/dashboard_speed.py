@@ -96,6 +96,10 @@ def build_database(app, path: Path, ratings: int, seed: int, leaders: int) -> di
     from rating.cycles.counts import create_trigger_statements, drop_trigger_statements
     from rating.cycles.models import Cycle
     from rating.cycles.recount import recount_statements
+    from rating.cycles.revisions import (
+        create_revision_trigger_statements,
+        drop_revision_trigger_statements,
+    )
     from rating.directory.models import DepartmentType, Office, Place
 
     rng = np.random.default_rng(seed)
@@ -177,7 +181,8 @@ def build_database(app, path: Path, ratings: int, seed: int, leaders: int) -> di
               " purpose, respect, work_done, quote_consent, submission_id, source)"
               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     with connection:
-        for statement in drop_trigger_statements("sqlite"):
+        for statement in [*drop_trigger_statements("sqlite"),
+                          *drop_revision_trigger_statements("sqlite")]:
             connection.execute(statement)
     stream = rows()
     while True:
@@ -187,7 +192,8 @@ def build_database(app, path: Path, ratings: int, seed: int, leaders: int) -> di
             break
     counting = time.perf_counter()
     with connection:
-        for statement in [*recount_statements(), *create_trigger_statements("sqlite")]:
+        for statement in [*recount_statements(), *create_trigger_statements("sqlite"),
+                          *create_revision_trigger_statements("sqlite")]:
             connection.execute(statement)
     counts_s = time.perf_counter() - counting
     connection.execute("PRAGMA analysis_limit=1000")

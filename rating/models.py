@@ -4,6 +4,7 @@ from rating.audit import AuditEvent
 from rating.auth.models import Collective, LoginThrottle, User
 from rating.cycles.counts import cycle_raters, rating_counts
 from rating.cycles.models import Cycle, Rating, Submission
+from rating.cycles.revisions import cycle_revisions
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.escalation.models import ActionResponse, AdvocacyAction, Commitment
 from rating.evidence.models import Pack
@@ -36,5 +37,6 @@ __all__ = [
     "VoicePrompt",
     "User",
     "cycle_raters",
+    "cycle_revisions",
     "rating_counts",
 ]

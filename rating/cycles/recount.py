@@ -17,6 +17,7 @@ from rating.cycles.counts import (
     cycle_raters,
     rating_counts,
 )
+from rating.cycles.revisions import revise_every_cycle
 from rating.extensions import db
 from rating.writelock import one_writer
 
@@ -67,7 +68,8 @@ _TABLES = ((rating_counts, CELL, COUNT_COLUMNS), (cycle_raters, RATER, ("ratings
 
 def recount_ratings(*, repair: bool = True) -> list[Drift]:
     """Count the ratings again, compare each counts table with the result and, when
-    ``repair``, replace the rows that differ. Holds off rating writes meanwhile (PostgreSQL:
+    ``repair``, replace the rows that differ and bump every cycle's revision (writes made
+    round the triggers leave no revision either). Holds off rating writes meanwhile (PostgreSQL:
     a SHARE lock on ratings; SQLite: the writers' lock), so the ratings cannot move under it.
     Commits; returns one `Drift` per table."""
     connection = db.session.connection()
@@ -95,6 +97,8 @@ def recount_ratings(*, repair: bool = True) -> list[Drift]:
                 rows = [dict(zip(names, (*k, *given[k]), strict=True)) for k in [*missing, *wrong]]
                 if rows:
                     connection.execute(table.insert(), rows)
+        if repair:  # what was kept from the ratings is computed again
+            revise_every_cycle(connection)
         db.session.commit()
     return drifts
 
