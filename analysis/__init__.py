@@ -71,7 +71,13 @@ from analysis.rules import (
 )
 from analysis.shrinkage import Shrinkage, ShrunkMean, dersimonian_laird, shrink_means
 from analysis.slopes import NetworkSlopes, OfficeSlope, network_slopes, shock_variance
-from analysis.standing import Standing, assess_standing, assess_trends
+from analysis.standing import (
+    Standing,
+    assess_standing,
+    assess_trends,
+    compare_window,
+    standing_window,
+)
 from analysis.summary import (
     BOOTSTRAP_RESAMPLES,
     BOOTSTRAP_SEED,
@@ -152,6 +158,8 @@ __all__ = [
     "Withheld",
     "analyse_network",
     "assess_standing",
+    "compare_window",
+    "standing_window",
     "assess_trends",
     "bca_interval",
     "bh_qvalues",

@@ -23,7 +23,7 @@ from analysis.slopes import NetworkSlopes, network_slopes
 from analysis.vocabulary import Finding
 from analysis.withinleader import LeaderComparison, compare_with_leaders
 
-__all__ = ["Standing", "assess_standing", "assess_trends"]
+__all__ = ["Standing", "assess_standing", "assess_trends", "compare_window", "standing_window"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +68,41 @@ class Standing:
         return self.funnel.positions[self.funnel_offices.index(office)]
 
 
+def compare_window(ratings: Iterable[tuple], window: tuple, *,
+                   peer_group: Mapping | None = None,
+                   rules: Rules = NETWORK_RULES) -> tuple[dict, dict]:
+    """The leader-adjusted comparisons over ``window`` (`compare_with_leaders`), against
+    the network and, given ``peer_group``, against the peers: ``(by_network, by_peers)``,
+    each ``{office: LeaderComparison}``. The one part of a standing read from the ratings
+    row by row; it depends on nothing but the window's ratings, the peer groups and the
+    rules, so a caller may keep it while those stand (`assess_standing`'s ``comparisons``).
+    """
+    ratings = list(ratings)
+    options = {"cycles": tuple(window), "min_raters": rules.comparison.min_raters,
+               "alpha": rules.comparison.false_discovery_rate}
+    by_network = {c.office: c for c in compare_with_leaders(ratings, **options)}
+    by_peers = {} if peer_group is None else {
+        c.office: c for c in compare_with_leaders(ratings, peer_group=peer_group, **options)}
+    return by_network, by_peers
+
+
+def standing_window(network, cycle=None, rules: Rules = NETWORK_RULES) -> tuple:
+    """The cycles the leader-adjusted comparison pools at ``cycle`` (default: the last):
+    up to ``rules.comparison.window_cycles`` of the network's cycles, ending there."""
+    cycles = list(network.cycles)
+    if not cycles:
+        raise ValueError("a standing needs at least one cycle")
+    shown = cycles[-1] if cycle is None else cycle
+    if shown not in cycles:
+        raise ValueError(f"cycle {shown!r} is not one of the network's cycles")
+    upto = cycles.index(shown) + 1
+    return tuple(cycles[max(0, upto - rules.comparison.window_cycles):upto])
+
+
 def assess_standing(network, ratings: Iterable[tuple], *, cycle=None,
                     peer_group: Mapping | None = None,
-                    rules: Rules = NETWORK_RULES) -> Standing:
+                    rules: Rules = NETWORK_RULES,
+                    comparisons: tuple[dict, dict] | None = None) -> Standing:
     """The headline figures of every office at one cycle.
 
     Parameters
@@ -84,6 +116,9 @@ def assess_standing(network, ratings: Iterable[tuple], *, cycle=None,
     peer_group : mapping office -> group, optional
         E.g. department type; without it there is no peer comparison.
     rules : Rules
+    comparisons : (dict, dict), optional
+        What `compare_window` gave for this window, peer groups and rules, kept by the
+        caller; ``ratings`` are then not read.
 
     Returns
     -------
@@ -102,20 +137,11 @@ def assess_standing(network, ratings: Iterable[tuple], *, cycle=None,
     >>> standing.window, str(standing.network["BDO"].flag)
     (('1', '2', '3'), 'below_leaders_other_offices')
     """
-    cycles = list(network.cycles)
-    if not cycles:
-        raise ValueError("a standing needs at least one cycle")
-    shown = cycles[-1] if cycle is None else cycle
-    if shown not in cycles:
-        raise ValueError(f"cycle {shown!r} is not one of the network's cycles")
-    upto = cycles.index(shown) + 1
-    window = tuple(cycles[max(0, upto - rules.comparison.window_cycles):upto])
-    ratings = list(ratings)
-    options = {"cycles": window, "min_raters": rules.comparison.min_raters,
-               "alpha": rules.comparison.false_discovery_rate}
-    by_network = {c.office: c for c in compare_with_leaders(ratings, **options)}
-    by_peers = {} if peer_group is None else {
-        c.office: c for c in compare_with_leaders(ratings, peer_group=peer_group, **options)}
+    window = standing_window(network, cycle, rules)
+    shown = window[-1]
+    upto = list(network.cycles).index(shown) + 1
+    by_network, by_peers = comparisons if comparisons is not None else compare_window(
+        ratings, window, peer_group=peer_group, rules=rules)
 
     n, mean, var = mean_and_variance(network.counts[:, :upto])
     n = n.astype(float)

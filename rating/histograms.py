@@ -8,12 +8,22 @@ the places and departments are the offices'. Memory and time grow with offices x
 not with ratings.
 """
 
+import hashlib
+import threading
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from cachetools import LRUCache
 from sqlalchemy import func, or_, select
 
-from analysis import NetworkCounts, Rules, Standing, assess_standing
+from analysis import (
+    NetworkCounts,
+    Rules,
+    Standing,
+    assess_standing,
+    compare_window,
+    standing_window,
+)
 from rating.cycles.counts import (
     ANSWER_COLUMNS,
     ANSWERS,
@@ -22,6 +32,7 @@ from rating.cycles.counts import (
     rating_counts,
 )
 from rating.cycles.models import Cycle, Rating
+from rating.cycles.revisions import cycle_revisions_of
 from rating.directory.models import Office, Place
 from rating.extensions import db
 
@@ -87,6 +98,35 @@ def _cells(columns, criteria: RatingFilter, order: list[int]) -> list[tuple]:
     return [tuple(row) for row in db.session.connection().execute(statement)]
 
 
+# What is read from closed cycles, kept in each process while their revisions stand
+# (`rating.cycles.revisions`: the database gives a closed cycle a new revision on any write to
+# its ratings and on closing or reopening), so an edit, an import or a reopening is seen by the
+# next request on every node:
+# - the leader-adjusted comparisons of a window: the one figure read from the ratings row by
+#   row (a few cycles' worth), and the dearest to compute;
+# - the score counts of a filter over closed cycles, when the filter does not go through the
+#   directory (an office moved to another block changes no revision).
+_kept_comparisons: LRUCache = LRUCache(maxsize=64)
+_kept_counts: LRUCache = LRUCache(maxsize=64)
+_kept_lock = threading.Lock()
+
+
+def _closed_revisions(cycles) -> tuple | None:
+    """``((id, created, revision), ...)`` of the cycles, or None when one is not closed (an
+    open cycle's ratings change without a revision)."""
+    if any(cycle.status != "closed" for cycle in cycles):
+        return None
+    revisions = cycle_revisions_of(cycle.id for cycle in cycles)
+    return tuple((c.id, c.created_at, revisions[c.id]) for c in cycles)
+
+
+def _counts_key(criteria: RatingFilter, cycles: list[Cycle]) -> tuple | None:
+    if criteria.district_id or criteria.block_id or criteria.department_id:
+        return None
+    revisions = _closed_revisions(cycles)
+    return None if revisions is None else (criteria, revisions)
+
+
 def count_scores(criteria: RatingFilter, cycles: list[Cycle] | None = None) -> NetworkCounts:
     """Score counts of every office x cycle cell that the filter selects.
 
@@ -96,6 +136,20 @@ def count_scores(criteria: RatingFilter, cycles: list[Cycle] | None = None) -> N
     the ratings: 200 offices x 26 cycles cost the same at 100,000 ratings as at 10,000,000.
     """
     cycles = cycles_in_range(criteria) if cycles is None else cycles
+    key = _counts_key(criteria, cycles)
+    if key is not None:
+        with _kept_lock:
+            kept = _kept_counts.get(key)
+        if kept is not None:
+            return kept
+    network = _count_scores(criteria, cycles)
+    if key is not None:
+        with _kept_lock:
+            _kept_counts[key] = network
+    return network
+
+
+def _count_scores(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkCounts:
     order = [cycle.id for cycle in cycles]
     rows = _cells(SCORE_COLUMNS, criteria, order) if order else []
     offices = sorted({row[0] for row in rows})
@@ -168,6 +222,45 @@ def department_types(office_ids) -> dict[int, int]:
         select(Office.id, Office.department_type_id).where(Office.id.in_(ids))).all())
 
 
+def _comparison_key(criteria: RatingFilter, window: list[Cycle], network: NetworkCounts,
+                    peer_group: dict, rules: Rules, shown) -> tuple | None:
+    """What the window's comparison depends on, or None when a cycle of it is not closed
+    (an open cycle's ratings change without a revision)."""
+    revisions = _closed_revisions(window)
+    if revisions is None:
+        return None
+    ids = {cycle.id for cycle in window}
+    cells = None if shown is None else hashlib.sha256(
+        repr(sorted(cell for cell in shown if cell[1] in ids)).encode()).hexdigest()
+    return (criteria, revisions, network.offices, tuple(sorted(peer_group.items())), rules, cells)
+
+
+def _window_comparisons(criteria, window, network, peer_group, rules, shown):
+    """`analysis.compare_window` over ``window``, kept while its revisions stand."""
+    key = _comparison_key(criteria, window, network, peer_group, rules, shown)
+    if key is not None:
+        with _kept_lock:
+            kept = _kept_comparisons.get(key)
+        if kept is not None:
+            return kept
+    ratings = rater_scores(criteria, window)
+    if shown is not None:
+        ratings = [row for row in ratings if (row[1], row[2]) in shown]
+    comparisons = compare_window(ratings, tuple(c.id for c in window), peer_group=peer_group,
+                                 rules=rules)
+    if key is not None:
+        with _kept_lock:
+            _kept_comparisons[key] = comparisons
+    return comparisons
+
+
+def forget_kept_figures() -> None:
+    """Drop everything kept from closed cycles (tests; a process that changed the rules)."""
+    with _kept_lock:
+        _kept_comparisons.clear()
+        _kept_counts.clear()
+
+
 def standing_at(criteria: RatingFilter, cycles: list[Cycle], cycle: Cycle,
                 network: NetworkCounts, rules: Rules, shown=None) -> Standing:
     """The headline figures at ``cycle`` (`analysis.assess_standing`): the leader-adjusted
@@ -177,17 +270,21 @@ def standing_at(criteria: RatingFilter, cycles: list[Cycle], cycle: Cycle,
     ``shown``, when given, is the set of ``(office_id, cycle_id)`` cells that may be used
     (a pack's publishable cells): ratings of other cells are left out of the comparison, as
     they are of the counts the caller passes in.
+
+    The comparison is the one part read from the ratings, row by row; over closed cycles it
+    is kept (`_window_comparisons`) while their revisions stand, so a repeated overview costs
+    what the counts cost.
     """
-    upto = [c for c in cycles if c.starts_on <= cycle.starts_on]
-    window = upto[-rules.comparison.window_cycles:]
-    ratings = rater_scores(criteria, window)
     if shown is not None:
-        ratings = [row for row in ratings if (row[1], row[2]) in shown]
         # a published comparison needs as many leaders as a published mean
         needed = max(rules.comparison.min_raters, rules.publication.min_raters_mean)
         rules = replace(rules, comparison=replace(rules.comparison, min_raters=needed))
-    return assess_standing(network, ratings, cycle=cycle.id,
-                           peer_group=department_types(network.offices), rules=rules)
+    by_id = {c.id: c for c in cycles}
+    window = [by_id[cycle_id] for cycle_id in standing_window(network, cycle.id, rules)]
+    peer_group = department_types(network.offices)
+    comparisons = _window_comparisons(criteria, window, network, peer_group, rules, shown)
+    return assess_standing(network, (), cycle=cycle.id, peer_group=peer_group, rules=rules,
+                           comparisons=comparisons)
 
 
 def count_leaders(criteria: RatingFilter, cycles: list[Cycle]) -> dict:

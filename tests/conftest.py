@@ -29,6 +29,7 @@ from hypothesis import settings  # noqa: E402
 from rating import create_app  # noqa: E402
 from rating.evidence import keys  # noqa: E402
 from rating.extensions import db, limiter  # noqa: E402
+from rating.histograms import forget_kept_figures  # noqa: E402
 
 # Property tests have no deadline: a first call slowed by a busy machine (250-333 ms against
 # hypothesis's 200 ms) is not a failure. (The hostile-input tests register their own profiles.)
@@ -188,7 +189,10 @@ def app(database_url, _apps):
     """The app on a clean database. One app per database serves every test (building one
     cost 25-45 ms, a tenth of the suite): each test starts from its settings as built and
     from empty rate-limit counters, and leaves no rows behind. A test that changes the app
-    itself (adds a route or a hook) takes `fresh_app` instead."""
+    itself (adds a route or a hook) takes `fresh_app` instead. What the process keeps from
+    closed cycles (`rating.histograms`) is forgotten too: a snapshot laid down again brings
+    back the same revisions, and a test must not find an earlier test's figures kept."""
+    forget_kept_figures()
     if database_url not in _apps:
         built = create_app(base_config(database_url))
         built.test_client_class = FreshContextClient
@@ -356,9 +360,10 @@ def _lay_down(added: dict[str, list[dict]]) -> None:
 
     with db.engine.begin() as connection:
         for table in db.metadata.sorted_tables:
-            # The counts beside the ratings are not laid down: the database's triggers count
-            # the ratings again as they go in.
-            if table.name in added and table.name not in DERIVED_TABLES:
+            # The counts beside the ratings, and the closed cycles' revisions, are not laid
+            # down: the database's triggers count the ratings again as they go in (and give
+            # a closed cycle a new revision).
+            if table.name in added and table.name not in (*DERIVED_TABLES, "cycle_revisions"):
                 connection.execute(table.insert(), added[table.name])
         if connection.dialect.name == "postgresql":
             for table in db.metadata.sorted_tables:
