@@ -1,6 +1,6 @@
 """Languages: Bengali first for leaders and visitors, English for whoever chooses it."""
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -22,8 +22,14 @@ def select_locale() -> str:
 
 
 def current_locale() -> str:
-    """"bn" or "en": the language this response is written in."""
-    return str(get_locale() or "bn")
+    """"bn" or "en": the language this response is written in.
+
+    Read first where Flask-Babel keeps the request's locale once chosen (``g._flask_babel``,
+    which `force_locale` changes too): pages word thousands of figures, and each
+    `get_locale` costs several context lookups. Anything else goes through `get_locale`."""
+    kept = getattr(g.get("_flask_babel"), "babel_locale", None) if has_app_context() else None
+    locale = kept or get_locale()
+    return "bn" if locale is None else locale.language
 
 
 def local_digits(value, locale: str) -> str:

@@ -12,8 +12,10 @@ Adding a code: its member in `analysis.vocabulary`, one line in `WORDS` here, th
 fails until every code has words in both languages with exactly its parameters.
 """
 
+import threading
 from contextlib import nullcontext
 
+from cachetools import LRUCache
 from flask_babel import force_locale, gettext
 
 from analysis import (
@@ -114,13 +116,24 @@ NOT_SHOWN = (Withheld.FEW_RATINGS, Withheld.NO_RATINGS, Withheld.SMALL_PART)
 
 
 def _language(language: str | None):
-    return nullcontext() if language is None else force_locale(language)
+    # force_locale reloads the catalogue each time: worth it only for another language than
+    # the page's (a chart's hover texts word hundreds of findings per page)
+    if language is None or language == current_locale():
+        return nullcontext()
+    return force_locale(language)
 
 
 def _figure(value, language: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     return local_digits(f"{value:g}", language)
+
+
+# A finding's words depend on its code, its parameters and the language only (the catalogues
+# are read once, at start): a chart's hover texts word the same few findings hundreds of
+# times a page, and each gettext costs Flask-Babel's context lookups.
+_worded: LRUCache = LRUCache(maxsize=4096)
+_worded_lock = threading.Lock()
 
 
 def word(finding: Finding | None, language: str | None = None, table=WORDS) -> str:
@@ -133,9 +146,16 @@ def word(finding: Finding | None, language: str | None = None, table=WORDS) -> s
     if not isinstance(finding, Finding):
         raise ValueError(f"only a finding of analysis can be worded, not {finding!r}")
     language = language or current_locale()
-    params = {key: _figure(value, language) for key, value in finding.params.items()}
-    with _language(language):
-        return gettext(table[finding.code], **params)
+    key = (id(table), str(finding), tuple(sorted(finding.params.items())), language)
+    with _worded_lock:
+        words = _worded.get(key)
+    if words is None:
+        params = {key: _figure(value, language) for key, value in finding.params.items()}
+        with _language(language):
+            words = gettext(table[finding.code], **params)
+        with _worded_lock:
+            _worded[key] = words
+    return words
 
 
 def words_in(finding: Finding | None, languages) -> dict[str, str]:
