@@ -34,6 +34,12 @@ Measured 2026-12-01 on the shared 2-core machine (--leaders 2500; wall / CPU sec
 0.152 / 0.148 (load 5). The overview at 10,000,000 over 100,000: 1.08 wall, 1.09 CPU.
 (d), 1,000,000 and 1,000 leaders, load average 9.7: participation 0.224 / 0.039 (0.34 of the
 scan's wall time), who still has to rate 0.249 wall.
+After the leader-adjusted comparison (issue 14) the overview cost 0.42 s CPU at 1,010,000
+(5.3x the scan, load 3.8). With the comparison and the closed cycles' counts kept while their
+revisions stand, and findings worded once (2026-12-01, --leaders 2500, load 4.7-7.6, wall / CPU
+best of 3): 101,000: overview 0.088 / 0.073; 1,010,000: scan 0.081 / 0.081, overview
+0.071 / 0.071 (0.87 of the scan); 10,100,000: scan 0.829 / 0.604, overview 0.233 / 0.091. Over
+the sizes, the largest overview over the smallest: CPU 1.28 (wall 3.29, on a machine at load 5-7).
 (c), 1,000,000, --leaders 1000, CPU seconds, back to back at load average 2.5-3: the office
 page 0.046 when it read every office's histograms for the network's trend variances, 0.041
 with the variances summed in one query (`shown_variances`, 11 ms of it); scan 0.104 (0.39 of
