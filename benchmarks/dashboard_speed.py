@@ -290,13 +290,19 @@ def main(argv=None) -> int:
     parser.add_argument("--leaders", type=int, default=1000,
                         help="at least the ratings of one office in one cycle")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--database", type=Path, metavar="PATH",
+                        help="keep the database at PATH and reuse it on the next run (one "
+                        "--ratings size; a file built with other arguments is refused)")
     args = parser.parse_args(argv)
+    if args.database and len(args.ratings) != 1:
+        parser.error("--database keeps one database: give one --ratings size")
     # bounded: a hung run dies instead of running on
     signal.alarm(TIME_LIMIT_S + sum(args.ratings) * 60 // 100_000)
     started = time.perf_counter()
     runs = []
     for i, ratings in enumerate(args.ratings):
-        runs.append(run_one(ratings, args.leaders, args.seed, weigh=i == 0))
+        runs.append(run_one(ratings, args.leaders, args.seed, weigh=i == 0,
+                            keep=args.database))
         print(json.dumps({k: v for k, v in runs[-1].items() if k != "weight"}), flush=True)
     overviews = [run["overview_seconds"] for run in runs]
     overviews_cpu = [run["overview_cpu_seconds"] for run in runs]
@@ -316,15 +322,38 @@ def main(argv=None) -> int:
     return 0
 
 
-def run_one(ratings: int, leaders: int, seed: int, weigh: bool) -> dict:
+def kept_database(app, path: Path, ratings: int, seed: int, leaders: int) -> dict:
+    """The database at ``path`` if an earlier run built it with the same arguments (its
+    description is kept beside it), else a new one built there."""
+    described = path.with_suffix(".json")
+    wanted = {"ratings": ratings, "seed": seed, "leaders": leaders}
+    if path.exists() and described.exists():
+        kept = json.loads(described.read_text())
+        if kept.pop("arguments") != wanted:
+            raise SystemExit(f"{path} was built with other arguments; remove it or pick "
+                             "another --database")
+        return kept
+    for stale in (path, described, *path.parent.glob(path.name + "-*")):
+        stale.unlink(missing_ok=True)
+    built = build_database(app, path, ratings, seed, leaders)
+    described.write_text(json.dumps({**built, "arguments": wanted}))
+    return built
+
+
+def run_one(ratings: int, leaders: int, seed: int, weigh: bool,
+            keep: Path | None = None) -> dict:
     started = time.perf_counter()
     # In memory (tmpfs) where there is one: 10,000,000 ratings are 6 GB, and the runs time
     # reads of a warm page cache anyway.
     memory = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
     with tempfile.TemporaryDirectory(prefix="dashboard-speed-", dir=memory) as folder:
-        path = Path(folder) / "ratings.sqlite3"
+        path = keep.resolve() if keep else Path(folder) / "ratings.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
         app = make_app(path)
-        built = build_database(app, path, ratings, seed, leaders)
+        if keep:
+            built = kept_database(app, path, ratings, seed, leaders)
+        else:
+            built = build_database(app, path, ratings, seed, leaders)
         build_s = time.perf_counter() - started
         (scan_s, scan_cpu), scan_rows = time_scan(path)
         (counted_s, _), counted_rows = time_scan(path, COUNTED)
@@ -334,7 +363,8 @@ def run_one(ratings: int, leaders: int, seed: int, weigh: bool) -> dict:
         turnout_s, turnout_cpu = time_page(client, "/cycles/participation")
         leaders_s, _ = time_page(client, f"/cycles/{built['open_cycle_id']}/leaders")
         weight = page_weight(client) if weigh else {}
-        size = path.stat().st_size + sum(p.stat().st_size for p in Path(folder).glob("*-wal"))
+        size = path.stat().st_size + sum(p.stat().st_size
+                                         for p in path.parent.glob(path.name + "-wal"))
         with app.app_context():
             db.engine.dispose()
     # The issue's goal is at 1,000,000 ratings and up; below, the scan is cheaper than the
