@@ -14,6 +14,7 @@ reasoning in `analysis.privacy`):
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from flask import current_app
 from sqlalchemy import Float, and_, case, cast, exists, func, select
 
 from analysis import (
@@ -74,13 +75,54 @@ def shown_variances(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkVaria
     under the collective filter, cells with a small collective part), in one aggregate query
     over the counts: a row per office of its cells' sums, not every office's histograms.
     Filters other than the collective and the cycles are not applied (the network is every
-    office)."""
+    office).
+
+    They are the same on every office's page, so over closed cycles the app keeps them (a
+    few keys, `_kept_variances`) and computes them again only when the key changes: each
+    cycle with when it was made and when it closed, the collective, the minimum, and the
+    number and sum of the counts' rows of those cycles (one indexed read, about 0.4 ms at
+    1,000,000 ratings, against some 10 ms for the variances). A closed cycle takes no
+    rating, so its counts change only if it is reopened (its closing time changes) or by a
+    write outside the app that adds or removes ratings (the sum changes); a cycle deleted
+    and made again has a new making time. With an open cycle in the range nothing is
+    kept."""
     order = tuple(cycle.id for cycle in cycles)
     if not order:
         return network_variances([])
-    statement = _variances_statement(order, criteria.collective_id or None,
-                                     current_rules().publication.min_ratings_staff)
-    return network_variances([tuple(row) for row in db.session.execute(statement)])
+    collective_id = criteria.collective_id or None
+    minimum = current_rules().publication.min_ratings_staff
+    statement = _variances_statement(order, collective_id, minimum)
+    if any(cycle.status != "closed" for cycle in cycles):
+        return network_variances([tuple(row) for row in db.session.execute(statement)])
+    rows, ratings = db.session.execute(_totals_statement(order)).one()
+    key = (tuple((cycle.id, cycle.created_at, cycle.closed_at) for cycle in cycles),
+           collective_id, minimum, rows, ratings)
+    kept = _kept_variances()
+    variances = kept.get(key)
+    if variances is None:
+        variances = network_variances([tuple(row) for row in db.session.execute(statement)])
+        if len(kept) >= VARIANCES_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[key] = variances
+    return variances
+
+
+VARIANCES_KEPT = 32  # cycle ranges x collective filters; each entry is a few numbers
+
+
+def _kept_variances() -> dict[tuple, NetworkVariances]:
+    """This app's variances by their key (see `shown_variances`), oldest first: one app, one
+    database, so two apps in one process (the tests) never share them."""
+    return current_app.extensions.setdefault("dashboard.shown_variances", {})
+
+
+@lru_cache(maxsize=64)
+def _totals_statement(order: tuple[int, ...]):
+    """How many rows of counts and how many ratings the cycles hold: the part of the key of
+    `shown_variances` that changes with the ratings."""
+    counted = rating_counts.c
+    return select(func.count(), func.coalesce(func.sum(counted.ratings), 0)).where(
+        counted.cycle_id.in_(order))
 
 
 @lru_cache(maxsize=64)
