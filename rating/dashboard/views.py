@@ -43,7 +43,7 @@ def chart_links():
                  and not key.startswith("_")}
         return url_for(request.endpoint, **request.view_args, **query, csv=table)
 
-    return {"csv_url": csv_url}
+    return {"csv_url": csv_url, "shown_cells": tables.shown_cells}
 
 
 def _filters() -> tuple[ChartFilterForm, RatingFilter]:
