@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sqlalchemy import event, select
 
-from analysis import assess_trends, letter_effect, network_slopes
+from analysis import assess_trends, letter_effect, network_slopes, summarize
 from analysis._moments import mean_and_variance
 from rating.cycles.models import Rating
 from rating.dashboard.office import build_office_page
@@ -204,3 +204,21 @@ def test_the_office_page_reads_its_peers_only_for_its_letters(generated, client,
     assert any("rating_counts.office_id IN (?)" in s for s in counts), counts
     assert not [s for s in counts if "rating_counts.office_id IN (?, " in s], counts
     assert not [s for s in page.seen if "offices.department_type_id = ?" in s]
+
+
+@pytest.mark.parametrize("collective", [None, 0])
+def test_the_office_pages_cells_are_summarized_as_one_by_one(generated, collective):
+    """The page summarizes its shown cells in one call (`summarize_counts`): the same
+    summaries, flags and labels as `summarize` on each cell."""
+    criteria = RatingFilter(collective_id=None if collective is None
+                            else generated["collectives"][collective])
+    compared = hidden = 0
+    for office in generated["offices"]:
+        for point in build_office_page(office, criteria).points:
+            if point.summary is None:
+                hidden += point.hidden_why is not None
+                continue
+            assert point.summary == summarize(point.histogram, office.id, point.cycle.id)
+            assert point.summary.office == office.id and point.summary.cycle == point.cycle.id
+            compared += 1
+    assert compared >= 30 and hidden >= 1
