@@ -1,6 +1,8 @@
 """The office page's cheaper rendering writes what the general one wrote: the filters' lists
 (`QuickSelect`) the same HTML as WTForms' own select, the tables' cells the same text."""
 
+from datetime import date
+
 import pytest
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -54,3 +56,32 @@ def test_table_cells_are_written_as_the_page_writes_numbers(app, locale, written
     table = Table("t", ["a", "b", "c", "d"], [[None, 12, 4.5, "BDO 7"]])
     with app.test_request_context("/dashboard/", headers={"Accept-Language": locale}):
         assert shown_cells(table) == [written]
+
+
+@pytest.mark.parametrize("locale", ["bn", "en"])
+def test_the_filters_choices_are_the_directorys_in_the_readers_order(
+        app, directory, make_office, make_cycle, make_collective, locale):
+    from rating.auth.models import Collective
+    from rating.directory import services
+    from rating.extensions import db
+
+    make_collective()
+    make_collective(code="UT", name_en="Utthan", name_bn="উত্থান")
+    for c, status in enumerate(("closed", "open", "closed", "draft")):
+        make_cycle(name=f"C{c}", status=status, starts_on=date(2025, 4 - c, 1),
+                   ends_on=date(2025, 4 - c, 20))
+    with app.test_request_context("/dashboard/", headers={"Accept-Language": locale}):
+        form = ChartFilterForm().fill_choices(locale)
+
+        def pairs(field):
+            return [(choice.value, str(choice.label)) for choice in field.choices][1:]
+
+        assert pairs(form.district) == [(p.id, p.name(locale)) for p in services.districts()]
+        areas = services.areas()
+        assert len(areas) >= 2 and pairs(form.block) == [(p.id, p.name(locale)) for p in areas]
+        assert pairs(form.department) == [(d.id, f"{d.code}: {d.name(locale)}")
+                                          for d in services.department_types()]
+        assert pairs(form.collective) == [(c.id, c.name(locale)) for c in db.session.scalars(
+            db.select(Collective).order_by(Collective.id))]
+        assert [name for _, name in pairs(form.cycle_from)] == ["C2", "C0"]
+        assert pairs(form.cycle_to) == pairs(form.cycle) == pairs(form.cycle_from)
