@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from analysis import (
     CellSummary,
@@ -161,14 +161,19 @@ def _officer_changes(office: Office, cycles: list[Cycle]) -> list[OfficerChange]
     return changes
 
 
+# Built once, its values as parameters: building it on each page cost half its run.
+_QUOTES = select(Rating.cycle_id, Rating.comment).where(
+    Rating.office_id == bindparam("office_id"),
+    Rating.cycle_id.in_(bindparam("cycle_ids", expanding=True)),
+    Rating.quote_consent.is_(True), Rating.comment.is_not(None)).order_by(Rating.cycle_id)
+
+
 def _quotes(office: Office, cycles: list[Cycle]) -> list[tuple[Cycle, str]]:
     """Comments the leaders agreed to have quoted, names and numbers removed."""
     if not cycles:
         return []
     by_id = {cycle.id: cycle for cycle in cycles}
-    rows = db.session.execute(select(Rating.cycle_id, Rating.comment).where(
-        Rating.office_id == office.id, Rating.cycle_id.in_(by_id), Rating.quote_consent.is_(True),
-        Rating.comment.is_not(None)).order_by(Rating.cycle_id)).all()
+    rows = db.session.execute(_QUOTES, {"office_id": office.id, "cycle_ids": list(by_id)}).all()
     if not rows:
         return []
     names = [name for pair in db.session.execute(select(Officer.name_en, Officer.name_bn))
