@@ -13,6 +13,7 @@ reasoning in `analysis.privacy`):
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from threading import Lock
 
 from flask import current_app
 from sqlalchemy import Float, and_, case, cast, exists, func, select
@@ -101,13 +102,15 @@ def shown_variances(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkVaria
     variances = kept.get(key)
     if variances is None:
         variances = network_variances([tuple(row) for row in db.session.execute(statement)])
-        if len(kept) >= VARIANCES_KEPT:
-            kept.pop(next(iter(kept)))
-        kept[key] = variances
+        with _KEEPING:  # threads of one worker share the app
+            while len(kept) >= VARIANCES_KEPT:
+                kept.pop(next(iter(kept)))
+            kept[key] = variances
     return variances
 
 
 VARIANCES_KEPT = 32  # cycle ranges x collective filters; each entry is a few numbers
+_KEEPING = Lock()
 
 
 def _kept_variances() -> dict[tuple, NetworkVariances]:

@@ -222,3 +222,17 @@ def test_the_office_pages_cells_are_summarized_as_one_by_one(generated, collecti
             assert point.summary.office == office.id and point.summary.cycle == point.cycle.id
             compared += 1
     assert compared >= 30 and hidden >= 1
+
+
+def test_only_the_latest_variances_are_kept(generated, monkeypatch):
+    from rating.dashboard import shown
+
+    monkeypatch.setattr(shown, "VARIANCES_KEPT", 2)
+    cycles = cycles_in_range(RatingFilter())
+    ranges = [cycles[:3], cycles[1:4], cycles[2:5]]
+    for criteria_cycles in ranges:
+        shown_variances(RatingFilter(), criteria_cycles)
+    kept = shown._kept_variances()
+    assert len(kept) == 2
+    assert [tuple(c for c, _made, _closed in key[0]) for key in kept] == [
+        tuple(c.id for c in r) for r in ranges[1:]]
