@@ -157,9 +157,16 @@ def _page_url(param: str, number: int) -> str:
 @bp.route("/<int:cycle_id>/call-list")
 @roles("staff")
 def call_list(cycle_id: int):
+    """Those who have rated nothing, to print whole, or for one block or collective found by
+    the same search as the leaders' page (a coordinator calls her own block)."""
     cycle = _cycle_or_404(cycle_id)
-    return render_template("cycles/call_list.html", cycle=cycle, today=_today(),
-                           rows=followup.list_leaders_without_rating(cycle))
+    form = LeaderSearchForm(request.args)
+    valid = form.validate()
+    rows = followup.list_leaders_without_rating(cycle)
+    return render_template(
+        "cycles/call_list.html", cycle=cycle, today=_today(), form=form,
+        search_query=form.q.data if valid else "", error=None if valid else form.q.errors[0],
+        rows=find_leader_rows(rows, form.q.data) if valid else rows), 200 if valid else 400
 
 
 @bp.route("/participation")

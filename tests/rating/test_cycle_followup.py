@@ -150,3 +150,17 @@ def test_the_lists_come_in_pages_of_25_keeping_the_search(browser, login_as, rat
     found = browser.get(f"{url}?q=bj-0&page=2").get_data(as_text=True)
     assert f'href="{url}?q=bj-0&amp;page=1"' in found and "Leaders 26–33 of 33" in found
     assert "Page 2 of 2" in browser.get(f"{url}?page=99").get_data(as_text=True)
+
+
+def test_a_call_list_for_one_block(browser, login_as, rated):
+    cycle, _leaders = rated
+    login_as("staff")
+    url = f"/cycles/{cycle.id}/call-list"
+    calls = re.compile(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td>')
+    page = browser.get(f"{url}?q=bagdah").get_data(as_text=True)
+    assert calls.findall(page) == [("Leader 4", "UT-001")] and "1 leader to call." in page
+    assert "Only the leaders matching “bagdah”." in page
+    page = browser.get(f"{url}?q=gaighata").get_data(as_text=True)
+    assert calls.findall(page) == [] and "None of the leaders found has rated nothing." in page
+    assert browser.get(f"{url}?q={'x' * 101}").status_code == 400
+    assert len(calls.findall(browser.get(url).get_data(as_text=True))) == 2
