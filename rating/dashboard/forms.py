@@ -26,6 +26,12 @@ class QuickSelect(Select):
         return Markup(f'<option {selected}value="{escape(value)}">'
                       f"{escape(choice.label or choice.value)}</option>")
 
+    @classmethod
+    def _dispatch_render_option(cls):
+        # WTForms reads render_option's signature (inspect) on every list it writes, to
+        # support an older one; this one has the current signature.
+        return cls.render_option
+
 
 class ChartFilterForm(BaseForm):
     """The filters above every chart; a GET form, so a view can be shared by its URL."""

@@ -173,7 +173,8 @@ def _quotes(office: Office, cycles: list[Cycle]) -> list[tuple[Cycle, str]]:
     if not cycles:
         return []
     by_id = {cycle.id: cycle for cycle in cycles}
-    rows = db.session.execute(_QUOTES, {"office_id": office.id, "cycle_ids": list(by_id)}).all()
+    rows = db.session.connection().execute(
+        _QUOTES, {"office_id": office.id, "cycle_ids": list(by_id)}).all()
     if not rows:
         return []
     names = [name for pair in db.session.execute(select(Officer.name_en, Officer.name_bn))

@@ -93,15 +93,16 @@ def shown_variances(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkVaria
     collective_id = criteria.collective_id or None
     minimum = current_rules().publication.min_ratings_staff
     statement = _variances_statement(order, collective_id, minimum)
+    connection = db.session.connection()  # Core rows: the ORM's handling cost more than these
     if any(cycle.status != "closed" for cycle in cycles):
-        return network_variances([tuple(row) for row in db.session.execute(statement)])
-    rows, ratings = db.session.execute(_totals_statement(order)).one()
+        return network_variances([tuple(row) for row in connection.execute(statement)])
+    rows, ratings = connection.execute(_totals_statement(order)).one()
     key = (tuple((cycle.id, cycle.created_at, cycle.closed_at) for cycle in cycles),
            collective_id, minimum, rows, ratings)
     kept = _kept_variances()
     variances = kept.get(key)
     if variances is None:
-        variances = network_variances([tuple(row) for row in db.session.execute(statement)])
+        variances = network_variances([tuple(row) for row in connection.execute(statement)])
         with _KEEPING:  # threads of one worker share the app
             while len(kept) >= VARIANCES_KEPT:
                 kept.pop(next(iter(kept)))
