@@ -47,9 +47,10 @@ cycles summarized in one call (1.9 ms), the tables' digits with one locale look-
 (about 1 ms), the filters' lists as plain rows and options (0.9 ms); 17 queries became 16.
 Back to back, main then this (CPU; scan 0.078-0.086): at load average 5.5 the office page
 0.034-0.036 (0.42-0.44 of the scan) before, 0.015-0.016 (0.19-0.20) after; at load 3.0-3.4
-0.031-0.032 (0.36-0.39) before, 0.016-0.018 (0.20-0.22) after; alone at load 5.8,
-0.012-0.015 (0.15-0.18). So on CPU time the goal of 0.2 is met or missed by 0.02 with the
-run; the wall ratio swings with the load (the scan took 0.08-0.23 s wall within an hour).
+0.031-0.032 (0.36-0.39) before, 0.016-0.018 (0.20-0.22) after; at load 7.2-8.0 (with the
+connection reads) 0.037-0.038 (0.43) before, 0.017-0.021 (0.20-0.25) after; alone at load
+5.8, 0.012-0.015 (0.15-0.18). So on CPU time the goal of 0.2 is met, or missed by up to
+0.05 on a loaded machine; the wall ratio swings with the load (scan 0.08-0.23 s wall).
 """
 
 from __future__ import annotations
