@@ -44,7 +44,7 @@ it: the goal of 0.2 is still missed). Then, profiled with cProfile on a kept dat
 variances kept while the closed cycles' counts stand (10 ms; a 0.4 ms read checks the key),
 the 19 peers' histograms read only when the office has letters to check (1.6 ms), the
 cycles summarized in one call (1.9 ms), the tables' digits with one locale look-up
-(about 1 ms), the filters' lists as plain rows and options (0.9 ms); 17 queries became 16.
+(about 1 ms), the filters' lists as plain rows and options (0.9 ms); 17 queries became 14.
 Back to back, main then this (CPU; scan 0.078-0.086): at load average 5.5 the office page
 0.034-0.036 (0.42-0.44 of the scan) before, 0.015-0.016 (0.19-0.20) after; at load 3.0-3.4
 0.031-0.032 (0.36-0.39) before, 0.016-0.018 (0.20-0.22) after; at load 7.2-8.0 (with the
