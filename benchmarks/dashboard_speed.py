@@ -33,7 +33,9 @@ Measured 2026-12-01 on the shared 2-core machine (--leaders 2500; wall / CPU sec
 (0.94 / 0.85 of the scan; load average 6); 10,000,000: scan 1.548 / 1.173, overview
 0.152 / 0.148 (load 5). The overview at 10,000,000 over 100,000: 1.08 wall, 1.09 CPU.
 (d), 1,000,000 and 1,000 leaders, load average 9.7: participation 0.224 / 0.039 (0.34 of the
-scan's wall time), who still has to rate 0.249 wall.
+scan's wall time), who still has to rate 0.249 wall. 2026-12-01 again, load 3.0-3.4, CPU:
+participation 0.028-0.030, who still has to rate 0.034-0.036 before its pages of 25 and
+0.025 after; both are in the JSON line (participation_*, leaders_page_*).
 After the leader-adjusted comparison (issue 14) the overview cost 0.42 s CPU at 1,010,000
 (5.3x the scan, load 3.8). With the comparison and the closed cycles' counts kept while their
 revisions stand, and findings worded once (2026-12-01, --leaders 2500, load 4.7-7.6, wall / CPU
@@ -43,7 +45,18 @@ the sizes, the largest overview over the smallest: CPU 1.28 (wall 3.29, on a mac
 (c), 1,000,000, --leaders 1000, CPU seconds, back to back at load average 2.5-3: the office
 page 0.046 when it read every office's histograms for the network's trend variances, 0.041
 with the variances summed in one query (`shown_variances`, 11 ms of it); scan 0.104 (0.39 of
-it: the goal of 0.2 is still missed).
+it: the goal of 0.2 is still missed). Then, profiled with cProfile on a kept database
+(--database), the office page lost what does not depend on its office: the network's
+variances kept while the closed cycles' counts stand (10 ms; a 0.4 ms read checks the key),
+the 19 peers' histograms read only when the office has letters to check (1.6 ms), the
+cycles summarized in one call (1.9 ms), the tables' digits with one locale look-up
+(about 1 ms), the filters' lists as plain rows and options (0.9 ms); 17 queries became 14.
+Back to back, main then this (CPU; scan 0.078-0.086): at load average 5.5 the office page
+0.034-0.036 (0.42-0.44 of the scan) before, 0.015-0.016 (0.19-0.20) after; at load 3.0-3.4
+0.031-0.032 (0.36-0.39) before, 0.016-0.018 (0.20-0.22) after; at load 7.2-8.0 (with the
+connection reads) 0.037-0.038 (0.43) before, 0.017-0.021 (0.20-0.25) after; alone at load
+5.8, 0.012-0.015 (0.15-0.18). So on CPU time the goal of 0.2 is met, or missed by up to
+0.05 on a loaded machine; the wall ratio swings with the load (scan 0.08-0.23 s wall).
 """
 
 from __future__ import annotations
@@ -302,13 +315,19 @@ def main(argv=None) -> int:
     parser.add_argument("--leaders", type=int, default=1000,
                         help="at least the ratings of one office in one cycle")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--database", type=Path, metavar="PATH",
+                        help="keep the database at PATH and reuse it on the next run (one "
+                        "--ratings size; a file built with other arguments is refused)")
     args = parser.parse_args(argv)
+    if args.database and len(args.ratings) != 1:
+        parser.error("--database keeps one database: give one --ratings size")
     # bounded: a hung run dies instead of running on
     signal.alarm(TIME_LIMIT_S + sum(args.ratings) * 60 // 100_000)
     started = time.perf_counter()
     runs = []
     for i, ratings in enumerate(args.ratings):
-        runs.append(run_one(ratings, args.leaders, args.seed, weigh=i == 0))
+        runs.append(run_one(ratings, args.leaders, args.seed, weigh=i == 0,
+                            keep=args.database))
         print(json.dumps({k: v for k, v in runs[-1].items() if k != "weight"}), flush=True)
     overviews = [run["overview_seconds"] for run in runs]
     overviews_cpu = [run["overview_cpu_seconds"] for run in runs]
@@ -328,15 +347,38 @@ def main(argv=None) -> int:
     return 0
 
 
-def run_one(ratings: int, leaders: int, seed: int, weigh: bool) -> dict:
+def kept_database(app, path: Path, ratings: int, seed: int, leaders: int) -> dict:
+    """The database at ``path`` if an earlier run built it with the same arguments (its
+    description is kept beside it), else a new one built there."""
+    described = path.with_suffix(".json")
+    wanted = {"ratings": ratings, "seed": seed, "leaders": leaders}
+    if path.exists() and described.exists():
+        kept = json.loads(described.read_text())
+        if kept.pop("arguments") != wanted:
+            raise SystemExit(f"{path} was built with other arguments; remove it or pick "
+                             "another --database")
+        return kept
+    for stale in (path, described, *path.parent.glob(path.name + "-*")):
+        stale.unlink(missing_ok=True)
+    built = build_database(app, path, ratings, seed, leaders)
+    described.write_text(json.dumps({**built, "arguments": wanted}))
+    return built
+
+
+def run_one(ratings: int, leaders: int, seed: int, weigh: bool,
+            keep: Path | None = None) -> dict:
     started = time.perf_counter()
     # In memory (tmpfs) where there is one: 10,000,000 ratings are 6 GB, and the runs time
     # reads of a warm page cache anyway.
     memory = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
     with tempfile.TemporaryDirectory(prefix="dashboard-speed-", dir=memory) as folder:
-        path = Path(folder) / "ratings.sqlite3"
+        path = keep.resolve() if keep else Path(folder) / "ratings.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
         app = make_app(path)
-        built = build_database(app, path, ratings, seed, leaders)
+        if keep:
+            built = kept_database(app, path, ratings, seed, leaders)
+        else:
+            built = build_database(app, path, ratings, seed, leaders)
         build_s = time.perf_counter() - started
         (scan_s, scan_cpu), scan_rows = time_scan(path)
         (counted_s, _), counted_rows = time_scan(path, COUNTED)
@@ -344,9 +386,10 @@ def run_one(ratings: int, leaders: int, seed: int, weigh: bool) -> dict:
         overview_s, overview_cpu = time_page(client, "/dashboard/")
         office_s, office_cpu = time_page(client, f"/dashboard/offices/{built['office_id']}")
         turnout_s, turnout_cpu = time_page(client, "/cycles/participation")
-        leaders_s, _ = time_page(client, f"/cycles/{built['open_cycle_id']}/leaders")
+        leaders_s, leaders_cpu = time_page(client, f"/cycles/{built['open_cycle_id']}/leaders")
         weight = page_weight(client) if weigh else {}
-        size = path.stat().st_size + sum(p.stat().st_size for p in Path(folder).glob("*-wal"))
+        size = path.stat().st_size + sum(p.stat().st_size
+                                         for p in path.parent.glob(path.name + "-wal"))
         with app.app_context():
             db.engine.dispose()
     # The issue's goal is at 1,000,000 ratings and up; below, the scan is cheaper than the
@@ -364,7 +407,8 @@ def run_one(ratings: int, leaders: int, seed: int, weigh: bool) -> dict:
         "office_cpu_seconds": round(office_cpu, 4),
         "participation_seconds": round(turnout_s, 4), "participation_cpu_seconds":
         round(turnout_cpu, 4), "participation_over_scan": round(turnout_s / scan_s, 3),
-        "leaders_page_seconds": round(leaders_s, 4),
+        "leaders_page_seconds": round(leaders_s, 4), "leaders_page_cpu_seconds":
+        round(leaders_cpu, 4),
         "overview_over_scan_cpu": round(overview_cpu / scan_cpu, 3),
         "load_average": round(os.getloadavg()[0], 1),
         "overview_over_scan": round(overview_s / scan_s, 3),
@@ -398,8 +442,9 @@ def print_table(r: dict) -> None:
               f"{run['overview_cpu_seconds']:.4f}  b/a {run['overview_over_scan_cpu']:.2f}  "
               f"office {run['office_cpu_seconds']:.4f}  load {run['load_average']}")
         print(f"{'':>11}  (d) participation {run['participation_seconds']:.4f} s "
-              f"(d/a {run['participation_over_scan']:.2f}), who still has to rate "
-              f"{run['leaders_page_seconds']:.4f} s")
+              f"(d/a {run['participation_over_scan']:.2f}; CPU "
+              f"{run['participation_cpu_seconds']:.4f}), who still has to rate "
+              f"{run['leaders_page_seconds']:.4f} s (CPU {run['leaders_page_cpu_seconds']:.4f})")
     print(f"overview, largest over smallest database: {r['largest_over_smallest']:.2f} "
           f"(CPU {r['largest_over_smallest_cpu']:.2f}) "
           f"(goal <= {GOALS['largest_over_smallest']}) {_verdict(r['spread_goal_met'])}")

@@ -111,9 +111,10 @@ _kept_counts: LRUCache = LRUCache(maxsize=64)
 _kept_lock = threading.Lock()
 
 
-def _closed_revisions(cycles) -> tuple | None:
+def closed_revisions(cycles) -> tuple | None:
     """``((id, created, revision), ...)`` of the cycles, or None when one is not closed (an
-    open cycle's ratings change without a revision)."""
+    open cycle's ratings change without a revision): the key of anything computed from
+    those cycles' ratings or counts and kept."""
     if any(cycle.status != "closed" for cycle in cycles):
         return None
     revisions = cycle_revisions_of(cycle.id for cycle in cycles)
@@ -123,7 +124,7 @@ def _closed_revisions(cycles) -> tuple | None:
 def _counts_key(criteria: RatingFilter, cycles: list[Cycle]) -> tuple | None:
     if criteria.district_id or criteria.block_id or criteria.department_id:
         return None
-    revisions = _closed_revisions(cycles)
+    revisions = closed_revisions(cycles)
     return None if revisions is None else (criteria, revisions)
 
 
@@ -226,7 +227,7 @@ def _comparison_key(criteria: RatingFilter, window: list[Cycle], network: Networ
                     peer_group: dict, rules: Rules, shown) -> tuple | None:
     """What the window's comparison depends on, or None when a cycle of it is not closed
     (an open cycle's ratings change without a revision)."""
-    revisions = _closed_revisions(window)
+    revisions = closed_revisions(window)
     if revisions is None:
         return None
     ids = {cycle.id for cycle in window}

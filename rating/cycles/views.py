@@ -1,12 +1,14 @@
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from rating.access import roles
 from rating.cycles import bp, followup, services
 from rating.cycles.forms import CycleForm, FollowDatesForm, ReopenForm, StatusChangeForm
+from rating.cycles.leaderlist import LeaderSearchForm, find_leader_rows, page_of
 from rating.cycles.models import Cycle
 from rating.extensions import db
+from rating.formtools import optional_id, page_number
 from rating.i18n import current_locale, local_digits
 from rating.timeutil import local_today, utcnow
 
@@ -129,18 +131,42 @@ def follow_dates(cycle_id: int):
 @bp.route("/<int:cycle_id>/leaders")
 @roles("staff")
 def leaders(cycle_id: int):
+    """Every leader's progress and those who have rated nothing; a search finds a leader in
+    both, and the long table comes in pages (a phone showed 128 leaders in 24,000 px)."""
     cycle = _cycle_or_404(cycle_id)
+    form = LeaderSearchForm(request.args)
+    valid = form.validate()
     rows = followup.list_leader_progress(cycle)
-    return render_template("cycles/leaders.html", cycle=cycle, rows=rows,
-                           without=[row for row in rows if row.offices_rated == 0])
+    found = find_leader_rows(rows, form.q.data) if valid else rows
+    without = [row for row in found if row.offices_rated == 0]
+    return render_template(
+        "cycles/leaders.html", cycle=cycle, form=form, search_query=form.q.data if valid else "",
+        error=None if valid else form.q.errors[0], everyone=len(rows),
+        without=page_of(without, optional_id(request.args.get("without_page")) or 1),
+        page=page_of(found, page_number()), page_url=_page_url), 200 if valid else 400
+
+
+def _page_url(param: str, number: int) -> str:
+    """This page's URL, its search and other list's page kept, at page ``number`` of one
+    list (``param``: ``page`` or ``without_page``)."""
+    query = {key: value for key, value in request.args.items()
+             if key in ("q", "page", "without_page") and key != param}
+    return url_for(request.endpoint, **request.view_args, **query, **{param: number})
 
 
 @bp.route("/<int:cycle_id>/call-list")
 @roles("staff")
 def call_list(cycle_id: int):
+    """Those who have rated nothing, to print whole, or for one block or collective found by
+    the same search as the leaders' page (a coordinator calls her own block)."""
     cycle = _cycle_or_404(cycle_id)
-    return render_template("cycles/call_list.html", cycle=cycle, today=_today(),
-                           rows=followup.list_leaders_without_rating(cycle))
+    form = LeaderSearchForm(request.args)
+    valid = form.validate()
+    rows = followup.list_leaders_without_rating(cycle)
+    return render_template(
+        "cycles/call_list.html", cycle=cycle, today=_today(), form=form,
+        search_query=form.q.data if valid else "", error=None if valid else form.q.errors[0],
+        rows=find_leader_rows(rows, form.q.data) if valid else rows), 200 if valid else 400
 
 
 @bp.route("/participation")

@@ -1,11 +1,36 @@
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import select
 from wtforms import SelectField
+from wtforms.widgets import Select
 
 from rating.auth.models import Collective
+from rating.collation import sort_key
 from rating.cycles.models import Cycle
-from rating.directory import services as directory
+from rating.directory.models import DepartmentType, Place
 from rating.extensions import db
 from rating.formtools import BaseForm, optional_id, options
+
+
+class QuickSelect(Select):
+    """WTForms' select, with the plain options (no attributes of their own) written
+    directly: the same HTML, at a fifth of the cost. The filters' six lists are every
+    block, department and cycle, and their ``html_params`` a tenth of an office page's time."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        selected = "selected " if choice.selected else ""
+        return Markup(f'<option {selected}value="{escape(value)}">'
+                      f"{escape(choice.label or choice.value)}</option>")
+
+    @classmethod
+    def _dispatch_render_option(cls):
+        # WTForms reads render_option's signature (inspect) on every list it writes, to
+        # support an older one; this one has the current signature.
+        return cls.render_option
 
 
 class ChartFilterForm(BaseForm):
@@ -14,27 +39,37 @@ class ChartFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    district = SelectField(_l("District"), coerce=optional_id)
-    block = SelectField(_l("Block or municipality"), coerce=optional_id)
-    department = SelectField(_l("Department"), coerce=optional_id)
-    collective = SelectField(_l("Collective"), coerce=optional_id)
-    cycle_from = SelectField(_l("From cycle"), coerce=optional_id)
-    cycle_to = SelectField(_l("To cycle"), coerce=optional_id)
-    cycle = SelectField(_l("Cycle shown"), coerce=optional_id)
+    district = SelectField(_l("District"), coerce=optional_id, widget=QuickSelect())
+    block = SelectField(_l("Block or municipality"), coerce=optional_id, widget=QuickSelect())
+    department = SelectField(_l("Department"), coerce=optional_id, widget=QuickSelect())
+    collective = SelectField(_l("Collective"), coerce=optional_id, widget=QuickSelect())
+    cycle_from = SelectField(_l("From cycle"), coerce=optional_id, widget=QuickSelect())
+    cycle_to = SelectField(_l("To cycle"), coerce=optional_id, widget=QuickSelect())
+    cycle = SelectField(_l("Cycle shown"), coerce=optional_id, widget=QuickSelect())
 
     def fill_choices(self, locale: str) -> "ChartFilterForm":
+        """Every district, block or municipality, department type, collective and closed
+        cycle as the lists' choices, read as plain rows (not model objects: on every chart
+        page they cost a tenth of the office page)."""
         everything = [(None, _l("All"))]
-        self.district.choices = options(everything + [(p.id, p.name(locale))
-                                                      for p in directory.districts()])
-        self.block.choices = options(everything + [(p.id, p.name(locale))
-                                                   for p in directory.areas()])
+        name = Place.name_bn if locale == "bn" else Place.name_en
+        self.district.choices = options(everything + list(db.session.execute(
+            select(Place.id, name).where(Place.kind == "district").order_by(Place.name_en))))
+        areas = db.session.execute(select(Place.id, name).where(
+            Place.kind.in_(("block", "municipality")))).all()
+        self.block.choices = options(everything + sorted(
+            areas, key=lambda area: sort_key(area[1], locale)))
+        department = DepartmentType.name_bn if locale == "bn" else DepartmentType.name_en
         self.department.choices = options(everything + [
-            (d.id, f"{d.code}: {d.name(locale)}") for d in directory.department_types()])
-        self.collective.choices = options(everything + [
-            (c.id, c.name(locale)) for c in db.session.scalars(db.select(Collective))])
+            (id_, f"{code}: {text}") for id_, code, text in db.session.execute(
+                select(DepartmentType.id, DepartmentType.code, department)
+                .order_by(DepartmentType.code))])
+        collective = Collective.name_bn if locale == "bn" else Collective.name_en
+        self.collective.choices = options(everything + list(db.session.execute(
+            select(Collective.id, collective).order_by(Collective.id))))
         # Closed cycles only: an open cycle has no figures until it closes.
-        cycles = [(c.id, c.name) for c in db.session.scalars(
-            db.select(Cycle).where(Cycle.status == "closed").order_by(Cycle.starts_on))]
+        cycles = list(db.session.execute(select(Cycle.id, Cycle.name).where(
+            Cycle.status == "closed").order_by(Cycle.starts_on)))
         self.cycle_from.choices = options([(None, _l("first"))] + cycles)
         self.cycle_to.choices = options([(None, _l("last"))] + cycles)
         self.cycle.choices = options([(None, _l("latest closed"))] + cycles)

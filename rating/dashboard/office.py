@@ -5,8 +5,9 @@ interval keeps the network's cycle shocks) and consented quotes."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from analysis import (
     CellSummary,
@@ -17,13 +18,13 @@ from analysis import (
     ScoreHistogram,
     assess_trends,
     redact_quote,
-    summarize,
+    summarize_counts,
 )
 from rating.auth.models import User
 from rating.cycles.models import Cycle, Rating
 from rating.cycles.services import axis_position
 from rating.dashboard.services import hidden_reason, sharing_reason, shown_to_staff
-from rating.dashboard.shown import count_shown_scores, shown_variances
+from rating.dashboard.shown import ShownCounts, count_shown_scores, shown_variances
 from rating.directory.models import Office, Officer, Posting
 from rating.extensions import db
 from rating.histograms import RatingFilter, count_answers, cycles_in_range
@@ -69,37 +70,64 @@ class OfficePage:
     changes: list[OfficerChange]
     quotes: list[tuple[Cycle, str]]
     monitor: Finding | None = None  # analysis.MonitorVerdict
-    network: NetworkCounts | None = None  # the shown cells of the office and its peers
-    peers: tuple[int, ...] = ()  # rated offices of the same department type
     variances: NetworkVariances | None = None  # the whole network's, for trends and letters
+    criteria: RatingFilter | None = None  # the page's filter, for the peers' cells
+
+    @cached_property
+    def _with_peers(self) -> ShownCounts:
+        same_type = db.session.scalars(select(Office.id).where(
+            Office.department_type_id == self.office.department_type_id,
+            Office.id != self.office.id)).all()
+        return count_shown_scores(_for_offices(self.criteria, (self.office.id, *same_type)),
+                                  self.cycles)
+
+    @property
+    def network(self) -> NetworkCounts:
+        """The shown cells of the office and its peers (for the letters' before-and-after
+        checks), read when first asked for: a page without letters never needs them."""
+        return self._with_peers.network
+
+    @property
+    def peers(self) -> tuple[int, ...]:
+        """The rated offices of the same department type."""
+        return tuple(other for other in self.network.offices if other != self.office.id)
+
+
+def _for_offices(criteria: RatingFilter, office_ids: tuple[int, ...]) -> RatingFilter:
+    """The page's filter as the network sees it (the collective and the cycles), on these
+    offices only."""
+    return RatingFilter(collective_id=criteria.collective_id, cycle_from=criteria.cycle_from,
+                        cycle_to=criteria.cycle_to, office_ids=office_ids)
 
 
 def build_office_page(office: Office, criteria: RatingFilter) -> OfficePage:
-    """Everything the office page shows. The counts are the cells of this office and its
-    peers that the staff pages may show (`count_shown_scores`): the trend is fitted to this
-    office's shown cycles only (a line through a hidden cycle would give its ratings away),
-    with the network's cycle shocks in its interval, as on the overview (`shown_variances`:
-    the same variances as from every office's cells, summed in the database)."""
+    """Everything the office page shows. The counts are the cells of this office that the
+    staff pages may show (`count_shown_scores`; the rule is cell by cell, so they are the
+    network's): the trend is fitted to this office's shown cycles only (a line through a
+    hidden cycle would give its ratings away), with the network's cycle shocks in its
+    interval, as on the overview (`shown_variances`: the same variances as from every
+    office's cells, summed in the database). Its peers' cells are read only if the page
+    asks for them (`OfficePage.network`)."""
     cycles = cycles_in_range(criteria)
-    everyone = RatingFilter(collective_id=criteria.collective_id,
-                            cycle_from=criteria.cycle_from, cycle_to=criteria.cycle_to)
-    # The network's variances in one aggregate query; the histograms of this office and its
-    # peers only (the shown rule is cell by cell, so these cells are the network's).
+    everyone = _for_offices(criteria, ())
     variances = shown_variances(everyone, cycles)
-    same_type = db.session.scalars(select(Office.id).where(
-        Office.department_type_id == office.department_type_id, Office.id != office.id)).all()
-    shown_counts = count_shown_scores(
-        RatingFilter(**{**everyone.__dict__, "office_ids": (office.id, *same_type)}), cycles)
+    alone = _for_offices(criteria, (office.id,))
+    shown_counts = count_shown_scores(alone, cycles)
     network = shown_counts.network
-    answers = count_answers(RatingFilter(**{**everyone.__dict__, "office_ids": (office.id,)}),
-                            cycles)
+    answers = count_answers(alone, cycles)
+    histograms = [network.histogram(office.id, cycle.id) if office.id in network.offices
+                  else ScoreHistogram.empty() for cycle in cycles]
+    shown_cycles = [c for c, h in zip(cycles, histograms, strict=True) if shown_to_staff(h.n)]
+    # every shown cell at once: the same figures as `summarize` cell by cell, at a tenth
+    summaries = dict(zip((cycle.id for cycle in shown_cycles), summarize_counts(
+        [h.counts for h in histograms if shown_to_staff(h.n)],
+        raters=[h.raters for h in histograms if shown_to_staff(h.n)],
+        offices=[office.id] * len(shown_cycles), cycles=[c.id for c in shown_cycles]),
+        strict=True)) if shown_cycles else {}
     points = []
-    for position, cycle in enumerate(cycles):
-        histogram = (network.histogram(office.id, cycle.id) if office.id in network.offices
-                     else ScoreHistogram.empty())
-        shown = shown_to_staff(histogram.n)
-        summary = summarize(histogram, office.id, cycle.id) if shown else None
-        cell = answers.get((office.id, cycle.id), {}) if shown else {}
+    for position, (cycle, histogram) in enumerate(zip(cycles, histograms, strict=True)):
+        summary = summaries.get(cycle.id)
+        cell = answers.get((office.id, cycle.id), {}) if summary else {}
         points.append(CyclePoint(
             cycle=cycle, position=position, histogram=histogram, summary=summary,
             not_for_sharing=sharing_reason(summary) if summary else None,
@@ -107,17 +135,18 @@ def build_office_page(office: Office, criteria: RatingFilter) -> OfficePage:
             hidden_why=shown_counts.reason(office.id, cycle.id)))
     trend = monitor = None
     if office.id in network.offices:
+        # With the whole network's variances given, each office's row of `assess_trends` is
+        # that of the whole network: the office's own row is all the page needs.
         slopes, monitors = assess_trends(network, rules=current_rules(), variances=variances)
         row = network.offices.index(office.id)
         if slopes is not None:
             trend = slopes.office_slope(row, office.id)
         if monitors is not None:
             monitor = monitors.verdicts[row]
-    peers = tuple(other for other in network.offices if other != office.id)
     return OfficePage(office=office, cycles=cycles, points=points, trend=trend,
                       changes=_officer_changes(office, cycles),
                       quotes=_quotes(office, [p.cycle for p in points if p.summary is not None]),
-                      monitor=monitor, network=network, peers=peers, variances=variances)
+                      monitor=monitor, variances=variances, criteria=criteria)
 
 
 def _officer_changes(office: Office, cycles: list[Cycle]) -> list[OfficerChange]:
@@ -132,14 +161,20 @@ def _officer_changes(office: Office, cycles: list[Cycle]) -> list[OfficerChange]
     return changes
 
 
+# Built once, its values as parameters: building it on each page cost half its run.
+_QUOTES = select(Rating.cycle_id, Rating.comment).where(
+    Rating.office_id == bindparam("office_id"),
+    Rating.cycle_id.in_(bindparam("cycle_ids", expanding=True)),
+    Rating.quote_consent.is_(True), Rating.comment.is_not(None)).order_by(Rating.cycle_id)
+
+
 def _quotes(office: Office, cycles: list[Cycle]) -> list[tuple[Cycle, str]]:
     """Comments the leaders agreed to have quoted, names and numbers removed."""
     if not cycles:
         return []
     by_id = {cycle.id: cycle for cycle in cycles}
-    rows = db.session.execute(select(Rating.cycle_id, Rating.comment).where(
-        Rating.office_id == office.id, Rating.cycle_id.in_(by_id), Rating.quote_consent.is_(True),
-        Rating.comment.is_not(None)).order_by(Rating.cycle_id)).all()
+    rows = db.session.connection().execute(
+        _QUOTES, {"office_id": office.id, "cycle_ids": list(by_id)}).all()
     if not rows:
         return []
     names = [name for pair in db.session.execute(select(Officer.name_en, Officer.name_bn))

@@ -13,7 +13,9 @@ reasoning in `analysis.privacy`):
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from threading import Lock
 
+from flask import current_app
 from sqlalchemy import Float, and_, case, cast, exists, func, select
 
 from analysis import (
@@ -27,7 +29,12 @@ from analysis import (
 from rating.cycles.counts import SCORE_COLUMNS, rating_counts
 from rating.cycles.models import Cycle
 from rating.extensions import db
-from rating.histograms import RatingFilter, count_collective_parts, count_scores
+from rating.histograms import (
+    RatingFilter,
+    closed_revisions,
+    count_collective_parts,
+    count_scores,
+)
 from rating.rules import current_rules
 
 
@@ -74,13 +81,43 @@ def shown_variances(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkVaria
     under the collective filter, cells with a small collective part), in one aggregate query
     over the counts: a row per office of its cells' sums, not every office's histograms.
     Filters other than the collective and the cycles are not applied (the network is every
-    office)."""
+    office).
+
+    They are the same on every office's page, so over closed cycles the app keeps them (a
+    few keys, `_kept_variances`) while the cycles' revisions stand (`closed_revisions`: the
+    database renews a closed cycle's revision on any write to its ratings and on closing or
+    reopening), with the collective and the minimum. With an open cycle in the range nothing
+    is kept."""
     order = tuple(cycle.id for cycle in cycles)
     if not order:
         return network_variances([])
-    statement = _variances_statement(order, criteria.collective_id or None,
-                                     current_rules().publication.min_ratings_staff)
-    return network_variances([tuple(row) for row in db.session.execute(statement)])
+    collective_id = criteria.collective_id or None
+    minimum = current_rules().publication.min_ratings_staff
+    statement = _variances_statement(order, collective_id, minimum)
+    connection = db.session.connection()  # Core rows: the ORM's handling cost more than these
+    revisions = closed_revisions(cycles)
+    if revisions is None:
+        return network_variances([tuple(row) for row in connection.execute(statement)])
+    key = (revisions, collective_id, minimum)
+    kept = _kept_variances()
+    variances = kept.get(key)
+    if variances is None:
+        variances = network_variances([tuple(row) for row in connection.execute(statement)])
+        with _KEEPING:  # threads of one worker share the app
+            while len(kept) >= VARIANCES_KEPT:
+                kept.pop(next(iter(kept)))
+            kept[key] = variances
+    return variances
+
+
+VARIANCES_KEPT = 32  # cycle ranges x collective filters; each entry is a few numbers
+_KEEPING = Lock()
+
+
+def _kept_variances() -> dict[tuple, NetworkVariances]:
+    """This app's variances by their key (see `shown_variances`), oldest first: one app, one
+    database, so two apps in one process (the tests) never share them."""
+    return current_app.extensions.setdefault("dashboard.shown_variances", {})
 
 
 @lru_cache(maxsize=64)

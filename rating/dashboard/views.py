@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from analysis import TrendVerdict
 from rating import wording
@@ -43,7 +44,7 @@ def chart_links():
                  and not key.startswith("_")}
         return url_for(request.endpoint, **request.view_args, **query, csv=table)
 
-    return {"csv_url": csv_url}
+    return {"csv_url": csv_url, "shown_cells": tables.shown_cells}
 
 
 def _filters() -> tuple[ChartFilterForm, RatingFilter]:
@@ -97,7 +98,9 @@ def heatmap():
 @bp.route("/offices/<int:office_id>")
 @roles(*STAFF)
 def office(office_id: int):
-    office = db.session.get(Office, office_id) or abort(404)
+    # its place and department come with it: the page names both
+    office = db.session.get(Office, office_id, options=[
+        joinedload(Office.place), joinedload(Office.department_type)]) or abort(404)
     form, criteria = _filters()
     page = build_office_page(office, criteria)
     declining = page.trend is not None and page.trend.verdict == TrendVerdict.DECLINING

@@ -128,7 +128,9 @@ def build_office_trail(page, history, today: date, concerns=(), peer_dates=None,
                        rules: Rules = NETWORK_RULES) -> OfficeTrail:
     """An office page's trail: its actions and promises on the cycle axis, each action's
     before-and-after check (the cells the page may show, staff only), the next step."""
+    # No action, no check: the peers' cells (``page.network``) are then never read.
+    checks = effects(history, page.cycles, page.network, page.office.id, page.peers,
+                     peer_dates, rules, page.variances) if history else {}
     return OfficeTrail(history=history, markers=markers(history, page.cycles, today),
-                       effects=effects(history, page.cycles, page.network, page.office.id,
-                                       page.peers, peer_dates, rules, page.variances),
+                       effects=checks,
                        suggestion=suggest_next_step(page.office, concerns, history, today))

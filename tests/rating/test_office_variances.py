@@ -2,13 +2,15 @@
 office's and peers' histograms: its trend, monitor and letter figures must be those of the
 full computation over every office's shown cells."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pytest
+from sqlalchemy import event, select
 
-from analysis import assess_trends, letter_effect, network_slopes
+from analysis import assess_trends, letter_effect, network_slopes, summarize
 from analysis._moments import mean_and_variance
+from rating.cycles.models import Rating
 from rating.dashboard.office import build_office_page
 from rating.dashboard.shown import count_shown_scores, shown_variances
 from rating.extensions import db
@@ -109,3 +111,128 @@ def test_the_office_page_keeps_the_full_computations_figures(generated, collecti
                     None if value is None else pytest.approx(value, rel=1e-9))
             letters += whole.check.diff_ci95 is not None
     assert checked >= 5 and letters >= (5 if collective is None else 1)
+
+
+# ---- the variances kept between pages -------------------------------------------------------
+
+class Statements:
+    """The SQL the engine runs while inside the block."""
+
+    def __init__(self):
+        self.seen = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.seen.append(" ".join(statement.split()))
+
+    def __enter__(self):
+        self.seen.clear()
+        event.listen(db.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(db.engine, "before_cursor_execute", self._record)
+
+    @property
+    def aggregates(self) -> list[str]:
+        """The variances' own query (a GROUP BY of the counts' cells)."""
+        return [s for s in self.seen if "FROM rating_counts" in s and "GROUP BY" in s]
+
+
+def _expected(criteria):
+    cycles, network = _full(criteria)
+    n, mean, var = mean_and_variance(network.counts)
+    return network_slopes(n.astype(float), mean, var)
+
+
+def _same(got, full):
+    return (got.sigma2 == pytest.approx(full.sigma2, rel=1e-12)
+            and got.tau2 == pytest.approx(full.tau2, rel=1e-9, abs=1e-15)
+            and got.df == full.df)
+
+
+def test_the_variances_are_kept_until_a_closed_cycles_ratings_change(generated, make_user,
+                                                                     make_rating):
+    criteria = RatingFilter()
+    cycles = cycles_in_range(criteria)
+    with Statements() as first:
+        kept = shown_variances(criteria, cycles)
+    assert len(first.aggregates) == 1 and _same(kept, _expected(criteria))
+    with Statements() as again:
+        assert shown_variances(criteria, cycles) is kept
+    assert again.aggregates == [] and len(again.seen) == 1  # the key's one read
+    # a write outside the app (the app refuses ratings for a closed cycle) adds ratings
+    late = make_user("leader", login="BJ-900", collective_code="BJ")
+    for office in generated["offices"][:3]:
+        make_rating(cycles[2], office, late, score=10)
+    with Statements() as changed:
+        fresh = shown_variances(criteria, cycles)
+    assert len(changed.aggregates) == 1
+    assert _same(fresh, _expected(criteria)) and not _same(kept, _expected(criteria))
+
+
+def test_a_reopened_cycle_is_counted_afresh_every_time(generated, make_user, make_rating):
+    criteria = RatingFilter(closed_only=False)
+    cycles = cycles_in_range(criteria)
+    shown_variances(criteria, cycles)
+    cycles[-1].status, cycles[-1].closed_at = "open", None
+    db.session.commit()
+    for _ in range(2):
+        with Statements() as each:
+            got = shown_variances(criteria, cycles)
+        assert len(each.aggregates) == 1 and _same(got, _expected(criteria))
+    # an edit in the open cycle changes no total, and still shows at once
+    rating = db.session.scalars(select(Rating).where(Rating.cycle_id == cycles[-1].id)).first()
+    rating.score = 11 - rating.score
+    db.session.commit()
+    assert _same(shown_variances(criteria, cycles), _expected(criteria))
+    # closed again: a new closing time, a new key, then kept
+    cycles[-1].status, cycles[-1].closed_at = "closed", datetime(2025, 1, 2, tzinfo=UTC)
+    db.session.commit()
+    with Statements() as closed:
+        first = shown_variances(criteria, cycles)
+        assert shown_variances(criteria, cycles) is first
+    assert len(closed.aggregates) == 1 and _same(first, _expected(criteria))
+
+
+def test_the_office_page_reads_its_peers_only_for_its_letters(generated, client, login_as):
+    """Without a letter the page needs no peer's cells: its counts are its own office's."""
+    login_as("staff")
+    office = generated["offices"][1]
+    with Statements() as page:
+        assert client.get(f"/dashboard/offices/{office.id}").status_code == 200
+    counts = [s for s in page.seen if "FROM rating_counts" in s]
+    assert any("rating_counts.office_id IN (?)" in s for s in counts), counts
+    assert not [s for s in counts if "rating_counts.office_id IN (?, " in s], counts
+    assert not [s for s in page.seen if "offices.department_type_id = ?" in s]
+
+
+@pytest.mark.parametrize("collective", [None, 0])
+def test_the_office_pages_cells_are_summarized_as_one_by_one(generated, collective):
+    """The page summarizes its shown cells in one call (`summarize_counts`): the same
+    summaries, flags and labels as `summarize` on each cell."""
+    criteria = RatingFilter(collective_id=None if collective is None
+                            else generated["collectives"][collective])
+    compared = hidden = 0
+    for office in generated["offices"]:
+        for point in build_office_page(office, criteria).points:
+            if point.summary is None:
+                hidden += point.hidden_why is not None
+                continue
+            assert point.summary == summarize(point.histogram, office.id, point.cycle.id)
+            assert point.summary.office == office.id and point.summary.cycle == point.cycle.id
+            compared += 1
+    assert compared >= 30 and hidden >= 1
+
+
+def test_only_the_latest_variances_are_kept(generated, monkeypatch):
+    from rating.dashboard import shown
+
+    monkeypatch.setattr(shown, "VARIANCES_KEPT", 2)
+    cycles = cycles_in_range(RatingFilter())
+    ranges = [cycles[:3], cycles[1:4], cycles[2:5]]
+    for criteria_cycles in ranges:
+        shown_variances(RatingFilter(), criteria_cycles)
+    kept = shown._kept_variances()
+    assert len(kept) == 2
+    assert [tuple(c for c, _made, _closed in key[0]) for key in kept] == [
+        tuple(c.id for c in r) for r in ranges[1:]]

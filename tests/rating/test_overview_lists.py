@@ -14,7 +14,7 @@ from tests.rating.test_dashboard import (  # noqa: F401
     page_table,
 )
 
-CARD = re.compile(r'<div class="card"><h2>(.*?)</h2>(.*?)</div>', re.S)
+CARD = re.compile(r'<div class="card"><h2[^>]*>(.*?)</h2>(.*?)</div>', re.S)
 ITEM = re.compile(r'<a href="/dashboard/offices/\d+">(.*?)</a> · ([0-9.]+) points')
 
 
@@ -43,6 +43,50 @@ def test_each_list_shows_its_figures_largest_first(client, login_as, network):  
         office_page = get_html(client, re.search(
             rf'href="(/dashboard/offices/\d+)">{re.escape(html_lib.escape(name))}</a>', html).group(1))
         assert f"declining: {-points:.1f} points a cycle" in office_page, name
+
+
+def _shown_and_more(body: str):
+    shown, _, rest = body.partition('<details class="card-more"')
+    return ITEM.findall(shown), ITEM.findall(rest), rest
+
+
+def test_the_overviews_lists_show_five_then_the_rest_on_a_touch(client, login_as, network):  # noqa: F811
+    login_as("staff", language="en")
+    for title, body in CARD.findall(get_html(client, "/dashboard/")):
+        items = ITEM.findall(body)
+        shown, more, _rest = _shown_and_more(body)
+        assert shown == items[:5] and more == items[5:], title
+
+
+@pytest.mark.parametrize(("length", "language"), [(12, "en"), (5, "en"), (7, "bn"), (0, "en")])
+def test_a_list_shows_its_first_five_and_says_how_many_more(app, length, language):
+    """On a phone a list of 40 offices came before the first chart: each shows its 5
+    largest, the others in a closed disclosure that says how many, in the same order."""
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+
+    offices = [SimpleNamespace(id=o + 1, name=lambda locale, o=o: f"Office {o + 1}")
+               for o in range(length)]
+    items = [SimpleNamespace(office=office, points=9.0 - o / 2)
+             for o, office in enumerate(offices)]
+    with app.test_request_context("/dashboard/", headers={"Accept-Language": language}):
+        body = render_template_string(
+            '{% from "dashboard/_cards.html" import card with context %}'
+            '{% macro lower(item) %}{{ item.points }} points lower{% endmacro %}'
+            '{{ card(items, "Below", "below", lower) }}', items=items)
+    (title, inner), = CARD.findall(body)
+    expected = [(f"Office {o + 1}", f"{9.0 - o / 2}") for o in range(length)]
+    shown, more, rest = _shown_and_more(inner)
+    assert shown == expected[:5] and more == expected[5:]
+    if length > 5:
+        count = {"en": f"{length - 5} more offices", "bn": f"আরও {length - 5}"}[language]
+        assert count.translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")) in rest \
+            if language == "bn" else count in rest
+        assert '<ol start="6" aria-labelledby="card-below">' in rest and "open" not in rest
+    else:
+        assert not rest
+    assert ("none" in inner) == (length == 0)
 
 
 def test_the_lists_order_offices_by_their_own_figure_not_by_the_ranking():
