@@ -20,13 +20,13 @@ from rating.escalation.services import answer_due_on
 from rating.evidence import charts, fonts, overview, pdftext
 from rating.evidence.words import (
     LANGUAGES,
+    cycle_name,
     level_name,
     make_day,
     make_number,
     make_say,
     translate,
 )
-from rating.i18n import local_digits
 from rating.survey.forms import ANSWER_LABELS, PURPOSE_LABELS
 from rating.voice.questions import QUESTION_TEXTS
 
@@ -46,8 +46,8 @@ def _context(content, language: str, interactive: bool) -> dict:
                          ComparisonFlag.NOT_COMPARED_NO_REST),
         "no_trend_yet": TrendVerdict.NOT_ENOUGH_DATA,
         "number": make_number(language),
-        "cycle_names": [local_digits(cycle.name, language) for cycle in content.cycles],
-        "cycle_label": lambda cycle: local_digits(cycle.name, language),
+        "cycle_names": [cycle_name(cycle, language) for cycle in content.cycles],
+        "cycle_label": lambda cycle: cycle_name(cycle, language),
         "level": level_name(content.params.recipient_level, language),
         "recipient": content.params.recipient_name,
         # the PDF reads the app's font files; report.html gets them inlined (`fonts`)
@@ -93,7 +93,7 @@ def _cycle_rows(section, cycles, say, number, language) -> list[tuple[str, list[
     def share(value):
         return "*" if value is None else number(value * 100, 0) + "%"
 
-    rows = [(say("Cycle"), [local_digits(cycle.name, language) for cycle in cycles]),
+    rows = [(say("Cycle"), [cycle_name(cycle, language) for cycle in cycles]),
             (say("Ratings"), each(lambda cell: number(cell.n, 0))),
             (say("Mean"), each(lambda cell: number(cell.mean))),
             (say("SD"), each(lambda cell: "*" if cell.sd is None else number(cell.sd))),
@@ -209,9 +209,9 @@ def _trend_figure(cycle_names, section, actions=(), language="en") -> str:
     office = section.office.name_bn if language == "bn" else section.office.name_en
     name = translate("Mean score, %(office)s", language, office=office)
     xs, means, lows, highs = [], [], [], []
-    for name, cell in zip(cycle_names, section.cells, strict=True):
+    for label, cell in zip(cycle_names, section.cells, strict=True):
         if cell is not None and cell.publishable:
-            xs.append(name)
+            xs.append(label)
             means.append(cell.mean)
             low, high = cell.ci95 or (cell.mean, cell.mean)
             lows.append(low)

@@ -166,9 +166,8 @@ def _signed_files(pack, params, content, report) -> tuple[dict[str, bytes], byte
     documents.update({html: page.encode() for (_, html), page in zip(names.values(), pages,
                                                                      strict=True)})
     report(85, "letter")
-    footer = render.seal_facts(content)["footer"]
-    documents["letter.docx"] = letter.render_docx(content, footer)
-    documents["letter.pdf"] = pades.sign_pdf(letter.render_pdf(content, footer),
+    documents["letter.docx"] = letter.render_docx(content)
+    documents["letter.pdf"] = pades.sign_pdf(letter.render_pdf(content),
                                              "Evidence pack letter", organisation, signer)
     return {**data, **documents, signing.MANIFEST: manifest,
             signing.DOCUMENTS: signing.sign_documents(manifest, documents)}, manifest
