@@ -69,7 +69,8 @@ def pdf_pages(data: bytes) -> int:
                 if line.startswith("Pages:"))
 
 
-def child(case: str, database: Path, profile: bool) -> None:
+def child(case: str, database: Path, profile: bool, out: Path | None = None,
+          warm: bool = False) -> None:
     """One build in this fresh process; prints one JSON line."""
     started_process = time.perf_counter()
     from sqlalchemy import select
@@ -102,13 +103,24 @@ def child(case: str, database: Path, profile: bool) -> None:
         if pack.status != "done":
             raise SystemExit(f"{case}: the pack was not built: {pack.error}")
         data = services.pack_bytes(pack)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # of one build
+        again = None
+        if warm:  # the same build again in this process: what a worker pays once warmed up
+            started, started_cpu = time.perf_counter(), time.process_time()
+            services.start_pack(params, label, actor=None, wait=True)
+            again = (round(time.perf_counter() - started, 3),
+                     round(time.process_time() - started_cpu, 3))
+    if out:
+        (out / f"{case}.zip").write_bytes(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sizes = {info.filename: info.file_size for info in archive.infolist()}
         pages = {name: pdf_pages(archive.read(name)) for name in sizes
                  if name.endswith(".pdf")}
     result = {"case": case, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
               "startup_seconds": round(ready, 3),
-              "maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+              "warm_seconds": again[0] if again else None,
+              "warm_cpu_seconds": again[1] if again else None,
+              "maxrss_mib": round(peak, 1),
               "zip_bytes": len(data), "pages": pages, "file_bytes": sizes}
     if profiler:
         out = io.StringIO()
@@ -117,10 +129,15 @@ def child(case: str, database: Path, profile: bool) -> None:
     print(json.dumps(result))
 
 
-def run_case(case: str, database: Path, profile: bool) -> dict:
+def run_case(case: str, database: Path, profile: bool, out: Path | None = None,
+             warm: bool = False) -> dict:
     command = [sys.executable, __file__, "--child", case, "--database", str(database)]
     if profile:
         command.append("--profile")
+    if warm:
+        command.append("--warm")
+    if out:
+        command += ["--out", str(out)]
     done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
     if done.returncode:
         raise SystemExit(f"{case} failed:\n{done.stderr[-3000:]}")
@@ -139,11 +156,17 @@ def main() -> None:
                         default=["district-both", "office-en"])
     parser.add_argument("--profile", action="store_true", help="cProfile each build")
     parser.add_argument("--label", help="what is measured (default: the checkout's commit)")
+    parser.add_argument("--warm", action="store_true",
+                        help="build each case a second time in its process, and time that too")
+    parser.add_argument("--out", type=Path, help="keep each case's zip in this folder")
     parser.add_argument("--child", choices=list(CASES), help=argparse.SUPPRESS)
     parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.out:
+        options.out = options.out.resolve()
+        options.out.mkdir(parents=True, exist_ok=True)
     if options.child:
-        child(options.child, options.database, options.profile)
+        child(options.child, options.database, options.profile, options.out, options.warm)
         return
 
     os.environ["RATING_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="pack-speed-instance-")
@@ -165,7 +188,7 @@ def main() -> None:
     results = []
     for case in options.cases:
         load = os.getloadavg()[0]
-        result = run_case(case, database, options.profile)
+        result = run_case(case, database, options.profile, options.out, options.warm)
         result["load_average"] = round(load, 2)
         goals = GOALS[CASES[case][0]]
         result["goals"] = goals
@@ -185,6 +208,9 @@ def main() -> None:
         print(f"  {r['case']:<15}{r['seconds']:>9.2f}{r['cpu_seconds']:>8.2f}"
               f"{r['maxrss_mib']:>10.1f}{pages:>14}{r['load_average']:>6.1f}  {goal}: "
               f"{'met' if r['goal_met'] else 'MISSED'}")
+        if r.get("warm_seconds") is not None:
+            print(f"  {'  warm again':<15}{r['warm_seconds']:>9.2f}{r['warm_cpu_seconds']:>8.2f}"
+                  "  (the same build again in the same process)")
         if r.get("profile"):
             print(r.pop("profile"))
     print(f"  {os.cpu_count()} CPUs; seconds are wall clock of the build alone (imports and "
