@@ -724,6 +724,43 @@ def test_the_english_letter_names_offices_in_english_and_asks_by_a_date(app, en_
     assert not re.search("[\u0980-\u09ff]", text)  # English, with Latin digits, throughout
 
 
+def pdf_pages_text(data: bytes, tmp_path: Path, name: str) -> list[str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout.split("\f")
+
+
+def test_both_languages_make_two_complete_documents_each_in_its_digits(request, app, tmp_path):
+    """ "Both": the English report, letter and footers read in English with Latin digits
+    (cycle names "2026 Q1", never "২০২৬ Q১"); the Bengali ones in Bengali digits."""
+    from docx import Document
+
+    pack = shared_pack(request, "both")
+    latest = CYCLES[LATEST][0]
+    english = pdf_pages_text(pack.files["report-en.pdf"], tmp_path, "en.pdf")
+    bengali = pdf_pages_text(pack.files["report-bn.pdf"], tmp_path, "bn.pdf")
+    # every word but the leaders' own (a quote stays in the words it was written in)
+    unquoted = re.sub("\u201c[^\u201d]*\u201d", "", "".join(english))
+    assert latest in english[0] and not re.search("[\u0980-\u09ff]", unquoted)
+    assert latest.translate(BENGALI_DIGITS) in bengali[0]
+    assert not re.search(r"\b20[0-9]{2} Q[1-4]", "".join(bengali))  # no Latin cycle name
+    letter = [page for page in pdf_pages_text(pack.files["letter.pdf"], tmp_path, "l.pdf")
+              if page.strip()]
+    start = next(i for i, page in enumerate(letter) if "Sir or Madam," in page)
+    assert start > 0 and all("প্যাকেট" in page for page in letter[:start])
+    for page in letter[start:]:  # the English letter, its footer too
+        assert not re.search("[\u0980-\u09ff]", page), page
+        assert f"Pack {pack.manifest['pack']} · reference" in page
+    sections = Document(io.BytesIO(pack.files["letter.docx"])).sections
+    footers = [section.footer.paragraphs[0].text for section in sections]
+    assert len(footers) == 2 and "প্যাকেট" in footers[0]
+    assert footers[1].startswith("Pack ") and not re.search("[\u0980-\u09ff]", footers[1])
+    bn_table, en_table = letter_tables(pack)
+    assert all(row[1] == latest.translate(BENGALI_DIGITS) for row in bn_table[1:])
+    assert all(row[1] == latest for row in en_table[1:])
+
+
 def test_the_letter_pdf_is_a4_signed_and_says_what_the_docx_says(en_pack, tmp_path):
     path = tmp_path / "letter.pdf"
     path.write_bytes(en_pack.files["letter.pdf"])
@@ -790,8 +827,11 @@ def test_only_consented_approved_quotes_of_large_groups_leave_and_without_names(
     # Each stretch between line breaks and tags that names the officer in post is left out: a
     # split, not a pattern with a leading [^\n<>]*, which backtracked over every long line
     # (8 of the suite's 20 minutes on one date).
+    # The letter's table gives the officer in post in a column of its own: "Name, since Apr
+    # 1, 2024" or "নাম, ১ এপ্রি, ২০২৪ থেকে", a cell (and a line of the PDF's text) by itself.
     postings = re.compile("Officer in post then|তখন দায়িত্বে ছিলেন|Officers in post while it was "
-                          "rated:|রেটিং দেওয়ার সময় যে আধিকারিকরা দায়িত্বে ছিলেন:")
+                          "rated:|রেটিং দেওয়ার সময় যে আধিকারিকরা দায়িত্বে ছিলেন:"
+                          r"|^\s*[^,]+, (since [A-Z][a-z]{2}\b|[০-৯]{1,2} \S+)")
     # The report's PDF wraps its lines where it likes, so the report is read here as HTML (the
     # same text, with tags between the sentences), and in the PDF each approved quote is read
     # up to its closing quotation mark.
