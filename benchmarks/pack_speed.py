@@ -13,17 +13,30 @@ pays for its own first WeasyPrint document as a worker does.
 Cases: ``district-both`` ("North 24 Parganas", all cycles, both languages; goal <= 10 s and
 <= 300 MB), ``district-bn``, ``district-en``, ``office-en`` / ``office-bn`` (BDO-GAIGHATA;
 goal <= 2 s). ``--profile`` runs each case's build under cProfile and prints its 30 costliest
-functions. The pages of each report PDF are counted with ``pdfinfo`` (goal for the district:
-<= 25 without the annex). Written so that it also runs on older commits of the app (it uses
-only ``start_pack`` and ``PackParams``' first fields): copy it into a checkout's
-``benchmarks/`` and run it there to compare. The last line printed is one JSON object with
-every figure. A script, not a test.
+functions (it doubles the times: compare profiles with profiles only). ``--warm`` builds each
+case a second time in its process and times that too: what a worker that has built a pack
+before pays (imports of WeasyPrint and pyHanko, fonts, templates done). ``--out DIR`` keeps
+each case's zip. The pages of each report PDF are counted with ``pdfinfo`` (goal for the
+district: <= 25 without the annex). Written so that it also runs on older commits of the app
+(it uses only ``start_pack`` and ``PackParams``' first fields): copy it into a checkout's
+``benchmarks/`` (or a ``git archive`` of it) and run it there to compare. The last line
+printed is one JSON object with every figure. A script, not a test.
 
-Measured 2026-12-01 on the shared 2-core machine (wall / CPU seconds, peak MiB, report pages;
-load average 3-6 from other work): main at 7fa3772, district-both 71.8 / 31.6 s, 637 MiB, one
-196-page bilingual report; office-en 5.5 / 3.2 s, 288 MiB. Issue 16's branch (2211fdf),
-district-both 26.5 / 13.1 s, 346 MiB, 24 + 22 pages; office-en 7.8 / 3.5 s, 282 MiB. Both
-goals still missed: see the issue's note.
+Measured 2026-12-01 on the shared 2-core machine, main (d222129) and issue 16's branch back
+to back, load average 5.6-7.2 from other work (so wall seconds are about twice the CPU
+seconds; CPU seconds are the figure to compare), wall / CPU seconds, peak MiB:
+- district-both: main 20.7 / 10.2 s, 364 MiB (warm 17.3 / 9.4 s); branch 13.0 / 7.0 s,
+  343 MiB (warm 7.0 / 5.3 s). Without --warm: main 357 MiB (at load 1.9), branch 316. Main
+  took 10.4 / 9.3 s at load 1.9. Letter 19 -> 8 pages (4 a language), reports 24 + 22.
+- office-en: main 6.1 / 2.9 s (warm 2.8 / 1.8 s); branch 2.8 / 1.6 s (warm 1.2 / 0.9 s),
+  299 MiB.
+Where a district build's CPU goes now (profiled): WeasyPrint ~70% (layout of the two
+reports and the letter; drawing the 86 SVG charts, 2/3 of that their text labels), the
+statistics (assemble_pack: publish_network and standing_at in analysis/ and
+rating/histograms.py) ~10%, the rest XLSX, DOCX, signatures. Of the peak, ~206 MiB is the
+imports (numpy, scipy.stats, SQLAlchemy, ICU, huey...), ~28 MiB the assembled pack, ~70 MiB
+WeasyPrint with one report laid out. An office pack still runs the analysis of the whole
+network (publish_network, ~0.5 s): its comparisons need the rest of the network.
 """
 
 from __future__ import annotations
