@@ -828,10 +828,11 @@ def test_only_consented_approved_quotes_of_large_groups_leave_and_without_names(
     # split, not a pattern with a leading [^\n<>]*, which backtracked over every long line
     # (8 of the suite's 20 minutes on one date).
     # The letter's table gives the officer in post in a column of its own: "Name, since Apr
-    # 1, 2024" or "নাম, ১ এপ্রি, ২০২৪ থেকে", a cell (and a line of the PDF's text) by itself.
+    # 1, 2024" or "নাম, ১ এপ্রি, ২০২৪ থেকে", a cell by itself, which the PDF's text may break
+    # after "since" or after the comma.
     postings = re.compile("Officer in post then|তখন দায়িত্বে ছিলেন|Officers in post while it was "
                           "rated:|রেটিং দেওয়ার সময় যে আধিকারিকরা দায়িত্বে ছিলেন:"
-                          r"|^\s*[^,]+, (since [A-Z][a-z]{2}\b|[০-৯]{1,2} \S+)")
+                          r"|^\s*[^,]+,( since\b| [০-৯]{1,2} \S+|\s*$)")
     # The report's PDF wraps its lines where it likes, so the report is read here as HTML (the
     # same text, with tags between the sentences), and in the PDF each approved quote is read
     # up to its closing quotation mark.
