@@ -21,6 +21,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
 FONT_FILES = ("NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf", "NotoSans-Regular.ttf",
               "NotoSans-Bold.ttf")
 LATIN_FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
@@ -37,8 +40,6 @@ SCRIPT = re.compile(r"<script>.*?</script>", re.S)
 def _woff(data: bytes) -> bytes:
     """A font file wrapped as WOFF 1.0, its tables copied as they are (zlib-compressed when
     that is smaller), none of them parsed."""
-    from fontTools.ttLib import TTFont
-
     font = TTFont(io.BytesIO(data), lazy=True)
     font.flavor = "woff"
     out = io.BytesIO()
@@ -47,9 +48,6 @@ def _woff(data: bytes) -> bytes:
 
 
 def _subset(path: Path, text: str) -> bytes:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
     options = subset.Options()
     options.layout_features = ["*"]  # every shaping feature: conjuncts, vowel signs, kerning
     options.flavor = "woff"
