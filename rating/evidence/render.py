@@ -212,6 +212,14 @@ def documents_memory():
         gc.unfreeze()
 
 
+def trim_memory() -> None:
+    """Give freed memory back to the system without a collection (`release_memory` without
+    `gc.collect`): after the figures are assembled, most of what they used is already free."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 def release_memory() -> None:
     """Give the memory of a document just written back to the system: WeasyPrint's boxes of a
     24-page report are ~45 MB of small objects in reference cycles, which only a collection

@@ -93,6 +93,7 @@ def build_pack(pack_id: int, lease: jobs.Lease) -> Pack:
     try:
         lease.report(2, "starting")
         content = assemble_pack(params, lease.report)
+        render.trim_memory()  # the statistics' arrays, freed: not under the documents
         with render.documents_memory():
             files, manifest = _signed_files(pack, params, content, lease.report)
         file_name = f"evidence-pack-{pack.id}-{pack.scope}-{content.latest.name}.zip".replace(
