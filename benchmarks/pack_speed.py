@@ -30,6 +30,9 @@ seconds; CPU seconds are the figure to compare), wall / CPU seconds, peak MiB:
   took 10.4 / 9.3 s at load 1.9. Letter 19 -> 8 pages (4 a language), reports 24 + 22.
 - office-en: main 6.1 / 2.9 s (warm 2.8 / 1.8 s); branch 2.8 / 1.6 s (warm 1.2 / 0.9 s),
   299 MiB.
+Again at f647a22 (trim after the figures), load 6.5-8.2: district-both main 10.9 / 10.2 s,
+350 MiB (warm CPU 10.0 s); branch 16.7 / 7.4 s, 318 MiB (warm CPU 6.0 s); office-en main
+5.9 / 3.2 s, 302 MiB (warm 3.9 / 2.1 s); branch 4.5 / 1.7 s, 279 MiB (warm 1.2 / 0.9 s).
 Where a district build's CPU goes now (profiled): WeasyPrint ~70% (layout of the two
 reports and the letter; drawing the 86 SVG charts, 2/3 of that their text labels), the
 statistics (assemble_pack: publish_network and standing_at in analysis/ and
