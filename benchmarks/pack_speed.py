@@ -13,17 +13,33 @@ pays for its own first WeasyPrint document as a worker does.
 Cases: ``district-both`` ("North 24 Parganas", all cycles, both languages; goal <= 10 s and
 <= 300 MB), ``district-bn``, ``district-en``, ``office-en`` / ``office-bn`` (BDO-GAIGHATA;
 goal <= 2 s). ``--profile`` runs each case's build under cProfile and prints its 30 costliest
-functions. The pages of each report PDF are counted with ``pdfinfo`` (goal for the district:
-<= 25 without the annex). Written so that it also runs on older commits of the app (it uses
-only ``start_pack`` and ``PackParams``' first fields): copy it into a checkout's
-``benchmarks/`` and run it there to compare. The last line printed is one JSON object with
-every figure. A script, not a test.
+functions (it doubles the times: compare profiles with profiles only). ``--warm`` builds each
+case a second time in its process and times that too: what a worker that has built a pack
+before pays (imports of WeasyPrint and pyHanko, fonts, templates done). ``--out DIR`` keeps
+each case's zip. The pages of each report PDF are counted with ``pdfinfo`` (goal for the
+district: <= 25 without the annex). Written so that it also runs on older commits of the app
+(it uses only ``start_pack`` and ``PackParams``' first fields): copy it into a checkout's
+``benchmarks/`` (or a ``git archive`` of it) and run it there to compare. The last line
+printed is one JSON object with every figure. A script, not a test.
 
-Measured 2026-12-01 on the shared 2-core machine (wall / CPU seconds, peak MiB, report pages;
-load average 3-6 from other work): main at 7fa3772, district-both 71.8 / 31.6 s, 637 MiB, one
-196-page bilingual report; office-en 5.5 / 3.2 s, 288 MiB. Issue 16's branch (2211fdf),
-district-both 26.5 / 13.1 s, 346 MiB, 24 + 22 pages; office-en 7.8 / 3.5 s, 282 MiB. Both
-goals still missed: see the issue's note.
+Measured 2026-12-01 on the shared 2-core machine, main (d222129) and issue 16's branch back
+to back, load average 5.6-7.2 from other work (so wall seconds are about twice the CPU
+seconds; CPU seconds are the figure to compare), wall / CPU seconds, peak MiB:
+- district-both: main 20.7 / 10.2 s, 364 MiB (warm 17.3 / 9.4 s); branch 13.0 / 7.0 s,
+  343 MiB (warm 7.0 / 5.3 s). Without --warm: main 357 MiB (at load 1.9), branch 316. Main
+  took 10.4 / 9.3 s at load 1.9. Letter 19 -> 8 pages (4 a language), reports 24 + 22.
+- office-en: main 6.1 / 2.9 s (warm 2.8 / 1.8 s); branch 2.8 / 1.6 s (warm 1.2 / 0.9 s),
+  299 MiB.
+Again at f647a22 (trim after the figures), load 6.5-8.2: district-both main 10.9 / 10.2 s,
+350 MiB (warm CPU 10.0 s); branch 16.7 / 7.4 s, 318 MiB (warm CPU 6.0 s); office-en main
+5.9 / 3.2 s, 302 MiB (warm 3.9 / 2.1 s); branch 4.5 / 1.7 s, 279 MiB (warm 1.2 / 0.9 s).
+Where a district build's CPU goes now (profiled): WeasyPrint ~70% (layout of the two
+reports and the letter; drawing the 86 SVG charts, 2/3 of that their text labels), the
+statistics (assemble_pack: publish_network and standing_at in analysis/ and
+rating/histograms.py) ~10%, the rest XLSX, DOCX, signatures. Of the peak, ~206 MiB is the
+imports (numpy, scipy.stats, SQLAlchemy, ICU, huey...), ~28 MiB the assembled pack, ~70 MiB
+WeasyPrint with one report laid out. An office pack still runs the analysis of the whole
+network (publish_network, ~0.5 s): its comparisons need the rest of the network.
 """
 
 from __future__ import annotations
@@ -69,7 +85,8 @@ def pdf_pages(data: bytes) -> int:
                 if line.startswith("Pages:"))
 
 
-def child(case: str, database: Path, profile: bool) -> None:
+def child(case: str, database: Path, profile: bool, out: Path | None = None,
+          warm: bool = False) -> None:
     """One build in this fresh process; prints one JSON line."""
     started_process = time.perf_counter()
     from sqlalchemy import select
@@ -102,13 +119,24 @@ def child(case: str, database: Path, profile: bool) -> None:
         if pack.status != "done":
             raise SystemExit(f"{case}: the pack was not built: {pack.error}")
         data = services.pack_bytes(pack)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # of one build
+        again = None
+        if warm:  # the same build again in this process: what a worker pays once warmed up
+            started, started_cpu = time.perf_counter(), time.process_time()
+            services.start_pack(params, label, actor=None, wait=True)
+            again = (round(time.perf_counter() - started, 3),
+                     round(time.process_time() - started_cpu, 3))
+    if out:
+        (out / f"{case}.zip").write_bytes(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sizes = {info.filename: info.file_size for info in archive.infolist()}
         pages = {name: pdf_pages(archive.read(name)) for name in sizes
                  if name.endswith(".pdf")}
     result = {"case": case, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
               "startup_seconds": round(ready, 3),
-              "maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+              "warm_seconds": again[0] if again else None,
+              "warm_cpu_seconds": again[1] if again else None,
+              "maxrss_mib": round(peak, 1),
               "zip_bytes": len(data), "pages": pages, "file_bytes": sizes}
     if profiler:
         out = io.StringIO()
@@ -117,10 +145,15 @@ def child(case: str, database: Path, profile: bool) -> None:
     print(json.dumps(result))
 
 
-def run_case(case: str, database: Path, profile: bool) -> dict:
+def run_case(case: str, database: Path, profile: bool, out: Path | None = None,
+             warm: bool = False) -> dict:
     command = [sys.executable, __file__, "--child", case, "--database", str(database)]
     if profile:
         command.append("--profile")
+    if warm:
+        command.append("--warm")
+    if out:
+        command += ["--out", str(out)]
     done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
     if done.returncode:
         raise SystemExit(f"{case} failed:\n{done.stderr[-3000:]}")
@@ -139,11 +172,17 @@ def main() -> None:
                         default=["district-both", "office-en"])
     parser.add_argument("--profile", action="store_true", help="cProfile each build")
     parser.add_argument("--label", help="what is measured (default: the checkout's commit)")
+    parser.add_argument("--warm", action="store_true",
+                        help="build each case a second time in its process, and time that too")
+    parser.add_argument("--out", type=Path, help="keep each case's zip in this folder")
     parser.add_argument("--child", choices=list(CASES), help=argparse.SUPPRESS)
     parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.out:
+        options.out = options.out.resolve()
+        options.out.mkdir(parents=True, exist_ok=True)
     if options.child:
-        child(options.child, options.database, options.profile)
+        child(options.child, options.database, options.profile, options.out, options.warm)
         return
 
     os.environ["RATING_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="pack-speed-instance-")
@@ -165,7 +204,7 @@ def main() -> None:
     results = []
     for case in options.cases:
         load = os.getloadavg()[0]
-        result = run_case(case, database, options.profile)
+        result = run_case(case, database, options.profile, options.out, options.warm)
         result["load_average"] = round(load, 2)
         goals = GOALS[CASES[case][0]]
         result["goals"] = goals
@@ -185,6 +224,9 @@ def main() -> None:
         print(f"  {r['case']:<15}{r['seconds']:>9.2f}{r['cpu_seconds']:>8.2f}"
               f"{r['maxrss_mib']:>10.1f}{pages:>14}{r['load_average']:>6.1f}  {goal}: "
               f"{'met' if r['goal_met'] else 'MISSED'}")
+        if r.get("warm_seconds") is not None:
+            print(f"  {'  warm again':<15}{r['warm_seconds']:>9.2f}{r['warm_cpu_seconds']:>8.2f}"
+                  "  (the same build again in the same process)")
         if r.get("profile"):
             print(r.pop("profile"))
     print(f"  {os.cpu_count()} CPUs; seconds are wall clock of the build alone (imports and "

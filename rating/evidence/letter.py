@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.shared import Mm, Pt
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
@@ -20,8 +21,8 @@ from rating import wording
 from rating.directory.models import LEVELS
 from rating.escalation.deadlines import answer_due_on
 from rating.evidence import overview
-from rating.evidence.render import report_names, with_counts
-from rating.evidence.words import LANGUAGES, level_name, make_day, translate
+from rating.evidence.render import report_names, seal_facts
+from rating.evidence.words import LANGUAGES, cycle_name, level_name, make_day, translate
 from rating.i18n import local_digits
 from rating.timeutil import local_today
 
@@ -42,8 +43,10 @@ BENGALI_VOWEL_ENDINGS = set("অআইঈউঊঋএঐওঔািীুূৃ
 class Block:
     """One piece of the letter: ``kind`` says how it is laid out."""
 
-    kind: str  # letterhead, meta, address, subject, para, heading, bullet, sub, sign, small
+    kind: str  # letterhead, meta, address, subject, para, heading, bullet, sub, sign, small,
+    # table (its ``rows``, the first naming the columns)
     text: str
+    rows: tuple = ()
 
 
 def genitive_bn(name: str) -> str:
@@ -89,7 +92,10 @@ def _say(language: str):
 
 
 def letter_blocks(content, language: str) -> list[Block]:
-    """Everything the letter says, in one language."""
+    """Everything the letter says, in one language: a letter of two or three pages however
+    many offices need attention. Each such office is one row of a table (its figure, cycle,
+    leaders, interval, why, and the officer in post); earlier letters and what came of them
+    are listed by date; the asks are few, each with its date; the rest is in the report."""
     config = current_app.config
     say, day = _say(language), make_day(language)
 
@@ -100,7 +106,7 @@ def letter_blocks(content, language: str) -> list[Block]:
     due = answer_due_on(content.params.recipient_level, sent_on)
     scope = content.scope_names[language]
     scope_of = genitive_bn(scope) if language == "bn" else scope
-    first, last = (local_digits(content.cycles[i].name, language) for i in (0, -1))
+    first, last = (cycle_name(content.cycles[i], language) for i in (0, -1))
     pack_id = content.seal.get("pack", "")
     blocks = [
         Block("letterhead", config["ORGANISATION_NAME"]),
@@ -132,14 +138,19 @@ def letter_blocks(content, language: str) -> list[Block]:
     attention = needing_attention(content)
     if attention:
         blocks.append(Block("heading", say("Offices that need your attention")))
-        for section in attention:
-            blocks += _office_blocks(content, section, language, number, day)
+        blocks.append(Block("para", say(
+            "Each figure is the mean score of the office's latest cycle with enough ratings, "
+            "out of 10, with its 95%% interval; the report has a page on each office, with "
+            "its chart and every cycle.")))
+        blocks.append(Block("table", "", rows=tuple(_attention_table(
+            content, attention, language, number, day))))
+        history = [section for section in attention if section.history]
+        if history:
+            blocks.append(Block("heading", say("What we wrote before, and what came of it")))
+            for section in history:
+                blocks += _history_blocks(content, section, language, day)
         blocks.append(Block("heading", say("What we ask")))
-        for section in attention:
-            blocks.append(Block("bullet", say(
-                "Please tell us by %(date)s what will be done so that survivors who come to "
-                "%(office)s are heard and their claims are settled, and who will do it.",
-                date=day(due), office=_name(section.office, language))))
+        blocks += _asks(content, attention, language, day, due)
         blocks.append(Block("para", say(
             "We will share the next cycle's ratings with you, so that we can see together "
             "whether things change.")))
@@ -147,7 +158,7 @@ def letter_blocks(content, language: str) -> list[Block]:
         blocks.append(Block("para", say(
             "None of these offices is below the network or getting worse in %(cycle)s. We share "
             "the figures for your information, and would welcome your comments by %(date)s.",
-            cycle=local_digits(content.latest.name, language), date=day(due))))
+            cycle=cycle_name(content.latest, language), date=day(due))))
     blocks += [
         Block("para", say("The figures can be checked by anyone at %(url)s.",
                           url=content.seal.get("verify_url", config["PUBLIC_URL"]))),
@@ -165,6 +176,79 @@ def letter_blocks(content, language: str) -> list[Block]:
     return blocks
 
 
+def _attention_table(content, attention, language, number, day) -> list[tuple[str, ...]]:
+    """The offices needing attention, one row each (the first row names the columns)."""
+    say = _say(language)
+    rows = [(say("Office"), say("Cycle"), say("Leaders"),
+             say("Mean") + " (" + say("95%\u00a0interval") + ")",
+             say("Why it needs attention"), say("Officer in post then"))]
+    for section in attention:
+        cell = _latest(section)
+        cycle = next(c for c, x in zip(content.cycles, section.cells, strict=True) if x is cell)
+        mean = number(cell.mean) if cell.ci95 is None else say(
+            "%(mean)s (%(low)s to %(high)s)", mean=number(cell.mean), low=number(cell.ci95[0]),
+            high=number(cell.ci95[1]))
+        posting = overview.in_post(section.postings, cycle)  # loaded with the pack, one query
+        officer = "–"
+        if posting is not None:
+            person = posting.officer
+            name = (person.name_bn or person.name_en) if language == "bn" else person.name_en
+            officer = say("%(name)s, since %(date)s", name=name, date=day(posting.started_on))
+        rows.append((_name(section.office, language), cycle_name(cycle, language),
+                     local_digits(cell.n, language), mean, "; ".join(
+                         wording.word(finding, language, wording.CONCERNS)
+                         for finding in overview.attention_reasons(section)), officer))
+    return rows
+
+
+def _history_blocks(content, section, language, day) -> list[Block]:
+    """An office's earlier letters, meetings and appeals, each with its answer (or the day
+    one was due) and its promises, with the dates that belong to them."""
+    say = _say(language)
+    blocks = [Block("bullet", _name(section.office, language))]
+    for action in section.history:
+        parts = [_action_sentence(action, language, day)]
+        parts += [say("Answer of %(date)s: %(summary)s", date=day(response.received_on),
+                      summary=response.summary) for response in action.responses]
+        if not action.responses:
+            parts.append(say("No answer by %(date)s.", date=day(
+                answer_due_on(action.level, action.acted_on))))
+        parts += [_promise_sentence(promise, content.as_of, language, day)
+                  for promise in action.commitments]
+        blocks.append(Block("sub", " ".join(parts)))
+    return blocks
+
+
+def _asks(content, attention, language, day, due) -> list[Block]:
+    """A few asks, each with the date an answer is due (the recipient level's response window
+    from settings): what will be done about the offices above, answers to letters that had
+    none, and the promises that were broken or are overdue."""
+    say = _say(language)
+    with force_locale(language):
+        offices = ngettext("the office above", "each of the %(num)s offices above",
+                           len(attention))
+    asks = [say("Please tell us by %(date)s what will be done so that survivors who come to "
+                "%(offices)s are heard and their claims are settled, and who will do it.",
+                date=day(due), offices=local_digits(offices, language))]
+    for section in attention:
+        for action in section.history:
+            if not action.responses:
+                asks.append(say(
+                    "Please see that our letter of %(sent)s to %(recipient)s about %(office)s "
+                    "is answered by %(date)s.", sent=day(action.acted_on),
+                    recipient=action.recipient, office=_name(section.office, language),
+                    date=day(due)))
+            for promise in action.commitments:
+                if promise.status(content.as_of) in ("broken", "overdue"):
+                    asks.append(say(
+                        "Please tell us by %(date)s when this promise of %(who)s, due by "
+                        "%(promised)s, will be kept: %(what)s.", date=day(due),
+                        who=promise.by_whom, promised=day(promise.due_on), what=promise.what))
+    asks.append(say("Please give us a date before %(date)s to meet you and go through the "
+                    "enclosed report.", date=day(due)))
+    return [Block("bullet", ask) for ask in asks]
+
+
 def _name(office, language: str) -> str:
     return office.name_bn if language == "bn" else office.name_en
 
@@ -172,45 +256,6 @@ def _name(office, language: str) -> str:
 def _next_level(level: str) -> str | None:
     index = LEVELS.index(level) if level in LEVELS else len(LEVELS)
     return LEVELS[index + 1] if index + 1 < len(LEVELS) else None
-
-
-def _office_blocks(content, section, language, number, day) -> list[Block]:
-    say = _say(language)
-    cell = _latest(section)
-    cycle = next(c for c, x in zip(content.cycles, section.cells, strict=True) if x is cell)
-    findings = [wording.word(finding, language, wording.CONCERNS)
-                for finding in overview.attention_reasons(section)]
-    params = {"office": _name(section.office, language),
-              "cycle": local_digits(cycle.name, language), "n": cell.n,
-              "mean": number(cell.mean), "findings": "; ".join(findings)}
-    if cell.ci95 is None:  # withheld: with so few leaders it would tell every score
-        line = say("%(office)s: in %(cycle)s, %(n)s leaders gave it a mean of %(mean)s out of "
-                   "10: %(findings)s.", **params)
-    else:
-        line = say("%(office)s: in %(cycle)s, %(n)s leaders gave it a mean of %(mean)s out of "
-                   "10 (95%% interval %(low)s to %(high)s): %(findings)s.",
-                   low=number(cell.ci95[0]), high=number(cell.ci95[1]), **params)
-    blocks = [Block("bullet", line)]
-    posting = overview.in_post(section.postings, cycle)  # loaded with the pack, one query
-    if posting is not None:
-        officer = posting.officer
-        name = (officer.name_bn or officer.name_en) if language == "bn" else officer.name_en
-        blocks.append(Block("sub", say("Officer in post then: %(name)s, since %(date)s.",
-                                       name=name, date=day(posting.started_on))))
-    for action in section.history:
-        blocks.append(Block("sub", _action_sentence(action, language, day)))
-        for response in action.responses:
-            blocks.append(Block("sub", say("Answer of %(date)s: %(summary)s",
-                                           date=day(response.received_on),
-                                           summary=response.summary)))
-        if not action.responses:
-            blocks.append(Block("sub", say("No answer by %(date)s.", date=day(
-                answer_due_on(action.level, action.acted_on)))))
-        for promise in action.commitments:
-            blocks.append(Block("sub", _promise_sentence(promise, content.as_of, language, day)))
-        blocks.append(Block("sub", wording.before_after_sentence(
-            with_counts(section.effects[action.id]), say=say, number=lambda v: (v, 1))))
-    return blocks
 
 
 def _action_sentence(action, language: str, day) -> str:
@@ -244,26 +289,36 @@ def _promise_sentence(promise, as_of, language: str, day) -> str:
     return say("%(who)s promised, by %(due)s: %(what)s. Not yet due.", **params)
 
 
-def render_docx(content, footer: str = "") -> bytes:
-    """letter.docx: A4, Noto fonts, the footer with the pack's reference."""
+def _letters(content) -> list[tuple[str, list[Block], str]]:
+    """Each language's letter: (language, blocks, its footer: the pack id and the manifest's
+    SHA-256 in that language alone)."""
+    return [(language, letter_blocks(content, language),
+             seal_facts(content, language).get("footer", ""))
+            for language in LANGUAGES[content.params.language]]
+
+
+def render_docx(content) -> bytes:
+    """letter.docx: A4, Noto fonts; each language a section of its own, with its footer."""
     document = Document()
-    for page in document.sections:  # A4, as the PDF (python-docx starts on US Letter)
-        page.page_width, page.page_height = Mm(210), Mm(297)
-        page.left_margin = page.right_margin = Mm(22)
-        page.footer.paragraphs[0].text = footer
     style = document.styles["Normal"]
     style.font.name = "Noto Sans Bengali"
     style.font.size = Pt(11)
-    for index, language in enumerate(LANGUAGES[content.params.language]):
-        if index:
-            document.add_page_break()
-        for block in letter_blocks(content, language):
+    for index, (_, blocks, footer) in enumerate(_letters(content)):
+        page = document.sections[0] if not index else document.add_section(WD_SECTION.NEW_PAGE)
+        # A4, as the PDF (python-docx starts on US Letter)
+        page.page_width, page.page_height = Mm(210), Mm(297)
+        page.left_margin = page.right_margin = Mm(22)
+        page.footer.is_linked_to_previous = False
+        page.footer.paragraphs[0].text = footer
+        for block in blocks:
             if block.kind == "bullet":
                 document.add_paragraph(block.text, style="List Bullet")
             elif block.kind == "sub":
                 document.add_paragraph(block.text, style="List Bullet 2")
             elif block.kind in ("heading", "letterhead"):
                 document.add_heading(block.text, level=1 if block.kind == "letterhead" else 2)
+            elif block.kind == "table":
+                _docx_table(document, block.rows)
             else:
                 paragraph = document.add_paragraph(block.text)
                 if block.kind == "subject":
@@ -273,12 +328,23 @@ def render_docx(content, footer: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def render_pdf(content, footer: str = "") -> bytes:
-    """letter.pdf: the same letter on A4 (WeasyPrint), each language from a new page."""
+def _docx_table(document, rows) -> None:
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for cells, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(cells.cells, values, strict=True):
+            cell.text = value
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(8.5)
+                    run.bold = cells is table.rows[0]
+
+
+def render_pdf(content) -> bytes:
+    """letter.pdf: the same letter on A4 (WeasyPrint), each language from a new page, with
+    its own footer."""
     from weasyprint import HTML  # a second to import: only when a PDF is made
 
-    letters = [(language, letter_blocks(content, language))
-               for language in LANGUAGES[content.params.language]]
-    html = render_template("evidence/letter.html", letters=letters, footer=footer,
+    html = render_template("evidence/letter.html", letters=_letters(content),
                            fonts=Path(current_app.static_folder, "fonts").as_uri() + "/")
     return HTML(string=html, base_url=current_app.static_folder).write_pdf()

@@ -93,7 +93,9 @@ def build_pack(pack_id: int, lease: jobs.Lease) -> Pack:
     try:
         lease.report(2, "starting")
         content = assemble_pack(params, lease.report)
-        files, manifest = _signed_files(pack, params, content, lease.report)
+        render.trim_memory()  # the statistics' arrays, freed: not under the documents
+        with render.documents_memory():
+            files, manifest = _signed_files(pack, params, content, lease.report)
         file_name = f"evidence-pack-{pack.id}-{pack.scope}-{content.latest.name}.zip".replace(
             " ", "-")
         lease.report(95, "storing")
@@ -155,21 +157,28 @@ def _signed_files(pack, params, content, report) -> tuple[dict[str, bytes], byte
     digest = signing.manifest_digest(manifest)
     content.seal = {"pack": pack.id, "manifest_sha256": digest, "key_id": keys.signing_key_id(),
                     "verify_url": f"{current_app.config['PUBLIC_URL']}/verify/{digest}"}
-    report(50, "pdf")
-    signer = pades.signer()
+    # The web pages first: their strings (plotly.js, the fonts, a page per language) are let
+    # go before WeasyPrint's boxes are laid on top of them.
+    report(50, "html")
     names = render.report_names(content)
-    documents = {pdf: pades.sign_pdf(render.render_pdf(content, language),
-                                     "Evidence pack report", organisation, signer)
-                 for language, (pdf, _) in names.items()}
-    report(75, "html")
     pages = render.render_htmls(content, list(names))
-    documents.update({html: page.encode() for (_, html), page in zip(names.values(), pages,
-                                                                     strict=True)})
+    documents = {html: page.encode() for (_, html), page in zip(names.values(), pages,
+                                                                strict=True)}
+    del pages
+    render.release_memory()
+    report(60, "pdf")
+    unsigned = {}
+    for language, (pdf, _) in names.items():  # one language after the other, memory let go
+        unsigned[pdf] = (render.render_pdf(content, language), "Evidence pack report")
+        render.release_memory()
     report(85, "letter")
-    footer = render.seal_facts(content)["footer"]
-    documents["letter.docx"] = letter.render_docx(content, footer)
-    documents["letter.pdf"] = pades.sign_pdf(letter.render_pdf(content, footer),
-                                             "Evidence pack letter", organisation, signer)
+    documents["letter.docx"] = letter.render_docx(content)
+    unsigned["letter.pdf"] = (letter.render_pdf(content), "Evidence pack letter")
+    render.release_memory()
+    # pyHanko (15 MB once imported) only now, when WeasyPrint's memory has been given back
+    signer = pades.signer()
+    for name, (pdf, reason) in unsigned.items():
+        documents[name] = pades.sign_pdf(pdf, reason, organisation, signer)
     return {**data, **documents, signing.MANIFEST: manifest,
             signing.DOCUMENTS: signing.sign_documents(manifest, documents)}, manifest
 

@@ -72,6 +72,13 @@ def make_number(pack_language: str):
     return number
 
 
+def cycle_name(cycle, language: str) -> str:
+    """A cycle's name as a document in ``language`` prints it: "2025 Q1" in English, its
+    digits Bengali in Bengali ("২০২৫ Q১"). The one place packs format cycle names, so that an
+    English document never carries a Bengali digit, nor a Bengali one a Latin digit."""
+    return local_digits(cycle.name, language)
+
+
 def level_name(level: str, language: str) -> str:
     """An escalation level ("district") in a language."""
     with force_locale(language):

@@ -622,25 +622,56 @@ def letter_paragraphs(pack) -> list[str]:
     return [p.text for p in Document(io.BytesIO(pack.files["letter.docx"])).paragraphs]
 
 
+def letter_tables(pack) -> list[list[list[str]]]:
+    """Each table of letter.docx (one per language's letter: the offices needing attention),
+    as rows of cell texts, the first row naming the columns."""
+    from docx import Document
+
+    return [[[cell.text for cell in row.cells] for row in table.rows]
+            for table in Document(io.BytesIO(pack.files["letter.docx"])).tables]
+
+
+def answer_due(app, pack, locale: str) -> tuple[str, str]:
+    """The letter's date and the date its asks give for an answer: the day the pack was built
+    (in West Bengal), and that plus the recipient level's days (ESCALATION_RESPONSE_DAYS)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date
+
+    built = datetime.fromisoformat(pack.manifest["built_at"]).astimezone(
+        ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    level = pack.manifest["parameters"]["recipient_level"]
+    due = built + timedelta(days=app.config["ESCALATION_RESPONSE_DAYS"][level])
+    digits = BENGALI_DIGITS if locale == "bn" else {}
+    return (format_date(built, "medium", locale=locale).translate(digits),
+            format_date(due, "medium", locale=locale).translate(digits))
+
+
 def test_the_letter_names_the_offices_needing_attention_with_their_figures(bn_pack):
-    paragraphs = letter_paragraphs(bn_pack)
+    (table,) = letter_tables(bn_pack)
+    assert table[0][:4] == ["দপ্তর", "পর্ব", "নেত্রী", "গড় (৯৫% সম্ভাব্য সীমা)"]
     rows = attention_rows(bn_pack)
     assert rows  # BDO Gaighata declines from about 8 to about 4.4
-    named = {key for key in SHOWN for p in paragraphs if p.startswith(OFFICES[key][3] + ":")}
+    named = {key for key in SHOWN for row in table[1:] if row[0] == OFFICES[key][3]}
     assert named == {key for key in SHOWN if OFFICES[key][0] in {r["office_code"] for r in rows}}
+    assert len(table) == 1 + len(named)  # one row an office
     for key in named:
         mean, (low, high) = mean_and_interval(SCORES[key][LATEST])
-        line = next(p for p in paragraphs if p.startswith(OFFICES[key][3] + ":"))
+        row = next(row for row in table[1:] if row[0] == OFFICES[key][3])
         # the same figures as the PDF, in the same (Bengali) digits, with cycle and leaders
-        for figure in (mean, low, high):
-            assert f"{figure:.1f}".translate(BENGALI_DIGITS) in line, (line, figure)
-            assert figure_in(f"{figure:.1f}", bn_pack.pdf_text)
-        assert CYCLES[LATEST][0].translate(BENGALI_DIGITS) in line or CYCLES[LATEST][0] in line
-        assert f"{len(SCORES[key][LATEST])} জন".translate(BENGALI_DIGITS) in line
+        assert row[3] == f"{mean:.1f} ({low:.1f} থেকে {high:.1f})".translate(
+            BENGALI_DIGITS), row
+        assert figure_in(f"{mean:.1f}", bn_pack.pdf_text)
+        assert row[1] == CYCLES[LATEST][0].translate(BENGALI_DIGITS)
+        assert row[2] == str(len(SCORES[key][LATEST])).translate(BENGALI_DIGITS)
+        # why, in words, and the officer in post in that cycle, with the day the posting began
+        assert row[4] and not re.search("[A-Za-z]", row[4])
+        assert row[5].startswith("তাপস ঘোষ, ") and row[5].endswith(" থেকে")
+    paragraphs = letter_paragraphs(bn_pack)
     for key in WITHHELD:
         assert not any(OFFICES[key][3] in p or OFFICES[key][2] in p for p in paragraphs)
-    # The officer in post in the latest cycle, with the date the posting began.
-    assert any(p.startswith("তখন দায়িত্বে ছিলেন: তাপস ঘোষ") for p in paragraphs)
+        assert not any(OFFICES[key][3] in cell for row in table for cell in row)
 
 
 def test_the_bengali_letter_reads_as_a_letter_in_bengali(app, bn_pack):
@@ -652,37 +683,82 @@ def test_the_bengali_letter_reads_as_a_letter_in_bengali(app, bn_pack):
     assert any(p.startswith("বিষয়: ") and "গাইঘাটার দপ্তরগুলিকে" in p for p in paragraphs)
     assert "মহাশয়/মহাশয়া," in paragraphs and "বিনীত," in paragraphs
     assert re.search(r"সূত্র: SLN/EP/[০-৯]+/[০-৯]{4}", text)
+    cells = " ".join(cell for row in letter_tables(bn_pack)[0] for cell in row)
     assert not re.search(r"[0-9]", re.sub(r"SHA-256|[0-9a-f]{64}|data\.csv|[A-Za-z0-9.-]+\.(pdf|csv|xlsx)"
-                                      r"|https?://\S+|Q[1-4]|Ed25519", "", text))
-    # An ask with the date an answer is due: 15 days for the block (ESCALATION_RESPONSE_DAYS).
+                                      r"|https?://\S+|Q[1-4]|Ed25519", "", text + cells))
+    # A few asks, each with the date an answer is due: 15 days for the block
+    # (ESCALATION_RESPONSE_DAYS); the first names every office of the table at once.
+    dated, due = answer_due(app, bn_pack, "bn")
+    assert f"তারিখ: {dated}" in paragraphs
     asks = [p for p in paragraphs if p.startswith("অনুগ্রহ করে ")]
-    assert len(asks) == len(attention_rows(bn_pack))
+    offices = len(attention_rows(bn_pack))
+    assert offices == 1 and asks[0].startswith(f"অনুগ্রহ করে {due}-এর মধ্যে জানান, উপরের দপ্তরে ")
+    assert len(asks) >= 2 and asks[-1].startswith(f"অনুগ্রহ করে {due}-এর আগে একটি তারিখ দিন")
+    assert all(due in ask for ask in asks), asks
     assert "সংযুক্তি: " in text and "প্রতিলিপি: জেলাশাসক" in text
 
 
 def test_the_english_letter_names_offices_in_english_and_asks_by_a_date(app, en_pack):
-    from datetime import datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    from babel.dates import format_date
-
     paragraphs = letter_paragraphs(en_pack)
-    mean, _ = mean_and_interval(SCORES["bdo"][LATEST])
+    mean, (low, high) = mean_and_interval(SCORES["bdo"][LATEST])
     leaders = len(SCORES["bdo"][LATEST])
-    assert any(p.startswith(f"BDO Gaighata: in 2026 Q1, {leaders} leaders gave it a mean of "
-                            f"{mean:.1f} out of 10") for p in paragraphs)
-    # The letter is dated the day the pack was built (in West Bengal), and asks for an answer
+    (table,) = letter_tables(en_pack)
+    assert table[0] == ["Office", "Cycle", "Leaders", "Mean (95%\u00a0interval)",
+                        "Why it needs attention", "Officer in post then"]
+    row = next(row for row in table if row[0] == "BDO Gaighata")
+    assert row[1:4] == ["2026 Q1", str(leaders), f"{mean:.1f} ({low:.1f} to {high:.1f})"]
+    assert "getting worse" in row[4] and row[5].startswith("Tapas Ghosh, since ")
+    # The letter is dated the day the pack was built (in West Bengal), and asks for answers
     # within the recipient level's days (ESCALATION_RESPONSE_DAYS).
-    built = datetime.fromisoformat(en_pack.manifest["built_at"]).astimezone(
-        ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-    level = en_pack.manifest["parameters"]["recipient_level"]
-    due = format_date(built + timedelta(days=app.config["ESCALATION_RESPONSE_DAYS"][level]),
-                      "medium", locale="en")
-    asks = [p for p in paragraphs if p.startswith("Please tell us by ")]
-    assert asks and all(p.startswith(f"Please tell us by {due} what will be done") for p in asks)
-    assert f"Date: {format_date(built, 'medium', locale='en')}" in paragraphs
+    dated, due = answer_due(app, en_pack, "en")
+    asks = [p for p in paragraphs if p.startswith("Please ")]
+    assert asks[0] == (f"Please tell us by {due} what will be done so that survivors who come "
+                       "to the office above are heard and their claims are settled, and who "
+                       "will do it.")
+    assert asks[-1].startswith(f"Please give us a date before {due} to meet you")
+    assert all(due in ask for ask in asks), asks
+    assert f"Date: {dated}" in paragraphs
     assert "Dear" not in paragraphs[0] and "Sir or Madam," in paragraphs
     assert any(p.startswith("Copy to: ") for p in paragraphs)
+    text = "\n".join(paragraphs + [cell for row in table for cell in row])
+    assert not re.search("[\u0980-\u09ff]", text)  # English, with Latin digits, throughout
+
+
+def pdf_pages_text(data: bytes, tmp_path: Path, name: str) -> list[str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout.split("\f")
+
+
+def test_both_languages_make_two_complete_documents_each_in_its_digits(request, app, tmp_path):
+    """ "Both": the English report, letter and footers read in English with Latin digits
+    (cycle names "2026 Q1", never "২০২৬ Q১"); the Bengali ones in Bengali digits."""
+    from docx import Document
+
+    pack = shared_pack(request, "both")
+    latest = CYCLES[LATEST][0]
+    english = pdf_pages_text(pack.files["report-en.pdf"], tmp_path, "en.pdf")
+    bengali = pdf_pages_text(pack.files["report-bn.pdf"], tmp_path, "bn.pdf")
+    # every word but the leaders' own (a quote stays in the words it was written in)
+    unquoted = re.sub("\u201c[^\u201d]*\u201d", "", "".join(english))
+    assert latest in english[0] and not re.search("[\u0980-\u09ff]", unquoted)
+    assert latest.translate(BENGALI_DIGITS) in bengali[0]
+    assert not re.search(r"\b20[0-9]{2} Q[1-4]", "".join(bengali))  # no Latin cycle name
+    letter = [page for page in pdf_pages_text(pack.files["letter.pdf"], tmp_path, "l.pdf")
+              if page.strip()]
+    start = next(i for i, page in enumerate(letter) if "Sir or Madam," in page)
+    assert start > 0 and all("প্যাকেট" in page for page in letter[:start])
+    for page in letter[start:]:  # the English letter, its footer too
+        assert not re.search("[\u0980-\u09ff]", page), page
+        assert f"Pack {pack.manifest['pack']} · reference" in page
+    sections = Document(io.BytesIO(pack.files["letter.docx"])).sections
+    footers = [section.footer.paragraphs[0].text for section in sections]
+    assert len(footers) == 2 and "প্যাকেট" in footers[0]
+    assert footers[1].startswith("Pack ") and not re.search("[\u0980-\u09ff]", footers[1])
+    bn_table, en_table = letter_tables(pack)
+    assert all(row[1] == latest.translate(BENGALI_DIGITS) for row in bn_table[1:])
+    assert all(row[1] == latest for row in en_table[1:])
 
 
 def test_the_letter_pdf_is_a4_signed_and_says_what_the_docx_says(en_pack, tmp_path):
@@ -708,7 +784,11 @@ def test_a_letter_about_one_office_reads_right(app, runner, network, tmp_path):
     text = "\n".join(letter_paragraphs(pack))
     assert "1 offices" not in text and "1 office had enough ratings" in text
     assert "১টি দপ্তর" in text
-    assert text.count("BDO Gaighata: in ") == 1 and text.count("গাইঘাটা বিডিও: ") == 1
+    bn_table, en_table = letter_tables(pack)
+    assert [row[0] for row in bn_table[1:]] == ["গাইঘাটা বিডিও"]
+    assert [row[0] for row in en_table[1:]] == ["BDO Gaighata"]
+    assert "the office above are heard" in text and "উপরের দপ্তরে আসা" in text
+    assert "each of the 1 offices" not in text
 
 
 def test_the_html_report_is_self_contained_with_the_same_figures(en_pack):
@@ -747,8 +827,12 @@ def test_only_consented_approved_quotes_of_large_groups_leave_and_without_names(
     # Each stretch between line breaks and tags that names the officer in post is left out: a
     # split, not a pattern with a leading [^\n<>]*, which backtracked over every long line
     # (8 of the suite's 20 minutes on one date).
+    # The letter's table gives the officer in post in a column of its own: "Name, since Apr
+    # 1, 2024" or "নাম, ১ এপ্রি, ২০২৪ থেকে", a cell by itself, which the PDF's text may break
+    # after "since" or after the comma.
     postings = re.compile("Officer in post then|তখন দায়িত্বে ছিলেন|Officers in post while it was "
-                          "rated:|রেটিং দেওয়ার সময় যে আধিকারিকরা দায়িত্বে ছিলেন:")
+                          "rated:|রেটিং দেওয়ার সময় যে আধিকারিকরা দায়িত্বে ছিলেন:"
+                          r"|^\s*[^,]+,( since\b| [০-৯]{1,2} \S+|\s*$)")
     # The report's PDF wraps its lines where it likes, so the report is read here as HTML (the
     # same text, with tags between the sentences), and in the PDF each approved quote is read
     # up to its closing quotation mark.
