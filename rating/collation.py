@@ -6,6 +6,7 @@ Python's own sort puts Bengali text in code point order and the Latin alphabet b
 ICU (PyICU) is the collation the browsers and CLDR use.
 """
 
+import re
 from functools import lru_cache
 
 import icu
@@ -23,3 +24,13 @@ def sort_key(text: str, locale: str) -> bytes:
     ['আমডাঙা', 'গাইঘাটা', 'বাগদা', 'হাবড়া']
     """
     return _collator(locale).getSortKey(text)
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a search, lower-cased, split at spaces, commas and hyphens (every
+    feature's search: offices, officers, leaders).
+
+    >>> search_words(" BDO, Gaighata ")
+    ['bdo', 'gaighata']
+    """
+    return [word for word in re.split(r"[\s,;/-]+", q.lower()) if word]

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SearchField
 from wtforms.validators import Length
 
+from rating.collation import search_words
 from rating.cycles.followup import LeaderProgress
-from rating.directory.services import search_words
 from rating.formtools import BaseForm
 from rating.i18n import ascii_digits
 

@@ -1,6 +1,5 @@
 """The directory: finding, adding and changing offices, officers and postings."""
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -8,7 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from rating import audit
-from rating.collation import sort_key
+from rating.collation import search_words, sort_key
 from rating.cycles.counts import rating_counts
 from rating.directory.models import DepartmentType, Office, Officer, Place, Posting
 from rating.extensions import db
@@ -43,15 +42,6 @@ def areas() -> list[Place]:
 
 def department_types() -> list[DepartmentType]:
     return list(db.session.scalars(select(DepartmentType).order_by(DepartmentType.code)))
-
-
-def search_words(q: str) -> list[str]:
-    """The words of a search, lower-cased, split at spaces, commas and hyphens.
-
-    >>> search_words(" BDO, Gaighata ")
-    ['bdo', 'gaighata']
-    """
-    return [word for word in re.split(r"[\s,;/-]+", q.lower()) if word]
 
 
 def offices_statement(criteria: OfficeFilter):
