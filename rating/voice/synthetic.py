@@ -9,7 +9,6 @@ import subprocess
 
 import soundfile
 from flask_babel import force_locale
-from scipy.signal import resample_poly
 from sqlalchemy import select
 
 from rating.directory.models import Office
@@ -35,6 +34,10 @@ def speak(text: str, language: str) -> bytes:
                           capture_output=True, check=True, timeout=60).stdout
     samples, rate = soundfile.read(io.BytesIO(wave), dtype="float32")
     if rate != RATE:
+        # imported here: scipy.signal (and scipy.stats with it) is some 30 MiB that every
+        # web and job process would otherwise carry for the demo's clips alone
+        from scipy.signal import resample_poly
+
         samples = resample_poly(samples, RATE, rate)
     clip = io.BytesIO()
     soundfile.write(clip, samples, RATE, format="OGG", subtype="OPUS", compression_level=1.0)

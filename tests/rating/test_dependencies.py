@@ -11,8 +11,9 @@ import grimp
 ROOT = Path(__file__).resolve().parents[2]
 # Imported where they are used, on purpose: WeasyPrint and pyHanko take about a second each
 # to import and are needed only when a PDF is made or signed.
-# Imported where used: the PDF makers, and boto3 (24 MiB) only where files live in S3.
-LAZY_THIRD_PARTY = {"weasyprint", "pyhanko", "boto3", "botocore"}
+# Imported where used: the PDF makers, and boto3 (24 MiB) only where files live in S3, and
+# scipy.signal (with scipy.stats, about 90 MiB of every process) only to resample a voice clip.
+LAZY_THIRD_PARTY = {"weasyprint", "pyhanko", "boto3", "botocore", "scipy"}
 
 
 def test_the_import_contracts_hold():
