@@ -8,7 +8,8 @@ to end through ``rating.evidence.services.start_pack(..., wait=True)``, the call
 line makes (figures, PDFs, HTML, CSVs, letter, signatures, zip), and reports its wall and CPU
 seconds and its peak resident memory (``ru_maxrss``: imports, app and build, what a 1 GB
 server must hold). A process per case, so one case's peak is not another's, and every case
-pays for its own first WeasyPrint document as a worker does.
+pays for its own first WeasyPrint document as a worker does; the PDF libraries are imported
+before the build, as worker.py does when a worker starts (rating.evidence.preload).
 
 Cases: ``district-both`` ("North 24 Parganas", all cycles, both languages; goal <= 10 s and
 <= 300 MB), ``district-bn``, ``district-en``, ``office-en`` / ``office-bn`` (BDO-GAIGHATA;
@@ -22,6 +23,12 @@ district: <= 25 without the annex). Written so that it also runs on older commit
 ``benchmarks/`` (or a ``git archive`` of it) and run it there to compare. The last line
 printed is one JSON object with every figure. A script, not a test.
 
+Then, with scipy.stats out of every process and the PDF libraries loaded when a worker
+starts, at load average 0.5 (machine otherwise idle), wall / CPU seconds, peak MiB:
+district-both 6.24 / 6.26 s, 276 MiB; office-en 1.17 / 1.19 s, 234 MiB; office-bn 1.37 / 1.38
+s, 235 MiB: every goal met. The same commit before the preload, at load 1.5: district-both
+7.32 / 7.20 s, 263 MiB; office-en 2.25 / 2.08 s. Before scipy.stats went (load 1.8):
+district-both 7.36 / 7.27 s, 312 MiB; office-en 2.08 / 1.94 s, 275 MiB.
 Measured 2026-12-01 on the shared 2-core machine, main (d222129) and issue 16's branch back
 to back, load average 5.6-7.2 from other work (so wall seconds are about twice the CPU
 seconds; CPU seconds are the figure to compare), wall / CPU seconds, peak MiB:
@@ -45,6 +52,7 @@ network (publish_network, ~0.5 s): its comparisons need the rest of the network.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -97,6 +105,8 @@ def child(case: str, database: Path, profile: bool, out: Path | None = None,
     from rating.evidence.content import PackParams
     from rating.extensions import db
 
+    with contextlib.suppress(ImportError):  # what worker.py loads at start, where it exists
+        import rating.evidence.preload  # noqa: F401
     app = make_app(database)
     scope, language = CASES[case]
     with app.app_context():
