@@ -469,32 +469,80 @@
     return a;
   }
 
+  /* The server's office search, on the phone (offices_statement in rating/directory/): the
+   * search's words, lower-cased, split at spaces, commas and hyphens; each must be found, in
+   * either language, in the office's names or code, its place's names or its department's
+   * code or names ("গাইঘাটা বিডিও", "bdo gaigh"), in any order. The places' and departments'
+   * names come with the shell (data-places, data-departments). */
+  function searchWords(q) {
+    return q.toLowerCase().split(/[\s,;/-]+/).filter(Boolean);
+  }
+
+  function readTerms(box, name) {
+    try {
+      return JSON.parse(box.dataset[name] || "{}");
+    } catch (error) {  // the office's own names and code are still searched
+      logged("reading the search's place names")(error);
+      return {};
+    }
+  }
+
+  function searchText(office, terms) {
+    // One field a line: a word is found within one field, never across two.
+    return [office.name_en, office.name_bn, office.code, terms.places[office.place_id] || "",
+            terms.departments[office.department] || ""].join("\n").toLowerCase();
+  }
+
+  /* The filters as on the server: a block (or municipality) holds the offices placed in it or
+   * in a place of it; a department by its code. */
+  function matches(office, words, block, department) {
+    if (block && office.place_id !== block && office.block_id !== block) return false;
+    if (department && office.department !== department) return false;
+    return words.every(function (word) { return office.searchText.indexOf(word) >= 0; });
+  }
+
+  function officeItem(office, cycleId) {
+    var li = document.createElement("li"), a = document.createElement("a");
+    a.href = fill(urls.ratePage, office.id);
+    a.textContent = nameOf(office);
+    a.addEventListener("click", function (event) {
+      event.preventDefault();
+      history.pushState({}, "", a.href);
+      showForm(office, cycleId);
+    });
+    li.appendChild(a);
+    var speaker = officeSpeaker(office);
+    if (speaker) {
+      li.className = "with-speaker";
+      li.appendChild(speaker);
+    }
+    return li;
+  }
+
   function showList(offices, cycleId) {
     var list = document.getElementById("office-list"), search = document.getElementById("shell-q");
+    var box = document.getElementById("shell-search");
+    var blockSelect = document.getElementById("shell-block");
+    var departmentSelect = document.getElementById("shell-department");
+    var terms = { places: readTerms(box, "places"), departments: readTerms(box, "departments") };
+    offices.forEach(function (office) { office.searchText = searchText(office, terms); });
     function render() {
-      var q = search.value.trim().toLowerCase();
+      var words = searchWords(search.value), block = Number(blockSelect.value) || null;
+      var department = departmentSelect.value || null;
+      var found = offices.filter(function (o) { return matches(o, words, block, department); });
       list.textContent = "";
-      offices.filter(function (o) {
-        return !q || (o.name_en + " " + o.name_bn + " " + o.code).toLowerCase().indexOf(q) >= 0;
-      }).forEach(function (office) {
-        var li = document.createElement("li"), a = document.createElement("a");
-        a.href = fill(urls.ratePage, office.id);
-        a.textContent = nameOf(office);
-        a.addEventListener("click", function (event) {
-          event.preventDefault();
-          history.pushState({}, "", a.href);
-          showForm(office, cycleId);
-        });
-        li.appendChild(a);
-        var speaker = officeSpeaker(office);
-        if (speaker) {
-          li.className = "with-speaker";
-          li.appendChild(speaker);
-        }
-        list.appendChild(li);
-      });
+      found.forEach(function (office) { list.appendChild(officeItem(office, cycleId)); });
+      if (!found.length && offices.length) {
+        var empty = document.createElement("li");
+        empty.className = "empty";
+        empty.textContent = list.dataset.empty || "";
+        list.appendChild(empty);
+      }
+      document.body.dataset.offices = String(found.length);  // for scripts and tests
     }
     search.addEventListener("input", render);
+    blockSelect.addEventListener("change", render);
+    departmentSelect.addEventListener("change", render);
     document.getElementById("shell-empty").hidden = offices.length > 0;
     render();
   }
