@@ -1,15 +1,19 @@
 """The results pages: a block's, an office's, a leader's own ratings, and the score cards."""
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.utils import secure_filename
 
 from rating.access import roles
+from rating.collation import sort_key
 from rating.directory import services as directory
 from rating.directory.models import Office, Place
 from rating.extensions import db
+from rating.i18n import current_locale
 from rating.results import bp, scorecard, services
 from rating.survey.forms import PURPOSE_LABELS
+from rating.survey.services import leader_tag
 
 EVERYONE = ("leader", "staff", "advocacy", "admin")
 
@@ -76,6 +80,25 @@ def office(office_id: int):
     chosen = _office_or_404(office_id)
     return render_template("results/office.html", results=services.office_results(chosen),
                            office=chosen, marks=_marks(), plain=_plain(), shell=_plain())
+
+
+@bp.route("/personal")
+@roles(*EVERYONE)
+def personal():
+    """What is hers on a results page the phone keeps (the unmarked copy, the same for every
+    leader): the offices she rated, to mark them, her name and a token for the page's forms.
+    A few hundred bytes, never stored by the browser, the worker or any cache between."""
+    language = current_locale()
+    rated = []
+    if current_user.role == "leader":
+        rated = sorted(({"id": office.id, "name": office.name(language)}
+                        for office in _rated_offices()),
+                       key=lambda row: sort_key(row["name"], language))
+    response = jsonify(
+        language=language, who=current_user.display_name, csrf_token=generate_csrf(),
+        tag=leader_tag(current_user) if current_user.role == "leader" else None, rated=rated)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/mine")

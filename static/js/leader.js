@@ -329,6 +329,88 @@
 
   if (tag) startLeader();
 
+  /* ---- Results pages (rating/results/). A block's or an office's page asks the worker to
+   * keep its unmarked copy for next time (sw.js); that copy, shown at once from the phone,
+   * asks the server which offices she rated (results.personal: never stored, a few hundred
+   * bytes) and marks them while she is logged in. Logged out or offline it stays unmarked. */
+  var personal = document.getElementById("results-personal");
+  var keptPage = document.getElementById("results-kept");
+
+  function keepThisPage() {
+    if (!keptPage || !self.navigator.serviceWorker || !navigator.serviceWorker.ready) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) {
+        registration.active.postMessage({ keepResults: keptPage.dataset.path, language: lang });
+      }
+    }).catch(logged("keeping the results"));
+  }
+  if (keptPage) {
+    if (document.readyState === "complete") keepThisPage();
+    else window.addEventListener("load", keepThisPage);
+  }
+
+  function mineMark() {
+    var mark = document.createElement("span");
+    mark.className = "mine-mark";
+    mark.textContent = personal.dataset.youRated || "";
+    return mark;
+  }
+
+  function markRated(rated) {
+    var elsewhere = document.getElementById("elsewhere");
+    rated.forEach(function (office) {
+      var section = document.getElementById("office-" + office.id);
+      var item = document.querySelector('.not-shown li[data-office="' + office.id + '"]');
+      var heading = section && section.querySelector("h2");
+      if (heading) {
+        heading.appendChild(document.createTextNode(" "));
+        heading.appendChild(mineMark());
+      } else if (section) {
+        var line = document.createElement("p");
+        line.appendChild(mineMark());
+        section.insertBefore(line, section.firstChild);
+      } else if (item) {
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(mineMark());
+      } else if (elsewhere) {  // rated, but not an office of this block
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = fill(elsewhere.dataset.officeUrl, office.id);
+        a.textContent = office.name;
+        li.appendChild(a);
+        elsewhere.querySelector("ul").appendChild(li);
+        elsewhere.hidden = false;
+      }
+    });
+  }
+
+  function startResults() {
+    fetch(personal.dataset.url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        var json = (response.headers.get("Content-Type") || "").indexOf("json") >= 0;
+        return response.ok && json ? response.json() : null;  // logged out: left unmarked
+      }).then(function (data) {
+        if (!data) return;
+        if (data.language !== lang) {  // the copy kept in the other language: hers instead
+          location.replace(location.pathname + "?page=server");
+          return;
+        }
+        fillWho(data);
+        markRated(data.rated || []);
+        document.body.dataset.personal = "1";  // for scripts and tests
+        if (data.tag) {
+          ["mine-link", "pin-link"].forEach(function (id) {  // a leader's own links
+            var link = document.getElementById(id);
+            if (link) link.hidden = false;
+          });
+          tag = data.tag;
+          startLeader();
+        }
+      }).catch(function () {
+        document.body.dataset.personal = "0";  // no network: the copy as kept, unmarked
+      });
+  }
+  if (personal) startResults();
+
   var rateId = idIn(urls.ratePage || "", location.pathname);
   if (shell && rateId !== null && navigator.onLine) startRatePage(rateId);
   else if (shell) startShell();
@@ -370,17 +452,7 @@
     }
     tag = data.tag;
     shell.dataset.tag = tag;
-    tokenMeta = document.createElement("meta");
-    tokenMeta.name = "csrf-token";
-    tokenMeta.content = data.csrf_token;
-    document.head.appendChild(tokenMeta);
-    var who = document.getElementById("shell-who");
-    who.querySelector(".who").textContent = data.who;
-    withToken(document.getElementById("logout-form"), data.csrf_token);
-    var languageForm = document.getElementById("language-form");
-    withToken(languageForm, data.csrf_token);
-    languageForm.querySelector("input[name=next]").value = location.pathname + "?page=server";
-    who.hidden = false;
+    fillWho(data);
     document.title = data.office;
     var title = document.getElementById("shell-office");
     title.textContent = data.office + " ";
@@ -400,6 +472,24 @@
     withToken(rateForm, data.csrf_token);
     if (data.rating) fillAnswers(rateForm, data.rating, touched);
     startLeader();
+  }
+
+  /* A page the phone kept holds nobody's name and no token: hers come from the server
+   * (never stored), for the header and its forms; a change of language goes to the server's
+   * page, in hers. */
+  function fillWho(data) {
+    tokenMeta = document.createElement("meta");
+    tokenMeta.name = "csrf-token";
+    tokenMeta.content = data.csrf_token;
+    document.head.appendChild(tokenMeta);
+    var who = document.getElementById("shell-who");
+    if (!who) return;
+    who.querySelector(".who").textContent = data.who;
+    withToken(document.getElementById("logout-form"), data.csrf_token);
+    var languageForm = document.getElementById("language-form");
+    withToken(languageForm, data.csrf_token);
+    languageForm.querySelector("input[name=next]").value = location.pathname + "?page=server";
+    who.hidden = false;
   }
 
   /* The shell holds no token: each form gets this session's, for posting without the script. */

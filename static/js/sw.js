@@ -96,36 +96,63 @@ function refreshShell() {
 }
 
 /* ---- Results pages (rating/results/): a block's and an office's published results are the
- * same for every leader, so each visit online also keeps their unmarked copy ("?copy=plain":
- * no name, no marks, no token) for reading offline; the last block read is also what the
- * results' first address shows offline. Her own ratings ("mine") and the cards are never
- * kept, and the page she reads online (with her marks) is never stored. */
+ * same for every leader, so the phone keeps their unmarked copy ("?copy=plain": no name, no
+ * marks, no token), one per language, and shows it at once, online too: the page then asks
+ * the server for what is hers (results.personal, never stored) and marks the offices she
+ * rated. The last block read is also what the results' first address shows offline. Her own
+ * ratings ("mine") and the cards are never kept, and the page she reads online from the
+ * server (with her marks) is never stored; "?page=server" always asks the server. */
 var RESULTS_KEPT = [/^block\/\d+$/, /^office\/\d+$/];
+
+function keptResults(path, lang) { return path + "?copy=plain&language=" + lang; }
+
+function isKeptResults(pathname) {
+  if (pathname.indexOf(SHELL.results) !== 0) return false;
+  var rest = pathname.slice(SHELL.results.length);
+  return RESULTS_KEPT.some(function (pattern) { return pattern.test(rest); });
+}
 
 function resultsPage(event, url) {
   if (url.pathname.indexOf(SHELL.results) !== 0) return false;
-  var rest = url.pathname.slice(SHELL.results.length);
-  var kept = RESULTS_KEPT.some(function (pattern) { return pattern.test(rest); });
-  if (rest !== "" && !kept) return false;
-  event.respondWith(fetch(event.request).then(function (response) {
-    if (kept && response.ok && !url.search) event.waitUntil(keepResults(url.pathname, rest));
-    return response;
-  }).catch(function () {
-    return caches.match(url.pathname).then(function (hit) { return hit || shellFor(); });
-  }));
+  var kept = isKeptResults(url.pathname);
+  if (url.pathname !== SHELL.results && !kept) return false;
+  if (kept && !url.search) {
+    event.respondWith(currentLanguage().then(function (lang) {
+      return caches.match(keptResults(url.pathname, lang)).then(function (hit) {
+        if (!hit) return fetch(event.request).catch(function () { return offlineResults(url); });
+        event.waitUntil(keepResults(url.pathname, lang));  // a fresh copy now and then
+        return hit;
+      });
+    }));
+    return true;
+  }
+  event.respondWith(fetch(event.request).catch(function () { return offlineResults(url); }));
   return true;
 }
 
+/* Without network: the kept copy in her language, else in the other, else the app shell. */
+function offlineResults(url) {
+  return currentLanguage().then(function (lang) {
+    var other = lang === "bn" ? "en" : "bn";
+    return caches.match(keptResults(url.pathname, lang)).then(function (hit) {
+      return hit || caches.match(keptResults(url.pathname, other));
+    });
+  }).then(function (hit) { return hit || shellFor(); });
+}
+
 /* The unmarked copy, fetched again only when the kept one is a few hours old: results change
- * when a cycle closes or a letter is recorded, and a visit should not cost its bytes twice. */
-function keepResults(path, rest) {
-  return caches.match(path).then(function (hit) {
+ * when a cycle closes or a letter is recorded, and a visit should not cost its bytes twice.
+ * Asked for by the page (leader.js) once it has loaded, in the page's language. */
+function keepResults(path, lang) {
+  if (!isKeptResults(path) || (lang !== "bn" && lang !== "en")) return Promise.resolve();
+  return caches.match(keptResults(path, lang)).then(function (hit) {
     var at = hit && Date.parse(hit.headers.get("Date") || "");
     if (at && Date.now() - at < 6 * 3600 * 1000) return;
     return fetch(path + "?copy=plain", { credentials: "same-origin" }).then(function (plain) {
-      if (!plain.ok) return;
+      if (!plain.ok || plain.redirected) return;
       return caches.open(CACHE).then(function (cache) {
-        var keys = rest.indexOf("block/") === 0 ? [path, SHELL.results] : [path];
+        var block = path.indexOf(SHELL.results + "block/") === 0;
+        var keys = [keptResults(path, lang)].concat(block ? [keptResults(SHELL.results, lang)] : []);
         return Promise.all(keys.map(function (key) { return cache.put(key, plain.clone()); }));
       });
     });
@@ -208,6 +235,10 @@ function keepClips(clips) {
 }
 
 self.addEventListener("message", function (event) {
+  if (event.data && typeof event.data.keepResults === "string") {
+    event.waitUntil(keepResults(event.data.keepResults, event.data.language));
+    return;
+  }
   if (!event.data || !Array.isArray(event.data.keepClips)) return;
   event.waitUntil(keepClips(event.data.keepClips).then(function (kept) {
     if (kept && event.source) event.source.postMessage({ clipsKept: true });

@@ -45,9 +45,27 @@ def test_plain_copy_for_the_phone_holds_nothing_of_hers(leader_client, rated_blo
     plain = leader_client.get(f"/leader/results/block/{block}?copy=plain").get_data(as_text=True)
     marked = leader_client.get(f"/leader/results/block/{block}").get_data(as_text=True)
     assert figures(plain) == figures(marked)
-    for personal in ("আপনি রেটিং দিয়েছেন", "BJ-001", "csrf", "leader-tag", "আমার নিজের রেটিং"):
+    for personal in ('<span class="mine-mark">', "BJ-001", "csrf", "leader-tag"):
         assert personal in marked
         assert personal not in plain
+    # Her link to her own ratings is shown by the script once the server says she is a leader.
+    assert re.search(r'<a class="button" id="mine-link" href="/leader/results/mine" hidden>', plain)
+    assert 'data-url="/leader/results/personal"' in plain
+
+
+def test_what_is_hers_comes_apart_and_is_never_stored(leader_client, rated_block, client,
+                                                      login_as):
+    response = page(leader_client, "/leader/results/personal")
+    assert response.headers["Cache-Control"] == "no-store"
+    data = response.get_json()
+    assert data["rated"] == [{"id": rated_block["bdo"].id, "name": "বিডিও, গাইঘাটা"}]
+    assert data["language"] == "bn" and data["tag"] and data["csrf_token"]
+    assert "BJ-001" in data["who"]
+    client.post("/logout", data={"csrf_token": data["csrf_token"]})
+    assert client.get("/leader/results/personal").status_code in (302, 401)
+    login_as("staff", language="en")
+    staff = page(client, "/leader/results/personal").get_json()
+    assert staff["rated"] == [] and staff["tag"] is None and staff["language"] == "en"
 
 
 def test_a_group_under_five_is_not_recoverable_from_any_page(client, rated_block, make_user):
