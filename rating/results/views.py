@@ -10,7 +10,7 @@ from rating.collation import sort_key
 from rating.directory import services as directory
 from rating.directory.models import Office, Place
 from rating.extensions import db
-from rating.i18n import current_locale
+from rating.i18n import current_locale, local_digits
 from rating.results import bp, scorecard, services
 from rating.survey.forms import PURPOSE_LABELS
 from rating.survey.services import leader_tag
@@ -82,34 +82,56 @@ def office(office_id: int):
                            office=chosen, marks=_marks(), plain=_plain(), shell=_plain())
 
 
+def _personal(**more):
+    """Her name, a token for the page's forms and whatever else is hers, as JSON that no
+    browser, worker or cache between may keep."""
+    response = jsonify(
+        language=current_locale(), who=current_user.display_name, csrf_token=generate_csrf(),
+        tag=leader_tag(current_user) if current_user.role == "leader" else None, **more)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/personal")
 @roles(*EVERYONE)
 def personal():
     """What is hers on a results page the phone keeps (the unmarked copy, the same for every
     leader): the offices she rated, to mark them, her name and a token for the page's forms.
-    A few hundred bytes, never stored by the browser, the worker or any cache between."""
+    A few hundred bytes."""
     language = current_locale()
     rated = []
     if current_user.role == "leader":
         rated = sorted(({"id": office.id, "name": office.name(language)}
                         for office in _rated_offices()),
                        key=lambda row: sort_key(row["name"], language))
-    response = jsonify(
-        language=language, who=current_user.display_name, csrf_token=generate_csrf(),
-        tag=leader_tag(current_user) if current_user.role == "leader" else None, rated=rated)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _personal(rated=rated)
 
 
 @bp.route("/mine")
 @roles("leader")
 def mine():
-    """Her own ratings, every cycle: for her alone, never kept by the phone or a cache."""
+    """Her own ratings, every cycle: for her alone, never kept by the phone or a cache. The
+    phone keeps only the page's frame ("?copy=plain", nothing of hers in it); its script
+    fills it in from `mine_data`."""
+    plain = _plain()
     response = current_app.make_response(render_template(
-        "results/mine.html", ratings=services.own_ratings(current_user),
-        purpose_labels=PURPOSE_LABELS))
-    response.headers["Cache-Control"] = "no-store"
+        "results/mine.html", ratings=[] if plain else services.own_ratings(current_user),
+        purpose_labels=PURPOSE_LABELS, plain=plain, shell=plain))
+    if not plain:
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/mine/data")
+@roles("leader")
+def mine_data():
+    """Her own ratings for the frame the phone keeps, in words and digits of her language."""
+    locale = current_locale()
+    return _personal(rated=[], ratings=[{
+        "office": rating.office.name(locale), "cycle": local_digits(rating.cycle.name, locale),
+        "score": rating.score, "score_text": local_digits(rating.score, locale),
+        "purpose": str(PURPOSE_LABELS.get(rating.purpose, rating.purpose))}
+        for rating in services.own_ratings(current_user)])
 
 
 @bp.route("/block/<int:place_id>/card.pdf")

@@ -389,6 +389,10 @@
         var json = (response.headers.get("Content-Type") || "").indexOf("json") >= 0;
         return response.ok && json ? response.json() : null;  // logged out: left unmarked
       }).then(function (data) {
+        if (!data && document.getElementById("mine-table")) {  // her own: the server says why
+          location.replace(location.pathname + "?page=server");
+          return;
+        }
         if (!data) return;
         if (data.language !== lang) {  // the copy kept in the other language: hers instead
           location.replace(location.pathname + "?page=server");
@@ -396,6 +400,7 @@
         }
         fillWho(data);
         markRated(data.rated || []);
+        if (data.ratings) fillMine(data.ratings);
         document.body.dataset.personal = "1";  // for scripts and tests
         if (data.tag) {
           ["mine-link", "pin-link"].forEach(function (id) {  // a leader's own links
@@ -406,8 +411,35 @@
           startLeader();
         }
       }).catch(function () {
+        var offline = document.getElementById("mine-offline");
+        if (offline) offline.hidden = false;
         document.body.dataset.personal = "0";  // no network: the copy as kept, unmarked
       });
+  }
+
+  /* Her own ratings in the kept frame: on the screen only, gone with the page. */
+  function fillMine(ratings) {
+    var table = document.getElementById("mine-table");
+    if (!table) return;
+    var body = table.querySelector("tbody");
+    ratings.forEach(function (rating) {
+      var row = document.createElement("tr");
+      [rating.office, rating.cycle, null, rating.purpose].forEach(function (text) {
+        var cell = document.createElement("td");
+        if (text === null) {
+          var score = document.createElement("span");
+          score.className = "score s" + Number(rating.score);
+          score.textContent = rating.score_text;
+          cell.appendChild(score);
+        } else {
+          cell.textContent = text;
+        }
+        row.appendChild(cell);
+      });
+      body.appendChild(row);
+    });
+    table.hidden = ratings.length === 0;
+    document.getElementById("mine-none").hidden = ratings.length > 0;
   }
   if (personal) startResults();
 

@@ -99,10 +99,11 @@ function refreshShell() {
  * same for every leader, so the phone keeps their unmarked copy ("?copy=plain": no name, no
  * marks, no token), one per language, and shows it at once, online too: the page then asks
  * the server for what is hers (results.personal, never stored) and marks the offices she
- * rated. The last block read is also what the results' first address shows offline. Her own
- * ratings ("mine") and the cards are never kept, and the page she reads online from the
- * server (with her marks) is never stored; "?page=server" always asks the server. */
-var RESULTS_KEPT = [/^block\/\d+$/, /^office\/\d+$/];
+ * rated. The last block read is also what the results' first address shows offline. Of her
+ * own ratings ("mine") only the empty frame is kept, filled in from the server each time and
+ * never stored; the cards are never kept, nor any page the server sent with something of
+ * hers on it; "?page=server" always asks the server. */
+var RESULTS_KEPT = [/^block\/\d+$/, /^office\/\d+$/, /^mine$/];
 
 function keptResults(path, lang) { return path + "?copy=plain&language=" + lang; }
 

@@ -47,7 +47,18 @@ def test_leader_reads_results_online_then_offline(live_server, phone, rated_bloc
     assert "mine-mark" not in kept and "BJ-001" not in kept and "csrf" not in kept
     page.click("#mine-link")
     page.wait_for_url(f"{live_server}/leader/results/mine")
-    assert page.locator("table.mine").count() == 1
+    assert page.locator("table.mine tbody tr").count() == 2
+    page.goto(f"{live_server}/leader/results/")  # her own ratings: from the kept frame now
+    page.goto(f"{live_server}/leader/results/mine")
+    assert page.locator("#mine-table").count() == 1
+    page.wait_for_selector("#mine-table tbody tr", state="attached")
+    rows = page.locator("#mine-table tbody tr")
+    assert rows.count() == 2 and rows.first.locator(".score").inner_text() == "৪"
+    frame = page.evaluate(
+        "() => caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
+        ".then(c => c.match('/leader/results/mine?copy=plain&language=bn')))))"
+        ".then(hits => hits.filter(Boolean)[0].text())")
+    assert "বিডিও, গাইঘাটা" not in frame and "<tr><td>" not in frame
 
     context.set_offline(True)
     page.goto(block_url)
@@ -57,7 +68,9 @@ def test_leader_reads_results_online_then_offline(live_server, phone, rated_bloc
     page.wait_for_url(f"{live_server}/leader/results/")
     check_kept_copy(page, rated_block)
     page.goto(f"{live_server}/leader/results/mine")  # her own ratings: never on the phone
-    assert page.locator("table.mine").count() == 0
+    page.wait_for_selector("#mine-offline", state="visible")
+    assert page.locator("table.mine tbody tr").count() == 0
+    assert "বিডিও, গাইঘাটা" not in page.content()
 
 
 def check_kept_copy(page, rated_block):

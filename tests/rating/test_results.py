@@ -99,6 +99,17 @@ def test_her_own_ratings_are_hers_alone_and_never_kept(leader_client, rated_bloc
     assert rows == [("বিডিও, গাইঘাটা", "২০২৬ Q২", "৪"), ("বিডিও, গাইঘাটা", "২০২৬ Q১", "৩")]
 
 
+def test_her_own_ratings_come_apart_from_the_frame_the_phone_keeps(leader_client, rated_block):
+    frame = page(leader_client, "/leader/results/mine?copy=plain")
+    html = frame.get_data(as_text=True)
+    assert "বিডিও, গাইঘাটা" not in html and "<tr><td>" not in html and "csrf" not in html
+    assert 'data-url="/leader/results/mine/data"' in html
+    response = page(leader_client, "/leader/results/mine/data")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert [(r["office"], r["cycle"], r["score_text"]) for r in response.get_json()["ratings"]] \
+        == [("বিডিও, গাইঘাটা", "২০২৬ Q২", "৪"), ("বিডিও, গাইঘাটা", "২০২৬ Q১", "৩")]
+
+
 def test_staff_see_a_block_but_not_a_leaders_ratings(client, rated_block, login_as):
     login_as("staff", language="en")
     html = page(client, f"/leader/results/block/{rated_block['block'].id}").get_data(as_text=True)
