@@ -1,6 +1,8 @@
 """The results pages: a block's, an office's, a leader's own ratings, and the score cards."""
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+import json
+
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.utils import secure_filename
@@ -84,10 +86,14 @@ def office(office_id: int):
 
 def _personal(**more):
     """Her name, a token for the page's forms and whatever else is hers, as JSON that no
-    browser, worker or cache between may keep."""
-    response = jsonify(
-        language=current_locale(), who=current_user.display_name, csrf_token=generate_csrf(),
-        tag=leader_tag(current_user) if current_user.role == "leader" else None, **more)
+    browser, worker or cache between may keep. UTF-8 rather than \\u escapes: a Bengali name
+    is half the bytes."""
+    body = json.dumps({
+        "language": current_locale(), "who": current_user.display_name,
+        "csrf_token": generate_csrf(),
+        "tag": leader_tag(current_user) if current_user.role == "leader" else None, **more},
+        ensure_ascii=False, separators=(",", ":"))
+    response = current_app.response_class(body, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -125,13 +131,15 @@ def mine():
 @bp.route("/mine/data")
 @roles("leader")
 def mine_data():
-    """Her own ratings for the frame the phone keeps, in words and digits of her language."""
+    """Her own ratings for the frame the phone keeps: each office's and cycle's name once, in
+    her language, and per rating [office, cycle, score, purpose code] (the frame holds the
+    purposes' words)."""
     locale = current_locale()
-    return _personal(rated=[], ratings=[{
-        "office": rating.office.name(locale), "cycle": local_digits(rating.cycle.name, locale),
-        "score": rating.score, "score_text": local_digits(rating.score, locale),
-        "purpose": str(PURPOSE_LABELS.get(rating.purpose, rating.purpose))}
-        for rating in services.own_ratings(current_user)])
+    ratings = services.own_ratings(current_user)
+    return _personal(
+        offices={r.office.id: r.office.name(locale) for r in ratings},
+        cycles={r.cycle.id: local_digits(r.cycle.name, locale) for r in ratings},
+        ratings=[[r.office.id, r.cycle.id, r.score, r.purpose] for r in ratings])
 
 
 @bp.route("/block/<int:place_id>/card.pdf")

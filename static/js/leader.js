@@ -400,7 +400,7 @@
         }
         fillWho(data);
         markRated(data.rated || []);
-        if (data.ratings) fillMine(data.ratings);
+        if (data.ratings) fillMine(data);
         document.body.dataset.personal = "1";  // for scripts and tests
         if (data.tag) {
           ["mine-link", "pin-link"].forEach(function (id) {  // a leader's own links
@@ -417,19 +417,22 @@
       });
   }
 
-  /* Her own ratings in the kept frame: on the screen only, gone with the page. */
-  function fillMine(ratings) {
+  /* Her own ratings in the kept frame: on the screen only, gone with the page. Each rating
+   * is [office id, cycle id, score, purpose code]; names come once, the purposes' words with
+   * the frame. */
+  function fillMine(data) {
     var table = document.getElementById("mine-table");
     if (!table) return;
-    var body = table.querySelector("tbody");
-    ratings.forEach(function (rating) {
+    var body = table.querySelector("tbody"), purposes = readTerms(table, "purposes");
+    data.ratings.forEach(function (rating) {
       var row = document.createElement("tr");
-      [rating.office, rating.cycle, null, rating.purpose].forEach(function (text) {
+      [data.offices[rating[0]], data.cycles[rating[1]], null,
+       purposes[rating[3]] || rating[3]].forEach(function (text) {
         var cell = document.createElement("td");
         if (text === null) {
           var score = document.createElement("span");
-          score.className = "score s" + Number(rating.score);
-          score.textContent = rating.score_text;
+          score.className = "score s" + Number(rating[2]);
+          score.textContent = localDigits(rating[2]);
           cell.appendChild(score);
         } else {
           cell.textContent = text;
@@ -438,8 +441,8 @@
       });
       body.appendChild(row);
     });
-    table.hidden = ratings.length === 0;
-    document.getElementById("mine-none").hidden = ratings.length > 0;
+    table.hidden = data.ratings.length === 0;
+    document.getElementById("mine-none").hidden = data.ratings.length > 0;
   }
   if (personal) startResults();
 
@@ -603,8 +606,8 @@
   function readTerms(box, name) {
     try {
       return JSON.parse(box.dataset[name] || "{}");
-    } catch (error) {  // the office's own names and code are still searched
-      logged("reading the search's place names")(error);
+    } catch (error) {  // e.g. the office's own names and code are still searched
+      logged("reading the page's own data")(error);
       return {};
     }
   }
