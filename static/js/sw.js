@@ -118,12 +118,16 @@ function resultsPage(event, url) {
   var kept = isKeptResults(url.pathname);
   if (url.pathname !== SHELL.results && !kept) return false;
   if (kept && !url.search) {
-    event.respondWith(currentLanguage().then(function (lang) {
+    var found = currentLanguage().then(function (lang) {
       return caches.match(keptResults(url.pathname, lang)).then(function (hit) {
-        if (!hit) return fetch(event.request).catch(function () { return offlineResults(url); });
-        event.waitUntil(keepResults(url.pathname, lang));  // a fresh copy now and then
-        return hit;
+        return { lang: lang, hit: hit };
       });
+    });
+    event.respondWith(found.then(function (kept) {
+      return kept.hit || fetch(event.request).catch(function () { return offlineResults(url); });
+    }));
+    event.waitUntil(found.then(function (kept) {  // a fresh copy now and then
+      if (kept.hit) return keepResults(url.pathname, kept.lang);
     }));
     return true;
   }
