@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.browser.leader_pages import log_in, wait_for_worker
+from tests.browser.test_leader_accessible import check
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +86,9 @@ def test_offline_list_finds_what_the_server_finds(live_server, phone, offices, d
                      "#office-list a"):
         box = page.locator(selector).first.bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44, (selector, box)
+    check(page, "offline office list, filters open")  # axe, WCAG 2.1 AA, and tap targets
+    phone_finds(page, "no such office")
+    check(page, "offline office list, nothing found")
     context.set_offline(False)
 
 
