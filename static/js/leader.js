@@ -332,7 +332,8 @@
   /* ---- Results pages (rating/results/). A block's or an office's page asks the worker to
    * keep its unmarked copy for next time (sw.js); that copy, shown at once from the phone,
    * asks the server which offices she rated (results.personal: never stored, a few hundred
-   * bytes) and marks them while she is logged in. Logged out or offline it stays unmarked. */
+   * bytes) and marks them while she is logged in. Offline it stays unmarked; logged out and
+   * online, the server's page asks her to log in, as before the copy was kept. */
   var personal = document.getElementById("results-personal");
   var keptPage = document.getElementById("results-kept");
 
@@ -387,13 +388,12 @@
     fetch(personal.dataset.url, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         var json = (response.headers.get("Content-Type") || "").indexOf("json") >= 0;
-        return response.ok && json ? response.json() : null;  // logged out: left unmarked
+        return response.ok && json ? response.json() : null;
       }).then(function (data) {
-        if (!data && document.getElementById("mine-table")) {  // her own: the server says why
+        if (!data) {  // logged out, online: the server's page, which asks her to log in
           location.replace(location.pathname + "?page=server");
           return;
         }
-        if (!data) return;
         if (data.language !== lang) {  // the copy kept in the other language: hers instead
           location.replace(location.pathname + "?page=server");
           return;

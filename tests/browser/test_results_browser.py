@@ -72,6 +72,12 @@ def test_leader_reads_results_online_then_offline(live_server, phone, rated_bloc
     assert page.locator("table.mine tbody tr").count() == 0
     assert "বিডিও, গাইঘাটা" not in page.content()
 
+    # Online again after her session ended: the kept copy sends the next person to log in.
+    context.set_offline(False)
+    context.clear_cookies()
+    page.goto(block_url)
+    page.wait_for_url(f"{live_server}/login**")
+
 
 def check_kept_copy(page, rated_block):
     """The block's page as the phone kept it: the published figure, nothing of hers."""
