@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from rating.auth.services import rater_key_for, rater_key_for_code
 from rating.collation import sort_key
 from rating.cycles.models import Cycle, Rating, Submission
-from rating.directory.models import Office, Posting
+from rating.directory.models import DepartmentType, Office, Place, Posting
 from rating.directory.services import OfficeFilter, offices_statement
 from rating.extensions import db
 from rating.i18n import current_locale
@@ -244,3 +244,17 @@ def offices_for_leader(user, q: str = "", block_id: int | None = None,
     locale = current_locale()
     return sorted(((office, office.id in rated) for office in offices),
                   key=lambda pair: (not pair[1], sort_key(pair[0].name(locale), locale)))
+
+
+def offline_search_terms() -> dict[str, dict[str, str]]:
+    """What the offline office list searches besides an office's own names and code, as the
+    server's search does (`offices_statement`): the names of the places holding active
+    offices, by place id, and each department's code and names, by code. The same for every
+    leader (the app shell keeps it); lower-cased on the phone, as the search words are."""
+    places = db.session.scalars(select(Place).where(
+        Place.id.in_(select(Office.place_id).where(Office.active.is_(True)))))
+    return {
+        "places": {str(place.id): f"{place.name_en}\n{place.name_bn}" for place in places},
+        "departments": {dept.code: f"{dept.code}\n{dept.name_en}\n{dept.name_bn}"
+                        for dept in db.session.scalars(select(DepartmentType))},
+    }

@@ -120,11 +120,13 @@ def late_ratings():
 def offline_shell(language: str):
     """The app shell the service worker shows when there is no network. It holds nothing
     personal (no name, no token, no ratings): the office list and the queue are filled in by
-    the script on the phone."""
+    the script on the phone, which searches and filters the list there, offline too."""
     with force_locale(language):
         response = current_app.make_response(render_template(
             "survey/offline.html", form=RatingForm(meta={"csrf": False}), shell=True,
-            prompts=prompts_for(language)))
+            prompts=prompts_for(language), blocks=directory.areas(),
+            departments=directory.department_types(),
+            search_terms=services.offline_search_terms()))
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -329,6 +329,123 @@
 
   if (tag) startLeader();
 
+  /* ---- Results pages (rating/results/). A block's or an office's page asks the worker to
+   * keep its unmarked copy for next time (sw.js); that copy, shown at once from the phone,
+   * asks the server which offices she rated (results.personal: never stored, a few hundred
+   * bytes) and marks them while she is logged in. Offline it stays unmarked; logged out and
+   * online, the server's page asks her to log in, as before the copy was kept. */
+  var personal = document.getElementById("results-personal");
+  var keptPage = document.getElementById("results-kept");
+
+  function keepThisPage() {
+    if (!keptPage || !self.navigator.serviceWorker || !navigator.serviceWorker.ready) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) {
+        registration.active.postMessage({ keepResults: keptPage.dataset.path, language: lang });
+      }
+    }).catch(logged("keeping the results"));
+  }
+  if (keptPage) {
+    if (document.readyState === "complete") keepThisPage();
+    else window.addEventListener("load", keepThisPage);
+  }
+
+  function mineMark() {
+    var mark = document.createElement("span");
+    mark.className = "mine-mark";
+    mark.textContent = personal.dataset.youRated || "";
+    return mark;
+  }
+
+  function markRated(rated) {
+    var elsewhere = document.getElementById("elsewhere");
+    rated.forEach(function (office) {
+      var section = document.getElementById("office-" + office.id);
+      var item = document.querySelector('.not-shown li[data-office="' + office.id + '"]');
+      var heading = section && section.querySelector("h2");
+      if (heading) {
+        heading.appendChild(document.createTextNode(" "));
+        heading.appendChild(mineMark());
+      } else if (section) {
+        var line = document.createElement("p");
+        line.appendChild(mineMark());
+        section.insertBefore(line, section.firstChild);
+      } else if (item) {
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(mineMark());
+      } else if (elsewhere) {  // rated, but not an office of this block
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = fill(elsewhere.dataset.officeUrl, office.id);
+        a.textContent = office.name;
+        li.appendChild(a);
+        elsewhere.querySelector("ul").appendChild(li);
+        elsewhere.hidden = false;
+      }
+    });
+  }
+
+  function startResults() {
+    fetch(personal.dataset.url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        var json = (response.headers.get("Content-Type") || "").indexOf("json") >= 0;
+        return response.ok && json ? response.json() : null;
+      }).then(function (data) {
+        if (!data) {  // logged out, online: the server's page, which asks her to log in
+          location.replace(location.pathname + "?page=server");
+          return;
+        }
+        if (data.language !== lang) {  // the copy kept in the other language: hers instead
+          location.replace(location.pathname + "?page=server");
+          return;
+        }
+        fillWho(data);
+        markRated(data.rated || []);
+        if (data.ratings) fillMine(data);
+        document.body.dataset.personal = "1";  // for scripts and tests
+        if (data.tag) {
+          ["mine-link", "pin-link"].forEach(function (id) {  // a leader's own links
+            var link = document.getElementById(id);
+            if (link) link.hidden = false;
+          });
+          tag = data.tag;
+          startLeader();
+        }
+      }).catch(function () {
+        var offline = document.getElementById("mine-offline");
+        if (offline) offline.hidden = false;
+        document.body.dataset.personal = "0";  // no network: the copy as kept, unmarked
+      });
+  }
+
+  /* Her own ratings in the kept frame: on the screen only, gone with the page. Each rating
+   * is [office id, cycle id, score, purpose code]; names come once, the purposes' words with
+   * the frame. */
+  function fillMine(data) {
+    var table = document.getElementById("mine-table");
+    if (!table) return;
+    var body = table.querySelector("tbody"), purposes = readTerms(table, "purposes");
+    data.ratings.forEach(function (rating) {
+      var row = document.createElement("tr");
+      [data.offices[rating[0]], data.cycles[rating[1]], null,
+       purposes[rating[3]] || rating[3]].forEach(function (text) {
+        var cell = document.createElement("td");
+        if (text === null) {
+          var score = document.createElement("span");
+          score.className = "score s" + Number(rating[2]);
+          score.textContent = localDigits(rating[2]);
+          cell.appendChild(score);
+        } else {
+          cell.textContent = text;
+        }
+        row.appendChild(cell);
+      });
+      body.appendChild(row);
+    });
+    table.hidden = data.ratings.length === 0;
+    document.getElementById("mine-none").hidden = data.ratings.length > 0;
+  }
+  if (personal) startResults();
+
   var rateId = idIn(urls.ratePage || "", location.pathname);
   if (shell && rateId !== null && navigator.onLine) startRatePage(rateId);
   else if (shell) startShell();
@@ -370,17 +487,7 @@
     }
     tag = data.tag;
     shell.dataset.tag = tag;
-    tokenMeta = document.createElement("meta");
-    tokenMeta.name = "csrf-token";
-    tokenMeta.content = data.csrf_token;
-    document.head.appendChild(tokenMeta);
-    var who = document.getElementById("shell-who");
-    who.querySelector(".who").textContent = data.who;
-    withToken(document.getElementById("logout-form"), data.csrf_token);
-    var languageForm = document.getElementById("language-form");
-    withToken(languageForm, data.csrf_token);
-    languageForm.querySelector("input[name=next]").value = location.pathname + "?page=server";
-    who.hidden = false;
+    fillWho(data);
     document.title = data.office;
     var title = document.getElementById("shell-office");
     title.textContent = data.office + " ";
@@ -400,6 +507,24 @@
     withToken(rateForm, data.csrf_token);
     if (data.rating) fillAnswers(rateForm, data.rating, touched);
     startLeader();
+  }
+
+  /* A page the phone kept holds nobody's name and no token: hers come from the server
+   * (never stored), for the header and its forms; a change of language goes to the server's
+   * page, in hers. */
+  function fillWho(data) {
+    tokenMeta = document.createElement("meta");
+    tokenMeta.name = "csrf-token";
+    tokenMeta.content = data.csrf_token;
+    document.head.appendChild(tokenMeta);
+    var who = document.getElementById("shell-who");
+    if (!who) return;
+    who.querySelector(".who").textContent = data.who;
+    withToken(document.getElementById("logout-form"), data.csrf_token);
+    var languageForm = document.getElementById("language-form");
+    withToken(languageForm, data.csrf_token);
+    languageForm.querySelector("input[name=next]").value = location.pathname + "?page=server";
+    who.hidden = false;
   }
 
   /* The shell holds no token: each form gets this session's, for posting without the script. */
@@ -469,32 +594,80 @@
     return a;
   }
 
+  /* The server's office search, on the phone (offices_statement in rating/directory/): the
+   * search's words, lower-cased, split at spaces, commas and hyphens; each must be found, in
+   * either language, in the office's names or code, its place's names or its department's
+   * code or names ("গাইঘাটা বিডিও", "bdo gaigh"), in any order. The places' and departments'
+   * names come with the shell (data-places, data-departments). */
+  function searchWords(q) {
+    return q.toLowerCase().split(/[\s,;/-]+/).filter(Boolean);
+  }
+
+  function readTerms(box, name) {
+    try {
+      return JSON.parse(box.dataset[name] || "{}");
+    } catch (error) {  // e.g. the office's own names and code are still searched
+      logged("reading the page's own data")(error);
+      return {};
+    }
+  }
+
+  function searchText(office, terms) {
+    // One field a line: a word is found within one field, never across two.
+    return [office.name_en, office.name_bn, office.code, terms.places[office.place_id] || "",
+            terms.departments[office.department] || ""].join("\n").toLowerCase();
+  }
+
+  /* The filters as on the server: a block (or municipality) holds the offices placed in it or
+   * in a place of it; a department by its code. */
+  function matches(office, words, block, department) {
+    if (block && office.place_id !== block && office.block_id !== block) return false;
+    if (department && office.department !== department) return false;
+    return words.every(function (word) { return office.searchText.indexOf(word) >= 0; });
+  }
+
+  function officeItem(office, cycleId) {
+    var li = document.createElement("li"), a = document.createElement("a");
+    a.href = fill(urls.ratePage, office.id);
+    a.textContent = nameOf(office);
+    a.addEventListener("click", function (event) {
+      event.preventDefault();
+      history.pushState({}, "", a.href);
+      showForm(office, cycleId);
+    });
+    li.appendChild(a);
+    var speaker = officeSpeaker(office);
+    if (speaker) {
+      li.className = "with-speaker";
+      li.appendChild(speaker);
+    }
+    return li;
+  }
+
   function showList(offices, cycleId) {
     var list = document.getElementById("office-list"), search = document.getElementById("shell-q");
+    var box = document.getElementById("shell-search");
+    var blockSelect = document.getElementById("shell-block");
+    var departmentSelect = document.getElementById("shell-department");
+    var terms = { places: readTerms(box, "places"), departments: readTerms(box, "departments") };
+    offices.forEach(function (office) { office.searchText = searchText(office, terms); });
     function render() {
-      var q = search.value.trim().toLowerCase();
+      var words = searchWords(search.value), block = Number(blockSelect.value) || null;
+      var department = departmentSelect.value || null;
+      var found = offices.filter(function (o) { return matches(o, words, block, department); });
       list.textContent = "";
-      offices.filter(function (o) {
-        return !q || (o.name_en + " " + o.name_bn + " " + o.code).toLowerCase().indexOf(q) >= 0;
-      }).forEach(function (office) {
-        var li = document.createElement("li"), a = document.createElement("a");
-        a.href = fill(urls.ratePage, office.id);
-        a.textContent = nameOf(office);
-        a.addEventListener("click", function (event) {
-          event.preventDefault();
-          history.pushState({}, "", a.href);
-          showForm(office, cycleId);
-        });
-        li.appendChild(a);
-        var speaker = officeSpeaker(office);
-        if (speaker) {
-          li.className = "with-speaker";
-          li.appendChild(speaker);
-        }
-        list.appendChild(li);
-      });
+      found.forEach(function (office) { list.appendChild(officeItem(office, cycleId)); });
+      if (!found.length && offices.length) {
+        var empty = document.createElement("li");
+        empty.className = "empty";
+        empty.textContent = list.dataset.empty || "";
+        list.appendChild(empty);
+      }
+      document.body.dataset.offices = String(found.length);  // for scripts and tests
     }
     search.addEventListener("input", render);
+    blockSelect.addEventListener("change", render);
+    departmentSelect.addEventListener("change", render);
     document.getElementById("shell-empty").hidden = offices.length > 0;
     render();
   }

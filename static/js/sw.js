@@ -96,36 +96,68 @@ function refreshShell() {
 }
 
 /* ---- Results pages (rating/results/): a block's and an office's published results are the
- * same for every leader, so each visit online also keeps their unmarked copy ("?copy=plain":
- * no name, no marks, no token) for reading offline; the last block read is also what the
- * results' first address shows offline. Her own ratings ("mine") and the cards are never
- * kept, and the page she reads online (with her marks) is never stored. */
-var RESULTS_KEPT = [/^block\/\d+$/, /^office\/\d+$/];
+ * same for every leader, so the phone keeps their unmarked copy ("?copy=plain": no name, no
+ * marks, no token), one per language, and shows it at once, online too: the page then asks
+ * the server for what is hers (results.personal, never stored) and marks the offices she
+ * rated. The last block read is also what the results' first address shows offline. Of her
+ * own ratings ("mine") only the empty frame is kept, filled in from the server each time and
+ * never stored; the cards are never kept, nor any page the server sent with something of
+ * hers on it; "?page=server" always asks the server. */
+var RESULTS_KEPT = [/^block\/\d+$/, /^office\/\d+$/, /^mine$/];
+
+function keptResults(path, lang) { return path + "?copy=plain&language=" + lang; }
+
+function isKeptResults(pathname) {
+  if (pathname.indexOf(SHELL.results) !== 0) return false;
+  var rest = pathname.slice(SHELL.results.length);
+  return RESULTS_KEPT.some(function (pattern) { return pattern.test(rest); });
+}
 
 function resultsPage(event, url) {
   if (url.pathname.indexOf(SHELL.results) !== 0) return false;
-  var rest = url.pathname.slice(SHELL.results.length);
-  var kept = RESULTS_KEPT.some(function (pattern) { return pattern.test(rest); });
-  if (rest !== "" && !kept) return false;
-  event.respondWith(fetch(event.request).then(function (response) {
-    if (kept && response.ok && !url.search) event.waitUntil(keepResults(url.pathname, rest));
-    return response;
-  }).catch(function () {
-    return caches.match(url.pathname).then(function (hit) { return hit || shellFor(); });
-  }));
+  var kept = isKeptResults(url.pathname);
+  if (url.pathname !== SHELL.results && !kept) return false;
+  if (kept && !url.search) {
+    var found = currentLanguage().then(function (lang) {
+      return caches.match(keptResults(url.pathname, lang)).then(function (hit) {
+        return { lang: lang, hit: hit };
+      });
+    });
+    event.respondWith(found.then(function (kept) {
+      return kept.hit || fetch(event.request).catch(function () { return offlineResults(url); });
+    }));
+    event.waitUntil(found.then(function (kept) {  // a fresh copy now and then
+      if (kept.hit) return keepResults(url.pathname, kept.lang);
+    }));
+    return true;
+  }
+  event.respondWith(fetch(event.request).catch(function () { return offlineResults(url); }));
   return true;
 }
 
+/* Without network: the kept copy in her language, else in the other, else the app shell. */
+function offlineResults(url) {
+  return currentLanguage().then(function (lang) {
+    var other = lang === "bn" ? "en" : "bn";
+    return caches.match(keptResults(url.pathname, lang)).then(function (hit) {
+      return hit || caches.match(keptResults(url.pathname, other));
+    });
+  }).then(function (hit) { return hit || shellFor(); });
+}
+
 /* The unmarked copy, fetched again only when the kept one is a few hours old: results change
- * when a cycle closes or a letter is recorded, and a visit should not cost its bytes twice. */
-function keepResults(path, rest) {
-  return caches.match(path).then(function (hit) {
+ * when a cycle closes or a letter is recorded, and a visit should not cost its bytes twice.
+ * Asked for by the page (leader.js) once it has loaded, in the page's language. */
+function keepResults(path, lang) {
+  if (!isKeptResults(path) || (lang !== "bn" && lang !== "en")) return Promise.resolve();
+  return caches.match(keptResults(path, lang)).then(function (hit) {
     var at = hit && Date.parse(hit.headers.get("Date") || "");
     if (at && Date.now() - at < 6 * 3600 * 1000) return;
     return fetch(path + "?copy=plain", { credentials: "same-origin" }).then(function (plain) {
-      if (!plain.ok) return;
+      if (!plain.ok || plain.redirected) return;
       return caches.open(CACHE).then(function (cache) {
-        var keys = rest.indexOf("block/") === 0 ? [path, SHELL.results] : [path];
+        var block = path.indexOf(SHELL.results + "block/") === 0;
+        var keys = [keptResults(path, lang)].concat(block ? [keptResults(SHELL.results, lang)] : []);
         return Promise.all(keys.map(function (key) { return cache.put(key, plain.clone()); }));
       });
     });
@@ -208,6 +240,10 @@ function keepClips(clips) {
 }
 
 self.addEventListener("message", function (event) {
+  if (event.data && typeof event.data.keepResults === "string") {
+    event.waitUntil(keepResults(event.data.keepResults, event.data.language));
+    return;
+  }
   if (!event.data || !Array.isArray(event.data.keepClips)) return;
   event.waitUntil(keepClips(event.data.keepClips).then(function (kept) {
     if (kept && event.source) event.source.postMessage({ clipsKept: true });
