@@ -32,6 +32,12 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+def local_date(moment: datetime, zone: str = "Asia/Kolkata"):
+    """The date a stored (UTC) moment fell on where the network works: 20:00 UTC on 1 Dec is
+    already 2 Dec in West Bengal."""
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
 def local_today(zone: str = "Asia/Kolkata"):
     """Today's date where the network works (West Bengal): what "due" and "overdue" mean."""
     return datetime.now(ZoneInfo(zone)).date()

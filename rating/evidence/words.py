@@ -5,6 +5,8 @@ finding of `analysis` (a flag, a verdict, a withheld reason), as the message or 
 parameter, is worded by `rating.wording` in each language.
 """
 
+from datetime import datetime
+
 from babel.dates import format_date
 from flask_babel import force_locale, gettext
 from markupsafe import Markup, escape
@@ -12,6 +14,7 @@ from markupsafe import Markup, escape
 from analysis import Finding
 from rating.directory.forms import LEVEL_LABELS
 from rating.i18n import local_digits
+from rating.timeutil import local_date
 from rating.wording import word
 
 LANGUAGES = {"bn": ("bn",), "en": ("en",), "both": ("bn", "en")}
@@ -90,6 +93,8 @@ def make_day(pack_language: str):
     language = LANGUAGES[pack_language][0]
 
     def day(value) -> str:
+        if isinstance(value, datetime):  # a stored moment: the day it was in West Bengal,
+            value = local_date(value)  # as the letter's date is (local_today)
         return local_digits(format_date(value, "medium", locale=language), language)
 
     return day

@@ -947,3 +947,17 @@ def test_the_preview_lists_what_is_shown_and_what_is_left_out(client, login_as, 
         assert OFFICES[key][0] not in left_out
 
 
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "Dec 2, 2026"),
+                                                    ("bn", "২ ডিসে, ২০২৬")])
+def test_the_report_is_dated_as_the_letter_is_in_west_bengal(app, language, expected):
+    """A pack built at 20:00 UTC on 1 December was made on 2 December in West Bengal: the
+    report's "Prepared on" gives the day the letter's date gives (local_today), not UTC's."""
+    from datetime import UTC, datetime
+
+    from rating.evidence.words import make_day
+
+    day = make_day(language)
+    assert day(datetime(2026, 12, 1, 20, 0, tzinfo=UTC)) == expected
+    assert day(datetime(2026, 12, 1, 18, 0, tzinfo=UTC)) != expected
