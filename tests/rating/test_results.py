@@ -198,10 +198,9 @@ def test_the_docstring_examples_hold():
     import doctest
 
     from rating import collation
-    from rating.directory import services as directory_services
     from rating.results import services as results_services
 
-    for module in (collation, directory_services, results_services):
+    for module in (collation, results_services):
         outcome = doctest.testmod(module)
         assert outcome.attempted and not outcome.failed, module.__name__
 
