@@ -42,6 +42,10 @@ revisions stand, and findings worded once (2026-12-01, --leaders 2500, load 4.7-
 best of 3): 101,000: overview 0.088 / 0.073; 1,010,000: scan 0.081 / 0.081, overview
 0.071 / 0.071 (0.87 of the scan); 10,100,000: scan 0.829 / 0.604, overview 0.233 / 0.091. Over
 the sizes, the largest overview over the smallest: CPU 1.28 (wall 3.29, on a machine at load 5-7).
+Again after issues 16-19's merges (main 3450a99+), the machine otherwise idle (load 0.4-1.0),
+wall seconds (CPU within 1%): 101,000: scan 0.029, overview 0.065, office 0.011; 1,010,000:
+scan 0.089, overview 0.075 (0.84 of the scan), office 0.013 (0.15); 10,100,000: scan 0.574,
+overview 0.082 (0.14), office 0.027 (0.05). Largest overview over smallest: 1.27. Every goal met.
 (c), 1,000,000, --leaders 1000, CPU seconds, back to back at load average 2.5-3: the office
 page 0.046 when it read every office's histograms for the network's trend variances, 0.041
 with the variances summed in one query (`shown_variances`, 11 ms of it); scan 0.104 (0.39 of
