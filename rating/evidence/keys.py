@@ -10,6 +10,7 @@ production a missing setting refuses the build with a clear message instead.
 """
 
 import datetime
+import hashlib
 import os
 from pathlib import Path
 
@@ -41,7 +42,11 @@ def demo_key_files(folder: Path, organisation: str) -> dict[str, str]:
     """Make (once, mode 0600) a signing key and a self-signed certificate in ``folder``; the
     settings that name them. What development uses, and what tests and benchmarks hand to
     every process of a deployment so that all sign alike."""
-    key_path, cert_path = folder / "pack-signing-key.pem", folder / "pack-certificate.p12"
+    # One certificate per organisation name: a demo whose ORGANISATION_NAME is set later signs
+    # in the new name, not in the one the first certificate was made for.
+    named = hashlib.sha256(organisation.encode()).hexdigest()[:12]
+    key_path = folder / "pack-signing-key.pem"
+    cert_path = folder / f"pack-certificate-{named}.p12"
     if not key_path.exists():
         _write_private(key_path, Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
