@@ -121,6 +121,19 @@ def closed_revisions(cycles) -> tuple | None:
     return tuple((c.id, c.created_at, revisions[c.id]) for c in cycles)
 
 
+def _kept(kept: LRUCache, key: tuple | None, compute):
+    """``kept[key]``, computed and kept first if missing; no key: computed, not kept."""
+    if key is None:
+        return compute()
+    with _kept_lock:
+        value = kept.get(key)
+    if value is None:
+        value = compute()
+        with _kept_lock:
+            kept[key] = value
+    return value
+
+
 def _counts_key(criteria: RatingFilter, cycles: list[Cycle]) -> tuple | None:
     if criteria.district_id or criteria.block_id or criteria.department_id:
         return None
@@ -137,17 +150,8 @@ def count_scores(criteria: RatingFilter, cycles: list[Cycle] | None = None) -> N
     the ratings: 200 offices x 26 cycles cost the same at 100,000 ratings as at 10,000,000.
     """
     cycles = cycles_in_range(criteria) if cycles is None else cycles
-    key = _counts_key(criteria, cycles)
-    if key is not None:
-        with _kept_lock:
-            kept = _kept_counts.get(key)
-        if kept is not None:
-            return kept
-    network = _count_scores(criteria, cycles)
-    if key is not None:
-        with _kept_lock:
-            _kept_counts[key] = network
-    return network
+    return _kept(_kept_counts, _counts_key(criteria, cycles),
+                 lambda: _count_scores(criteria, cycles))
 
 
 def _count_scores(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkCounts:
@@ -238,21 +242,15 @@ def _comparison_key(criteria: RatingFilter, window: list[Cycle], network: Networ
 
 def _window_comparisons(criteria, window, network, peer_group, rules, shown):
     """`analysis.compare_window` over ``window``, kept while its revisions stand."""
+    def compare():
+        ratings = rater_scores(criteria, window)
+        if shown is not None:
+            ratings = [row for row in ratings if (row[1], row[2]) in shown]
+        return compare_window(ratings, tuple(c.id for c in window), peer_group=peer_group,
+                              rules=rules)
+
     key = _comparison_key(criteria, window, network, peer_group, rules, shown)
-    if key is not None:
-        with _kept_lock:
-            kept = _kept_comparisons.get(key)
-        if kept is not None:
-            return kept
-    ratings = rater_scores(criteria, window)
-    if shown is not None:
-        ratings = [row for row in ratings if (row[1], row[2]) in shown]
-    comparisons = compare_window(ratings, tuple(c.id for c in window), peer_group=peer_group,
-                                 rules=rules)
-    if key is not None:
-        with _kept_lock:
-            _kept_comparisons[key] = comparisons
-    return comparisons
+    return _kept(_kept_comparisons, key, compare)
 
 
 def forget_kept_figures() -> None:
