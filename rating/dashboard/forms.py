@@ -5,9 +5,8 @@ from wtforms import SelectField
 from wtforms.widgets import Select
 
 from rating.auth.models import Collective
-from rating.collation import sort_key
 from rating.cycles.models import Cycle
-from rating.directory.models import DepartmentType, Place
+from rating.directory import services as directory
 from rating.extensions import db
 from rating.formtools import BaseForm, optional_id, options
 
@@ -49,21 +48,15 @@ class ChartFilterForm(BaseForm):
 
     def fill_choices(self, locale: str) -> "ChartFilterForm":
         """Every district, block or municipality, department type, collective and closed
-        cycle as the lists' choices, read as plain rows (not model objects: on every chart
-        page they cost a tenth of the office page)."""
+        cycle as the lists' choices (the places and departments as the directory lists them
+        everywhere)."""
         everything = [(None, _l("All"))]
-        name = Place.name_bn if locale == "bn" else Place.name_en
-        self.district.choices = options(everything + list(db.session.execute(
-            select(Place.id, name).where(Place.kind == "district").order_by(Place.name_en))))
-        areas = db.session.execute(select(Place.id, name).where(
-            Place.kind.in_(("block", "municipality")))).all()
-        self.block.choices = options(everything + sorted(
-            areas, key=lambda area: sort_key(area[1], locale)))
-        department = DepartmentType.name_bn if locale == "bn" else DepartmentType.name_en
+        self.district.choices = options(everything + [(p.id, p.name(locale))
+                                                      for p in directory.districts()])
+        self.block.choices = options(everything + [(p.id, p.name(locale))
+                                                   for p in directory.areas()])
         self.department.choices = options(everything + [
-            (id_, f"{code}: {text}") for id_, code, text in db.session.execute(
-                select(DepartmentType.id, DepartmentType.code, department)
-                .order_by(DepartmentType.code))])
+            (d.id, f"{d.code}: {d.name(locale)}") for d in directory.department_types()])
         collective = Collective.name_bn if locale == "bn" else Collective.name_en
         self.collective.choices = options(everything + list(db.session.execute(
             select(Collective.id, collective).order_by(Collective.id))))
