@@ -105,10 +105,22 @@ def _cells(columns, criteria: RatingFilter, order: list[int]) -> list[tuple]:
 # - the leader-adjusted comparisons of a window: the one figure read from the ratings row by
 #   row (a few cycles' worth), and the dearest to compute;
 # - the score counts of a filter over closed cycles, when the filter does not go through the
-#   directory (an office moved to another block changes no revision).
-_kept_comparisons: LRUCache = LRUCache(maxsize=64)
-_kept_counts: LRUCache = LRUCache(maxsize=64)
+#   directory (an office moved to another block changes no revision);
+# - what other features keep the same way (`keep_while_closed`: the office page's variances).
+_kept_stores: list[LRUCache] = []
 _kept_lock = threading.Lock()
+
+
+def kept_store(maxsize: int) -> LRUCache:
+    """A store for figures kept from closed cycles (`keep_while_closed`), least recently used
+    dropped first, forgotten with the others (`forget_kept_figures`)."""
+    store = LRUCache(maxsize=maxsize)
+    _kept_stores.append(store)
+    return store
+
+
+_kept_comparisons = kept_store(64)
+_kept_counts = kept_store(64)
 
 
 def closed_revisions(cycles) -> tuple | None:
@@ -132,6 +144,13 @@ def _kept(kept: LRUCache, key: tuple | None, compute):
         with _kept_lock:
             kept[key] = value
     return value
+
+
+def keep_while_closed(store: LRUCache, cycles, key: tuple, compute):
+    """``compute()``, kept in ``store`` under ``key`` while the revisions of ``cycles`` stand;
+    computed every time while one of them is open."""
+    revisions = closed_revisions(cycles)
+    return _kept(store, None if revisions is None else (revisions, *key), compute)
 
 
 def _counts_key(criteria: RatingFilter, cycles: list[Cycle]) -> tuple | None:
@@ -256,8 +275,8 @@ def _window_comparisons(criteria, window, network, peer_group, rules, shown):
 def forget_kept_figures() -> None:
     """Drop everything kept from closed cycles (tests; a process that changed the rules)."""
     with _kept_lock:
-        _kept_comparisons.clear()
-        _kept_counts.clear()
+        for store in _kept_stores:
+            store.clear()
 
 
 def standing_at(criteria: RatingFilter, cycles: list[Cycle], cycle: Cycle,

@@ -13,9 +13,7 @@ reasoning in `analysis.privacy`):
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from threading import Lock
 
-from flask import current_app
 from sqlalchemy import Float, and_, case, cast, exists, func, select
 
 from analysis import (
@@ -31,9 +29,10 @@ from rating.cycles.models import Cycle
 from rating.extensions import db
 from rating.histograms import (
     RatingFilter,
-    closed_revisions,
     count_collective_parts,
     count_scores,
+    keep_while_closed,
+    kept_store,
 )
 from rating.rules import current_rules
 
@@ -83,8 +82,8 @@ def shown_variances(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkVaria
     Filters other than the collective and the cycles are not applied (the network is every
     office).
 
-    They are the same on every office's page, so over closed cycles the app keeps them (a
-    few keys, `_kept_variances`) while the cycles' revisions stand (`closed_revisions`: the
+    They are the same on every office's page, so over closed cycles they are kept (a few
+    keys, `_kept_variances`) while the cycles' revisions stand (`keep_while_closed`: the
     database renews a closed cycle's revision on any write to its ratings and on closing or
     reopening), with the collective and the minimum. With an open cycle in the range nothing
     is kept."""
@@ -95,29 +94,13 @@ def shown_variances(criteria: RatingFilter, cycles: list[Cycle]) -> NetworkVaria
     minimum = current_rules().publication.min_ratings_staff
     statement = _variances_statement(order, collective_id, minimum)
     connection = db.session.connection()  # Core rows: the ORM's handling cost more than these
-    revisions = closed_revisions(cycles)
-    if revisions is None:
-        return network_variances([tuple(row) for row in connection.execute(statement)])
-    key = (revisions, collective_id, minimum)
-    kept = _kept_variances()
-    variances = kept.get(key)
-    if variances is None:
-        variances = network_variances([tuple(row) for row in connection.execute(statement)])
-        with _KEEPING:  # threads of one worker share the app
-            while len(kept) >= VARIANCES_KEPT:
-                kept.pop(next(iter(kept)))
-            kept[key] = variances
-    return variances
+    return keep_while_closed(
+        _kept_variances, cycles, (collective_id, minimum),
+        lambda: network_variances([tuple(row) for row in connection.execute(statement)]))
 
 
-VARIANCES_KEPT = 32  # cycle ranges x collective filters; each entry is a few numbers
-_KEEPING = Lock()
-
-
-def _kept_variances() -> dict[tuple, NetworkVariances]:
-    """This app's variances by their key (see `shown_variances`), oldest first: one app, one
-    database, so two apps in one process (the tests) never share them."""
-    return current_app.extensions.setdefault("dashboard.shown_variances", {})
+# cycle ranges x collective filters; each entry is a few numbers
+_kept_variances = kept_store(32)
 
 
 @lru_cache(maxsize=64)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 import pytest
+from cachetools import LRUCache
 from sqlalchemy import event, select
 
 from analysis import assess_trends, letter_effect, network_slopes, summarize
@@ -230,12 +231,12 @@ def test_the_office_pages_cells_are_summarized_as_one_by_one(generated, collecti
 def test_only_the_latest_variances_are_kept(generated, monkeypatch):
     from rating.dashboard import shown
 
-    monkeypatch.setattr(shown, "VARIANCES_KEPT", 2)
+    monkeypatch.setattr(shown, "_kept_variances", LRUCache(maxsize=2))
     cycles = cycles_in_range(RatingFilter())
     ranges = [cycles[:3], cycles[1:4], cycles[2:5]]
     for criteria_cycles in ranges:
         shown_variances(RatingFilter(), criteria_cycles)
-    kept = shown._kept_variances()
+    kept = shown._kept_variances
     assert len(kept) == 2
     assert [tuple(c for c, _made, _closed in key[0]) for key in kept] == [
         tuple(c.id for c in r) for r in ranges[1:]]
